@@ -1,0 +1,42 @@
+import { Config } from '@backstage/config';
+import { InputError } from '@backstage/errors';
+import { EnvironmentConfig, environmentNameSchema } from '@shiplog/plugin-shiplog-common';
+
+export interface ShiplogConfig {
+  /** Ordered, e.g. dev → qa → stage → prod. Empty when not configured: the order events reveal is used. */
+  environments: EnvironmentConfig[];
+}
+
+/** Reads `shiplog.*`, failing start-up with the offending key rather than misbehaving later. */
+export function readShiplogConfig(config: Config): ShiplogConfig {
+  const environments = (config.getOptionalConfigArray('shiplog.environments') ?? []).map((env, index) => {
+    const name = env.getString('name');
+    const parsed = environmentNameSchema.safeParse(name);
+    if (!parsed.success) {
+      throw new InputError(`shiplog.environments[${index}].name "${name}" ${parsed.error.issues[0].message}`);
+    }
+    const sync = env.getOptionalString('sync') ?? 'automatic';
+    if (sync !== 'automatic' && sync !== 'manual') {
+      throw new InputError(`shiplog.environments[${index}].sync must be "automatic" or "manual", got "${sync}"`);
+    }
+    const change = env.getOptionalString('change') ?? 'pull-request';
+    if (change !== 'pull-request' && change !== 'commit') {
+      throw new InputError(`shiplog.environments[${index}].change must be "pull-request" or "commit", got "${change}"`);
+    }
+    return {
+      name: parsed.data,
+      autoPromote: env.getOptionalBoolean('autoPromote') ?? false,
+      requiresApproval: env.getOptionalBoolean('requiresApproval') ?? false,
+      sync,
+      change,
+    } satisfies EnvironmentConfig;
+  });
+  const seen = new Set<string>();
+  for (const env of environments) {
+    if (seen.has(env.name)) {
+      throw new InputError(`shiplog.environments lists "${env.name}" twice`);
+    }
+    seen.add(env.name);
+  }
+  return { environments };
+}

@@ -1,0 +1,15 @@
+import { DatabaseService, resolvePackagePath } from '@backstage/backend-plugin-api';
+import { Knex } from 'knex';
+
+const migrationsDir = resolvePackagePath('@shiplog/plugin-shiplog-backend', 'migrations');
+
+/** Brings the plugin's schema up to date, unless the operator manages migrations (`skip`). */
+export async function applyDatabaseMigrations(database: DatabaseService): Promise<Knex> {
+  const client = await database.getClient();
+  if (!database.migrations?.skip) {
+    await client.migrate.latest({ directory: migrationsDir });
+  }
+  return client;
+}
+
+export { migrationsDir };

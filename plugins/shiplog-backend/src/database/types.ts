@@ -1,0 +1,87 @@
+import type { CommitSummary, PullRequestSummary, ReleaseEvent } from '@shiplog/plugin-shiplog-common';
+
+/**
+ * Commits merged on a component's default branch, oldest first, as a push to it reports them.
+ * Internal to the ledger: webhooks produce it, the public API does not accept it.
+ */
+export interface CommitsLedgerEvent {
+  id: string;
+  entityRef: string;
+  type: 'commits';
+  commits: CommitSummary[];
+  actor?: string;
+  source?: string;
+  runUrl?: string;
+  occurredAt?: string;
+}
+
+/** A pull request merged into the default branch, with its labels (`no-deploy-to-<env>` matters). */
+export interface PullRequestLedgerEvent {
+  id: string;
+  entityRef: string;
+  type: 'pull_request';
+  pullRequest: PullRequestSummary;
+  /** The commit the merge put on the default branch. */
+  commitSha?: string;
+  actor?: string;
+  source?: string;
+  runUrl?: string;
+  occurredAt?: string;
+}
+
+/** Everything the ledger records: the public release events and the webhook-only commit facts. */
+export type LedgerEvent = ReleaseEvent | CommitsLedgerEvent | PullRequestLedgerEvent;
+
+export interface IngestResult {
+  accepted: number;
+  duplicates: number;
+}
+
+/** A deployment row as the store returns it. */
+export interface DeploymentRecord {
+  id: string;
+  entityRef: string;
+  environment: string;
+  version: string;
+  commitSha?: string;
+  status: 'in_progress' | 'succeeded' | 'failed' | 'cancelled';
+  startedAt?: number;
+  finishedAt?: number;
+  updatedAt: number;
+  sortAt: number;
+  actor?: string;
+  runUrl?: string;
+  source?: string;
+  rollback: boolean;
+}
+
+export interface EnvironmentStateRecord {
+  environment: string;
+  current?: DeploymentRecord;
+  attempt?: DeploymentRecord;
+}
+
+export interface ReleaseRecord {
+  version: string;
+  versionKey: string;
+  commitSha?: string;
+  firstSeenAt: number;
+  build?: StageRecord;
+  publish?: StageRecord;
+  release?: StageRecord;
+  image?: { repository: string; tag: string; digest?: string };
+}
+
+export interface StageRecord {
+  status: ReleaseEvent['status'];
+  at: number;
+  runUrl?: string;
+}
+
+export interface CommitRecord {
+  sha: string;
+  position: number;
+  message?: string;
+  author?: string;
+  pullRequest?: PullRequestSummary;
+}

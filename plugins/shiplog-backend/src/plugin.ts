@@ -1,0 +1,76 @@
+import { coreServices, createBackendPlugin } from '@backstage/backend-plugin-api';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { eventsServiceRef } from '@backstage/plugin-events-node';
+import { readShiplogConfig } from './config/readShiplogConfig';
+import { LedgerStore } from './database/LedgerStore';
+import { applyDatabaseMigrations } from './database/migrations';
+import { EntityLoader } from './service/EntityLoader';
+import { LedgerService } from './service/LedgerService';
+import { createRouter } from './service/router';
+import { CatalogEntityIndex } from './webhooks/CatalogEntityIndex';
+import { SHIPLOG_TOPICS, createDeliveryTranslator } from './webhooks/translateDelivery';
+import { WebhookInbox } from './webhooks/WebhookInbox';
+
+/**
+ * Shiplog's backend plugin: the release ledger, its read API, and the webhook subscriber.
+ *
+ * @public
+ */
+export const shiplogPlugin = createBackendPlugin({
+  pluginId: 'shiplog',
+  register(env) {
+    env.registerInit({
+      deps: {
+        config: coreServices.rootConfig,
+        logger: coreServices.logger,
+        database: coreServices.database,
+        httpRouter: coreServices.httpRouter,
+        httpAuth: coreServices.httpAuth,
+        auth: coreServices.auth,
+        scheduler: coreServices.scheduler,
+        lifecycle: coreServices.lifecycle,
+        catalog: catalogServiceRef,
+        events: eventsServiceRef,
+      },
+      async init({ config, logger, database, httpRouter, httpAuth, auth, scheduler, lifecycle, catalog, events }) {
+        const shiplogConfig = readShiplogConfig(config);
+        const db = await applyDatabaseMigrations(database);
+        const store = new LedgerStore(db);
+        const ledger = new LedgerService(store, shiplogConfig.environments);
+
+        httpRouter.use(
+          await createRouter({ httpAuth, store, ledger, entities: new EntityLoader(catalog) }),
+        );
+
+        const inbox = new WebhookInbox(
+          db,
+          store,
+          createDeliveryTranslator(new CatalogEntityIndex(catalog, auth), shiplogConfig.environments),
+          logger.child({ component: 'webhooks' }),
+        );
+        await events.subscribe({
+          id: 'shiplog-ledger',
+          topics: SHIPLOG_TOPICS,
+          onEvent: params => inbox.receive(params),
+        });
+        await scheduler.scheduleTask({
+          id: 'shiplog-webhook-retry',
+          frequency: { seconds: 30 },
+          timeout: { minutes: 5 },
+          initialDelay: { seconds: 30 },
+          fn: async () => {
+            const retried = await inbox.retryDue();
+            if (retried) {
+              logger.info(`Webhook retry: ${retried} delivery(ies) reprocessed`);
+            }
+          },
+        });
+        const flushTimer = setInterval(() => {
+          inbox.flushHeld().catch(error => logger.warn('Flushing held webhook deliveries failed', error));
+        }, 10_000);
+        flushTimer.unref();
+        lifecycle.addShutdownHook(() => clearInterval(flushTimer));
+      },
+    });
+  },
+});

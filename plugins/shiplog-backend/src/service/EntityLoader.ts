@@ -1,0 +1,50 @@
+import { BackstageCredentials } from '@backstage/backend-plugin-api';
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import { NotFoundError } from '@backstage/errors';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+
+interface CachedEntity {
+  entity: Entity | undefined;
+  expiresAt: number;
+}
+
+const MAX_CACHED = 10_000;
+
+/**
+ * Loads the entity a request is about with the caller's own credentials, so the catalog's read
+ * permission decides what a user may see. Answers are kept briefly per caller, because every read of
+ * the Deployments tab needs one and the catalog is a network hop away.
+ */
+export class EntityLoader {
+  private readonly cache = new Map<string, CachedEntity>();
+
+  constructor(
+    private readonly catalog: CatalogService,
+    private readonly ttlMs = 10_000,
+  ) {}
+
+  /** Returns the entity and its normalised reference, or throws NotFoundError. */
+  async load(
+    ref: { kind: string; namespace: string; name: string },
+    credentials: BackstageCredentials,
+  ): Promise<{ entity: Entity; entityRef: string }> {
+    const entityRef = stringifyEntityRef(ref).toLocaleLowerCase('en-US');
+    const principal = credentials.principal as { type: string; userEntityRef?: string; subject?: string };
+    const key = `${principal.type}:${principal.userEntityRef ?? principal.subject ?? ''}\u0000${entityRef}`;
+    const now = Date.now();
+    let cached = this.cache.get(key);
+    if (!cached || cached.expiresAt < now) {
+      const entity = await this.catalog.getEntityByRef(entityRef, { credentials });
+      cached = { entity, expiresAt: now + this.ttlMs };
+      if (this.cache.size >= MAX_CACHED) {
+        // Map iteration order is insertion order: drop the oldest entry.
+        this.cache.delete(this.cache.keys().next().value!);
+      }
+      this.cache.set(key, cached);
+    }
+    if (!cached.entity) {
+      throw new NotFoundError(`No entity ${entityRef} in the catalog, or you may not read it`);
+    }
+    return { entity: cached.entity, entityRef };
+  }
+}

@@ -1,0 +1,9 @@
+/**
+ * Types, API schemas, version ordering and annotations shared by Shiplog's frontend and backend.
+ *
+ * @packageDocumentation
+ */
+export * from './annotations';
+export * from './schema';
+export * from './types';
+export * from './versions';
