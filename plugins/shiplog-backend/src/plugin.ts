@@ -39,7 +39,7 @@ export const shiplogPlugin = createBackendPlugin({
         const ledger = new LedgerService(store, shiplogConfig.environments);
 
         httpRouter.use(
-          await createRouter({ httpAuth, store, ledger, entities: new EntityLoader(catalog) }),
+          await createRouter({ httpAuth, store, ledger, entities: new EntityLoader(catalog, auth) }),
         );
 
         const inbox = new WebhookInbox(

@@ -1,4 +1,4 @@
-import { TestDatabases } from '@backstage/backend-test-utils';
+import { TestDatabaseId, TestDatabases } from '@backstage/backend-test-utils';
 import { ReleaseEvent, releaseEventInputSchema } from '@shiplog/plugin-shiplog-common';
 import { Knex } from 'knex';
 import { LedgerStore, pullRequestNumberFromMessage } from './LedgerStore';
@@ -16,7 +16,7 @@ function event(input: Record<string, unknown>): ReleaseEvent {
   return releaseEventInputSchema.parse({ entityRef: ENTITY, ...input });
 }
 
-async function createStore(databaseId: (typeof databases)['eachSupportedId'] extends () => Array<infer T> ? T : never) {
+async function createStore(databaseId: TestDatabaseId) {
   const knex = await databases.init(databaseId);
   await knex.migrate.latest({ directory: migrationsDir });
   return { knex, store: new LedgerStore(knex) };

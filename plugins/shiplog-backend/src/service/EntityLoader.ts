@@ -1,4 +1,4 @@
-import { BackstageCredentials } from '@backstage/backend-plugin-api';
+import { AuthService, BackstageCredentials } from '@backstage/backend-plugin-api';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
@@ -11,15 +11,17 @@ interface CachedEntity {
 const MAX_CACHED = 10_000;
 
 /**
- * Loads the entity a request is about with the caller's own credentials, so the catalog's read
- * permission decides what a user may see. Answers are kept briefly per caller, because every read of
- * the Deployments tab needs one and the catalog is a network hop away.
+ * Loads the entity a request is about. A user's request reads the catalog on the user's behalf, so
+ * the catalog's read permission decides what a user may see; a service's (a CI token, typically
+ * restricted to Shiplog alone) reads with Shiplog's own credentials. Answers are kept briefly per
+ * caller, because every read of the Deployments tab needs one and the catalog is a network hop away.
  */
 export class EntityLoader {
   private readonly cache = new Map<string, CachedEntity>();
 
   constructor(
     private readonly catalog: CatalogService,
+    private readonly auth: AuthService,
     private readonly ttlMs = 10_000,
   ) {}
 
@@ -34,7 +36,8 @@ export class EntityLoader {
     const now = Date.now();
     let cached = this.cache.get(key);
     if (!cached || cached.expiresAt < now) {
-      const entity = await this.catalog.getEntityByRef(entityRef, { credentials });
+      const onBehalfOf = this.auth.isPrincipal(credentials, 'user') ? credentials : await this.auth.getOwnServiceCredentials();
+      const entity = await this.catalog.getEntityByRef(entityRef, { credentials: onBehalfOf });
       cached = { entity, expiresAt: now + this.ttlMs };
       if (this.cache.size >= MAX_CACHED) {
         // Map iteration order is insertion order: drop the oldest entry.
