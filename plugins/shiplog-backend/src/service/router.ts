@@ -14,7 +14,7 @@ import Router from 'express-promise-router';
 import { LedgerStore } from '../database/LedgerStore';
 import { EntityLoader } from './EntityLoader';
 import { LedgerService } from './LedgerService';
-import { parseInput } from './validation';
+import { describeZodError, parseInput } from './validation';
 
 export interface RouterOptions {
   httpAuth: HttpAuthService;
@@ -37,7 +37,18 @@ export function parseIngestBody(body: unknown): ReleaseEvent[] {
   }
   if ('events' in body) {
     const batch = parseInput(ingestBatchSchema, body);
-    return batch.events.map((event, index) => parseInput(releaseEventInputSchema, event, `events[${index}]`));
+    const events: ReleaseEvent[] = [];
+    const problems: string[] = [];
+    batch.events.forEach((event, index) => {
+      const result = releaseEventInputSchema.safeParse(event);
+      if (result.success) events.push(result.data);
+      else problems.push(describeZodError(result.error, `events[${index}]`).replace(/^Invalid input: /, ''));
+    });
+    if (problems.length) {
+      const shown = problems.slice(0, 10).join('; ');
+      throw new InputError(`Invalid input, nothing was stored: ${shown}${problems.length > 10 ? ` (and ${problems.length - 10} more invalid events)` : ''}`);
+    }
+    return events;
   }
   return [parseInput(releaseEventInputSchema, body)];
 }
