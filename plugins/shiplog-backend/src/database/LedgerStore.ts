@@ -574,18 +574,18 @@ class LedgerProjection {
       }
     }
     if (bySha.length) {
-      const pairs = [...new Set(bySha.map(e => `${e.entityRef}\u0000${e.commitSha}`))].map(key => key.split('\u0000'));
+      // Per-column IN lists use the (entity_ref, commit_sha) index; row-value IN lists plan poorly on PostgreSQL.
+      const wanted = new Set(bySha.map(e => `${e.entityRef}\u0000${e.commitSha}`));
       const known = new Map<string, { version: string; key: string }>();
-      for (const part of chunks(pairs)) {
-        const rows: Array<{ entity_ref: string; commit_sha: string; version: string; version_key: string }> = await this.trx(RELEASES)
-          .whereIn(['entity_ref', 'commit_sha'], part)
-          .select('entity_ref', 'commit_sha', 'version', 'version_key');
-        for (const row of rows) {
-          const key = `${row.entity_ref}\u0000${row.commit_sha}`;
-          const previous = known.get(key);
-          if (!previous || row.version_key > previous.key) {
-            known.set(key, { version: row.version, key: row.version_key });
-          }
+      const rows: Array<{ entity_ref: string; commit_sha: string; version: string; version_key: string }> = await this.trx(RELEASES)
+        .whereIn('entity_ref', [...new Set(bySha.map(e => e.entityRef))])
+        .whereIn('commit_sha', [...new Set(bySha.map(e => e.commitSha!))])
+        .select('entity_ref', 'commit_sha', 'version', 'version_key');
+      for (const row of rows) {
+        const key = `${row.entity_ref}\u0000${row.commit_sha}`;
+        const previous = known.get(key);
+        if (wanted.has(key) && (!previous || row.version_key > previous.key)) {
+          known.set(key, { version: row.version, key: row.version_key });
         }
       }
       for (const event of bySha) {
@@ -683,26 +683,25 @@ class LedgerProjection {
     const triples = [...new Set(ordered.map(e => `${e.entityRef}\u0000${e.environment}\u0000${versions.get(e)}`))].map(k => k.split('\u0000'));
 
     const open = new Map<string, DeploymentRow>();
-    for (const part of chunks(triples)) {
-      const rows: DeploymentRow[] = await this.trx(DEPLOYMENTS)
-        .whereIn(['entity_ref', 'environment', 'version'], part)
-        .where({ status: 'in_progress' })
-        .orderBy('sort_at', 'asc');
-      for (const row of rows) {
-        open.set(`${row.entity_ref}\u0000${row.environment}\u0000${row.version}`, row);
-      }
+    const wantedTriples = new Set(triples.map(t => t.join('\u0000')));
+    const openRows: DeploymentRow[] = await this.trx(DEPLOYMENTS)
+      .whereIn('entity_ref', [...new Set(triples.map(t => t[0]))])
+      .whereIn('version', [...new Set(triples.map(t => t[2]))])
+      .where({ status: 'in_progress' })
+      .orderBy('sort_at', 'asc');
+    for (const row of openRows) {
+      const key = `${row.entity_ref}\u0000${row.environment}\u0000${row.version}`;
+      if (wantedTriples.has(key)) open.set(key, row);
     }
 
-    const envPairs = [...new Set(ordered.map(e => `${e.entityRef}\u0000${e.environment}`))].map(k => k.split('\u0000'));
+    const entityRefs = [...new Set(ordered.map(e => e.entityRef))];
     const states = new Map<string, { currentAt: number | null; currentVersion: string | null }>();
-    for (const part of chunks(envPairs)) {
-      const rows: Array<{ entity_ref: string; environment: string; current_at: number | null; version: string | null }> = await this.trx(`${STATE} as s`)
-        .leftJoin(`${DEPLOYMENTS} as d`, 'd.id', 's.current_deployment_id')
-        .whereIn(['s.entity_ref', 's.environment'], part)
-        .select('s.entity_ref', 's.environment', 's.current_at', 'd.version');
-      for (const row of rows) {
-        states.set(`${row.entity_ref}\u0000${row.environment}`, { currentAt: toNumber(row.current_at) ?? null, currentVersion: row.version });
-      }
+    const currentRows: Array<{ entity_ref: string; environment: string; current_at: number | null; version: string | null }> = await this.trx(`${STATE} as s`)
+      .leftJoin(`${DEPLOYMENTS} as d`, 'd.id', 's.current_deployment_id')
+      .whereIn('s.entity_ref', entityRefs)
+      .select('s.entity_ref', 's.environment', 's.current_at', 'd.version');
+    for (const row of currentRows) {
+      states.set(`${row.entity_ref}\u0000${row.environment}`, { currentAt: toNumber(row.current_at) ?? null, currentVersion: row.version });
     }
 
     // Version keys decide whether a success is a rollback; the releases were upserted just before.
@@ -715,13 +714,13 @@ class LedgerProjection {
       }
     }
     const versionKeys = new Map<string, string>();
-    for (const part of chunks([...keyPairs].map(k => k.split('\u0000')))) {
-      const rows: Array<{ entity_ref: string; version: string; version_key: string }> = await this.trx(RELEASES)
-        .whereIn(['entity_ref', 'version'], part)
-        .select('entity_ref', 'version', 'version_key');
-      for (const row of rows) {
-        versionKeys.set(`${row.entity_ref}\u0000${row.version}`, row.version_key);
-      }
+    const keyRows: Array<{ entity_ref: string; version: string; version_key: string }> = await this.trx(RELEASES)
+      .whereIn('entity_ref', entityRefs)
+      .whereIn('version', [...new Set([...keyPairs].map(k => k.split('\u0000')[1]))])
+      .select('entity_ref', 'version', 'version_key');
+    for (const row of keyRows) {
+      const key = `${row.entity_ref}\u0000${row.version}`;
+      if (keyPairs.has(key)) versionKeys.set(key, row.version_key);
     }
 
     const created: DeploymentRow[] = [];

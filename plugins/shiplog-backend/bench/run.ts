@@ -1,0 +1,283 @@
+/* eslint-disable no-console */
+/**
+ * Shiplog ledger benchmark. Prints figures; asserts nothing. Run with `npm run bench` at the root
+ * (which starts a throwaway PostgreSQL 15 when this machine has one) or
+ * `yarn workspace @shiplog/plugin-shiplog-backend bench [--events N] [--components N]`.
+ *
+ * For each database (PostgreSQL from BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING, and a
+ * SQLite file as the portal uses) it measures, in one run:
+ *  - the raw database's own rate for the same rows: plain batched INSERTs (500 rows per statement)
+ *    and single-row transactions, into a copy of the events table;
+ *  - batched ingest over HTTP: the real router, store and read models, 500 events per request;
+ *  - single-event requests per second over HTTP;
+ *  - p50/p95/p99 over HTTP of the environments matrix and of the first deployments page for random
+ *    components of the loaded database, beside the raw indexed query.
+ *
+ * The HTTP server is Shiplog's own router on Express with a stand-in for Backstage's auth (a static
+ * token check) and catalog (an in-memory map): what is measured is Shiplog's work, not the catalog's.
+ */
+import { Entity } from '@backstage/catalog-model';
+import { InputError } from '@backstage/errors';
+import { ReleaseEventInput } from '@shiplog/plugin-shiplog-common';
+import express from 'express';
+import knexFactory, { Knex } from 'knex';
+import { AddressInfo } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { LedgerStore } from '../src/database/LedgerStore';
+import { migrationsDir } from '../src/database/migrations';
+import { EntityLoader } from '../src/service/EntityLoader';
+import { LedgerService } from '../src/service/LedgerService';
+import { createRouter } from '../src/service/router';
+
+const args = process.argv.slice(2);
+const arg = (name: string, fallback: number) => {
+  const index = args.indexOf(`--${name}`);
+  return index >= 0 ? Number(args[index + 1]) : fallback;
+};
+const TOTAL_EVENTS = arg('events', 1_000_000);
+const COMPONENTS = arg('components', 10_000);
+const CONCURRENCY = arg('concurrency', 4);
+const SINGLE_REQUESTS = arg('single', 5_000);
+const READ_SAMPLES = arg('reads', 1_000);
+const BATCH = 500;
+const ENVIRONMENTS = ['dev', 'qa', 'stage', 'prod'];
+const TOKEN = 'bench-token';
+
+const sha = (component: number, n: number) => `${component.toString(16).padStart(8, '0')}${n.toString(16).padStart(32, '0')}`;
+
+/**
+ * A realistic stream, in time order across all components: each release builds (started,
+ * succeeded), publishes, carries its commits, and deploys through the environments (started,
+ * succeeded), with an occasional failure; later environments get every other release.
+ */
+export function* eventStream(total: number, components: number): Generator<ReleaseEventInput> {
+  let produced = 0;
+  let seq = 0;
+  const start = Date.UTC(2026, 0, 1);
+  for (let release = 0; produced < total; release++) {
+    for (let c = 0; c < components && produced < total; c++) {
+      const entityRef = `component:default/svc-${c}`;
+      const version = `1.${release}.0`;
+      const head = sha(c, release * 3 + 2);
+      const at = (minute: number) => new Date(start + release * 86_400_000 + c * 1_000 + minute * 60_000).toISOString();
+      const batch: ReleaseEventInput[] = [
+        { id: `b${++seq}`, entityRef, type: 'build', status: 'started', version, commitSha: head, occurredAt: at(0), commits: [0, 1, 2].map(i => ({ sha: sha(c, release * 3 + i), message: `feat: change ${release}.${i} (#${release * 3 + i + 1})`, author: 'dev' })) },
+        { id: `b${++seq}`, entityRef, type: 'build', status: 'succeeded', version, commitSha: head, occurredAt: at(6), runUrl: `https://ci.example.com/${seq}` },
+        { id: `p${++seq}`, entityRef, type: 'publish', status: 'succeeded', version, image: { repository: `registry.example.com/svc-${c}`, tag: version }, occurredAt: at(8) },
+      ];
+      ENVIRONMENTS.forEach((environment, e) => {
+        if (e >= 2 && release % 2) return;
+        const failed = (release + c + e) % 23 === 0;
+        batch.push(
+          { id: `d${++seq}`, entityRef, type: 'deploy', status: 'started', version, environment, occurredAt: at(10 + e * 30), actor: 'argocd' },
+          { id: `d${++seq}`, entityRef, type: 'deploy', status: failed ? 'failed' : 'succeeded', version, environment, occurredAt: at(13 + e * 30), actor: 'argocd' },
+        );
+      });
+      for (const event of batch) {
+        if (produced++ >= total) return;
+        yield event;
+      }
+    }
+  }
+}
+
+function percentile(samples: number[], p: number): number {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+const ms = (n: number) => `${n.toFixed(2)} ms`;
+const rate = (n: number) => Math.round(n).toLocaleString('en-US');
+
+async function startServer(knex: Knex) {
+  const store = new LedgerStore(knex);
+  const ledger = new LedgerService(store, ENVIRONMENTS.map(name => ({ name, autoPromote: false, requiresApproval: false, sync: 'automatic' as const, change: 'pull-request' as const })));
+  const entity = (name: string): Entity => ({ apiVersion: 'backstage.io/v1alpha1', kind: 'Component', metadata: { name, namespace: 'default' }, spec: {} });
+  const catalog = {
+    getEntityByRef: async (ref: string) => (/^component:default\/svc-\d+$/.test(ref) ? entity(ref.split('/')[1]) : undefined),
+  };
+  const credentials = { $$type: '@backstage/BackstageCredentials', principal: { type: 'service', subject: 'bench' } };
+  const httpAuth = {
+    credentials: async (req: express.Request) => {
+      if (req.headers.authorization !== `Bearer ${TOKEN}`) throw new InputError('bad token');
+      return credentials;
+    },
+  };
+  const auth = { isPrincipal: () => false, getOwnServiceCredentials: async () => credentials };
+  const router = await createRouter({
+    httpAuth: httpAuth as never,
+    store,
+    ledger,
+    entities: new EntityLoader(catalog as never, auth as never),
+  });
+  const app = express();
+  app.use(router);
+  app.use((error: Error & { status?: number }, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+    res.status(error.status ?? (error.name === 'InputError' ? 400 : error.name === 'NotFoundError' ? 404 : 500)).json({ error: { name: error.name, message: error.message } });
+  });
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise(resolve => server.once('listening', resolve));
+  const { port } = server.address() as AddressInfo;
+  return { base: `http://127.0.0.1:${port}`, close: () => new Promise(resolve => server.close(resolve)) };
+}
+
+async function post(base: string, body: unknown) {
+  const res = await fetch(`${base}/v1/events`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
+    body: JSON.stringify(body),
+  });
+  if (res.status !== 202) throw new Error(`ingest answered ${res.status}: ${await res.text()}`);
+  return res.json() as Promise<{ accepted: number; duplicates: number }>;
+}
+
+async function timedGet(base: string, path: string): Promise<number> {
+  const started = performance.now();
+  const res = await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${TOKEN}` } });
+  await res.arrayBuffer();
+  if (res.status !== 200) throw new Error(`${path} answered ${res.status}`);
+  return performance.now() - started;
+}
+
+async function rawInsertRates(knex: Knex) {
+  await knex.schema.dropTableIfExists('bench_raw_events');
+  await knex.raw(`CREATE TABLE bench_raw_events AS SELECT * FROM shiplog_events WHERE 1 = 0`);
+  await knex.schema.alterTable('bench_raw_events', table => table.primary(['id']));
+  const rows = [...eventStream(100_000, 1_000)].map((event, i) => ({
+    id: `raw-${i}`,
+    entity_ref: event.entityRef,
+    type: event.type,
+    status: event.status,
+    version: event.version ?? null,
+    commit_sha: event.commitSha ?? null,
+    environment: event.environment ?? null,
+    run_url: event.runUrl ?? null,
+    actor: event.actor ?? null,
+    source: null,
+    occurred_at: Date.parse(event.occurredAt!),
+    received_at: Date.now(),
+    payload: JSON.stringify(event),
+  }));
+  let started = performance.now();
+  for (let i = 0; i < rows.length; i += BATCH) {
+    await knex('bench_raw_events').insert(rows.slice(i, i + BATCH));
+  }
+  const batched = rows.length / ((performance.now() - started) / 1000);
+  const singles = rows.slice(0, 5_000).map(row => ({ ...row, id: `single-${row.id}` }));
+  started = performance.now();
+  for (const row of singles) {
+    await knex.transaction(trx => trx('bench_raw_events').insert(row));
+  }
+  const single = singles.length / ((performance.now() - started) / 1000);
+  await knex.schema.dropTable('bench_raw_events');
+  return { batched, single };
+}
+
+async function benchDatabase(label: string, knex: Knex) {
+  console.log(`\n== ${label} ==`);
+  await knex.migrate.latest({ directory: migrationsDir });
+  const raw = await rawInsertRates(knex);
+  console.log(`raw batched INSERT (500 rows/statement): ${rate(raw.batched)} rows/s`);
+  console.log(`raw single-row transactions:             ${rate(raw.single)} tx/s`);
+
+  const server = await startServer(knex);
+  try {
+    // Batched ingest: the whole database is loaded through the API, CONCURRENCY requests in flight.
+    const stream = eventStream(TOTAL_EVENTS, COMPONENTS);
+    let sent = 0;
+    const started = performance.now();
+    const worker = async () => {
+      for (;;) {
+        const events: ReleaseEventInput[] = [];
+        for (let next = stream.next(); !next.done; next = stream.next()) {
+          events.push(next.value);
+          if (events.length === BATCH) break;
+        }
+        if (!events.length) return;
+        await post(server.base, { events });
+        sent += events.length;
+      }
+    };
+    await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+    const seconds = (performance.now() - started) / 1000;
+    console.log(`batched ingest over HTTP: ${rate(sent / seconds)} events/s (${rate(sent)} events in ${seconds.toFixed(1)} s, ${BATCH}/request, ${CONCURRENCY} concurrent)  [target >= 20,000]`);
+
+    // Single-event requests, 16 in flight.
+    let index = 0;
+    const singleStarted = performance.now();
+    await Promise.all(
+      Array.from({ length: 16 }, async () => {
+        while (index < SINGLE_REQUESTS) {
+          const i = index++;
+          await post(server.base, { id: `single-${i}`, entityRef: `component:default/svc-${i % COMPONENTS}`, type: 'deploy', status: 'succeeded', version: `1.0.0`, environment: 'dev' });
+        }
+      }),
+    );
+    const singleRate = SINGLE_REQUESTS / ((performance.now() - singleStarted) / 1000);
+    console.log(`single-event requests over HTTP: ${rate(singleRate)} requests/s (16 concurrent)  [target >= 2,000]`);
+
+    // Reads: random components, one request at a time, after a warm-up.
+    const pick = () => `svc-${Math.floor(Math.random() * COMPONENTS)}`;
+    for (let i = 0; i < 100; i++) await timedGet(server.base, `/v1/entities/component/default/${pick()}/environments`);
+    const matrix: number[] = [];
+    const deployments: number[] = [];
+    for (let i = 0; i < READ_SAMPLES; i++) {
+      matrix.push(await timedGet(server.base, `/v1/entities/component/default/${pick()}/environments`));
+      deployments.push(await timedGet(server.base, `/v1/entities/component/default/${pick()}/deployments?limit=25`));
+    }
+    const rawQuery: number[] = [];
+    for (let i = 0; i < READ_SAMPLES; i++) {
+      const t = performance.now();
+      await knex('shiplog_deployments').where({ entity_ref: `component:default/${pick()}` }).orderBy([{ column: 'sort_at', order: 'desc' }, { column: 'id', order: 'desc' }]).limit(26);
+      rawQuery.push(performance.now() - t);
+    }
+    const line = (name: string, samples: number[]) =>
+      console.log(`${name}: p50 ${ms(percentile(samples, 50))}, p95 ${ms(percentile(samples, 95))}, p99 ${ms(percentile(samples, 99))}`);
+    const [{ n: eventCount }] = await knex('shiplog_events').count({ n: '*' });
+    console.log(`database: ${rate(Number(eventCount))} events across ${rate(COMPONENTS)} components`);
+    line('GET environments matrix      ', matrix);
+    line('GET deployments first page   ', deployments);
+    line('raw indexed deployments query', rawQuery);
+    console.log('  [target: p95 <= 10 ms over HTTP]');
+  } finally {
+    await server.close();
+  }
+}
+
+async function main() {
+  console.log(`Shiplog ledger benchmark: ${rate(TOTAL_EVENTS)} events, ${rate(COMPONENTS)} components, node ${process.version}`);
+  const pg = process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING;
+  if (pg) {
+    const admin = knexFactory({ client: 'pg', connection: pg });
+    await admin.raw('DROP DATABASE IF EXISTS shiplog_bench');
+    await admin.raw('CREATE DATABASE shiplog_bench');
+    await admin.destroy();
+    const url = new URL(pg);
+    url.pathname = '/shiplog_bench';
+    const knex = knexFactory({ client: 'pg', connection: url.toString(), pool: { min: 0, max: 10 } });
+    try {
+      await benchDatabase('PostgreSQL 15', knex);
+    } finally {
+      await knex.destroy();
+    }
+  } else {
+    console.log('\n(PostgreSQL skipped: BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING is not set)');
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'shiplog-bench-'));
+  const sqlite = knexFactory({ client: 'better-sqlite3', connection: { filename: join(dir, 'shiplog.sqlite') }, useNullAsDefault: true });
+  try {
+    await benchDatabase('SQLite (file, as the portal uses)', sqlite);
+  } finally {
+    await sqlite.destroy();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (require.main === module) {
+  main().catch(error => {
+    console.error(error);
+    process.exit(1);
+  });
+}
