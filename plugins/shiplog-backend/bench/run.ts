@@ -28,6 +28,8 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { LedgerStore } from '../src/database/LedgerStore';
 import { migrationsDir } from '../src/database/migrations';
+import { tuneSqlite } from '../src/database/tuneSqlite';
+import { CoalescingIngester } from '../src/service/CoalescingIngester';
 import { EntityLoader } from '../src/service/EntityLoader';
 import { LedgerService } from '../src/service/LedgerService';
 import { createRouter } from '../src/service/router';
@@ -108,7 +110,7 @@ async function startServer(knex: Knex) {
   const auth = { isPrincipal: () => false, getOwnServiceCredentials: async () => credentials };
   const router = await createRouter({
     httpAuth: httpAuth as never,
-    store,
+    ingester: new CoalescingIngester(store),
     ledger,
     entities: new EntityLoader(catalog as never, auth as never),
   });
@@ -177,6 +179,7 @@ async function rawInsertRates(knex: Knex) {
 
 async function benchDatabase(label: string, knex: Knex) {
   console.log(`\n== ${label} ==`);
+  await tuneSqlite(knex); // as the plugin does at start-up; a no-op on PostgreSQL
   await knex.migrate.latest({ directory: migrationsDir });
   const raw = await rawInsertRates(knex);
   console.log(`raw batched INSERT (500 rows/statement): ${rate(raw.batched)} rows/s`);

@@ -4,6 +4,7 @@ import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { readShiplogConfig } from './config/readShiplogConfig';
 import { LedgerStore } from './database/LedgerStore';
 import { applyDatabaseMigrations } from './database/migrations';
+import { CoalescingIngester } from './service/CoalescingIngester';
 import { EntityLoader } from './service/EntityLoader';
 import { LedgerService } from './service/LedgerService';
 import { createRouter } from './service/router';
@@ -39,7 +40,12 @@ export const shiplogPlugin = createBackendPlugin({
         const ledger = new LedgerService(store, shiplogConfig.environments);
 
         httpRouter.use(
-          await createRouter({ httpAuth, store, ledger, entities: new EntityLoader(catalog, auth) }),
+          await createRouter({
+            httpAuth,
+            ingester: new CoalescingIngester(store),
+            ledger,
+            entities: new EntityLoader(catalog, auth),
+          }),
         );
 
         const inbox = new WebhookInbox(

@@ -44,7 +44,12 @@ describe.each(databases.eachSupportedId())('LedgerStore on %p', databaseId => {
     // An environment name longer than the column, smuggled past validation, makes PostgreSQL refuse the row;
     // SQLite does not enforce lengths, so there we force a failure with a NOT NULL violation instead.
     const bad = { ...event({ id: 'bad', type: 'deploy', status: 'succeeded', version: '1.0.0', environment: 'prod', occurredAt: at(2) }), environment: null } as unknown as ReleaseEvent;
-    await expect(store.ingest([good, bad])).rejects.toThrow();
+    // Compared by message: with Jest's module cache the driver's error class may come from another realm.
+    const outcome = await store.ingest([good, bad]).then(
+      () => 'stored',
+      (error: { message?: string }) => String(error?.message ?? error),
+    );
+    expect(outcome).toMatch(/NOT NULL|null value/i);
     const [{ n }] = await knex('shiplog_events').count({ n: '*' });
     expect(Number(n)).toBe(0);
     const [{ r }] = await knex('shiplog_releases').count({ r: '*' });

@@ -199,6 +199,12 @@ export class LedgerStore {
 
   /** Stores a batch in one transaction: all of it or, on any error, none of it. */
   async ingest(events: LedgerEvent[], receivedAt: Date = new Date()): Promise<IngestResult> {
+    const acceptedIds = await this.ingestReturningIds(events, receivedAt);
+    return { accepted: acceptedIds.size, duplicates: events.length - acceptedIds.size };
+  }
+
+  /** Like ingest, and tells which ids were new (the first occurrence of each in the batch). */
+  async ingestReturningIds(events: LedgerEvent[], receivedAt: Date = new Date()): Promise<Set<string>> {
     const unique = new Map<string, LedgerEvent>();
     for (const event of events) {
       if (!unique.has(event.id)) {
@@ -208,7 +214,7 @@ export class LedgerStore {
     const batch = [...unique.values()];
     const received = receivedAt.getTime();
 
-    const accepted = await this.db.transaction(async trx => {
+    return this.db.transaction(async trx => {
       const acceptedIds = new Set<string>();
       for (const part of chunks(batch)) {
         const rows = part.map(event => ({
@@ -239,34 +245,45 @@ export class LedgerStore {
       if (fresh.length) {
         await new LedgerProjection(trx, received).apply(fresh);
       }
-      return fresh.length;
+      return acceptedIds;
     });
-    return { accepted, duplicates: events.length - accepted };
   }
 
+  /**
+   * What runs in each environment and what was last attempted, with the release order key, commit and
+   * commit position of each, in one indexed query: the matrix's hot path.
+   */
   async getEnvironmentStates(entityRef: string): Promise<EnvironmentStateRecord[]> {
-    const states: Array<{
-      environment: string;
-      current_deployment_id: string | number | null;
-      attempt_deployment_id: string | number | null;
-    }> = await this.db(STATE).where({ entity_ref: entityRef }).select('environment', 'current_deployment_id', 'attempt_deployment_id');
-    const ids = new Set<string>();
-    for (const state of states) {
-      if (state.current_deployment_id !== null) ids.add(String(state.current_deployment_id));
-      if (state.attempt_deployment_id !== null) ids.add(String(state.attempt_deployment_id));
+    const deploymentColumns = ['id', 'entity_ref', 'environment', 'version', 'commit_sha', 'status', 'started_at', 'finished_at', 'updated_at', 'sort_at', 'actor', 'run_url', 'source', 'rollback'];
+    const columns = ['s.environment'];
+    for (const side of ['c', 'a']) {
+      columns.push(...deploymentColumns.map(column => `${side}.${column} as ${side}_${column}`));
+      columns.push(`${side}r.version_key as ${side}_version_key`, `${side}r.commit_sha as ${side}_release_sha`, `${side}p.position as ${side}_position`);
     }
-    const deployments = new Map<string, DeploymentRecord>();
-    if (ids.size) {
-      const rows: DeploymentRow[] = await this.db(DEPLOYMENTS).whereIn('id', [...ids]);
-      for (const row of rows) {
-        deployments.set(String(row.id), deploymentFromRow(row));
-      }
-    }
-    return states.map(state => ({
-      environment: state.environment,
-      current: state.current_deployment_id === null ? undefined : deployments.get(String(state.current_deployment_id)),
-      attempt: state.attempt_deployment_id === null ? undefined : deployments.get(String(state.attempt_deployment_id)),
-    }));
+    const joinSide = (query: Knex.QueryBuilder, side: 'c' | 'a', idColumn: string) =>
+      query
+        .leftJoin(`${DEPLOYMENTS} as ${side}`, `${side}.id`, idColumn)
+        .leftJoin(`${RELEASES} as ${side}r`, join => join.on(`${side}r.entity_ref`, 's.entity_ref').andOn(`${side}r.version`, `${side}.version`))
+        .leftJoin(`${COMMITS} as ${side}p`, join =>
+          join.on(`${side}p.entity_ref`, 's.entity_ref').andOn(`${side}p.sha`, this.db.raw(`COALESCE(${side}.commit_sha, ${side}r.commit_sha)`)),
+        );
+    const query = this.db(`${STATE} as s`).where('s.entity_ref', entityRef).select(columns);
+    joinSide(query, 'c', 's.current_deployment_id');
+    joinSide(query, 'a', 's.attempt_deployment_id');
+    const rows: Array<Record<string, unknown>> = await query;
+    const side = (row: Record<string, unknown>, prefix: 'c' | 'a'): EnvironmentStateRecord['current'] => {
+      if (row[`${prefix}_id`] === null || row[`${prefix}_id`] === undefined) return undefined;
+      const deployment = deploymentFromRow(
+        Object.fromEntries(deploymentColumns.map(column => [column, row[`${prefix}_${column}`]])) as unknown as DeploymentRow,
+      );
+      return {
+        ...deployment,
+        versionKey: orUndefined(row[`${prefix}_version_key`] as string | null),
+        resolvedCommitSha: deployment.commitSha ?? orUndefined(row[`${prefix}_release_sha`] as string | null),
+        commitPosition: toNumber(row[`${prefix}_position`]),
+      };
+    };
+    return rows.map(row => ({ environment: String(row.environment), current: side(row, 'c'), attempt: side(row, 'a') }));
   }
 
   async getReleases(entityRef: string, versions: string[]): Promise<ReleaseRecord[]> {

@@ -55,10 +55,18 @@ export interface DeploymentRecord {
   rollback: boolean;
 }
 
+/** A deployment in the matrix, with what drift needs of its release: order key, commit and its position. */
+export interface MatrixDeploymentRecord extends DeploymentRecord {
+  versionKey?: string;
+  /** The deployment's commit, or its release's when the deploy event named none. */
+  resolvedCommitSha?: string;
+  commitPosition?: number;
+}
+
 export interface EnvironmentStateRecord {
   environment: string;
-  current?: DeploymentRecord;
-  attempt?: DeploymentRecord;
+  current?: MatrixDeploymentRecord;
+  attempt?: MatrixDeploymentRecord;
 }
 
 export interface ReleaseRecord {

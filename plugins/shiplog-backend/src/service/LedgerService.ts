@@ -15,7 +15,7 @@ import {
   parseEnvironmentsAnnotation,
 } from '@shiplog/plugin-shiplog-common';
 import { LedgerStore } from '../database/LedgerStore';
-import { CommitRecord, DeploymentRecord, ReleaseRecord } from '../database/types';
+import { CommitRecord, DeploymentRecord, MatrixDeploymentRecord, ReleaseRecord } from '../database/types';
 
 const RELEASE_COMMITS_SHOWN = 100;
 const UNDEPLOYED_COMMITS_SHOWN = 20;
@@ -67,11 +67,11 @@ function toDeployment(record: DeploymentRecord): Deployment {
   };
 }
 
-function toSummary(record: DeploymentRecord, commitSha: string | undefined): EnvironmentDeploymentSummary {
+function toSummary(record: MatrixDeploymentRecord): EnvironmentDeploymentSummary {
   return {
     deploymentId: record.id,
     version: record.version,
-    commitSha: record.commitSha ?? commitSha,
+    commitSha: record.resolvedCommitSha,
     status: record.status,
     at: new Date(record.status === 'succeeded' ? record.finishedAt ?? record.sortAt : record.sortAt).toISOString(),
     actor: record.actor,
@@ -124,63 +124,57 @@ export class LedgerService {
     const ordered = [...configured, ...extra];
 
     const stateByEnv = new Map(states.map(state => [state.environment, state]));
-    const versions = new Set<string>();
-    for (const state of states) {
-      if (state.current) versions.add(state.current.version);
-      if (state.attempt) versions.add(state.attempt.version);
-    }
-    const releases = new Map((await this.store.getReleases(entityRef, [...versions])).map(r => [r.version, r]));
-    const commitOf = (deployment?: DeploymentRecord) =>
-      deployment ? deployment.commitSha ?? releases.get(deployment.version)?.commitSha : undefined;
-    const deployedShas = states.map(state => commitOf(state.current)).filter((sha): sha is string => Boolean(sha));
-    const positions = await this.store.getCommitPositions(entityRef, deployedShas);
-
-    const environments: EnvironmentStatus[] = [];
-    for (const [index, env] of ordered.entries()) {
-      const state = stateByEnv.get(env.name);
-      const current = state?.current;
-      const attempt = state?.attempt;
-      const previous = index > 0 ? ordered[index - 1] : undefined;
-      const previousCurrent = previous ? stateByEnv.get(previous.name)?.current : undefined;
-      const drift = {
-        previousEnvironment: previous?.name,
-        releasesBehind: 0,
-        commitsBehind: 0,
-        aheadOfPrevious: false,
-      };
-      if (previousCurrent) {
-        const prevKey = releases.get(previousCurrent.version)?.versionKey;
-        const ownKey = current ? releases.get(current.version)?.versionKey : '';
+    // Drift counts are independent indexed counts: run them together rather than one after another.
+    const environments: EnvironmentStatus[] = await Promise.all(
+      ordered.map(async (env, index) => {
+        const state = stateByEnv.get(env.name);
+        const current = state?.current;
+        const attempt = state?.attempt;
+        const previous = index > 0 ? ordered[index - 1] : undefined;
+        const previousCurrent = previous ? stateByEnv.get(previous.name)?.current : undefined;
+        const drift = {
+          previousEnvironment: previous?.name,
+          releasesBehind: 0,
+          commitsBehind: 0,
+          aheadOfPrevious: false,
+        };
+        const prevKey = previousCurrent?.versionKey;
+        const ownKey = current ? current.versionKey : '';
         if (prevKey !== undefined && ownKey !== undefined) {
           if (prevKey > ownKey) {
-            drift.releasesBehind = await this.store.countReleasesBetween(entityRef, ownKey, prevKey);
-            const prevPos = positions.get(commitOf(previousCurrent) ?? '');
-            const ownPos = current ? positions.get(commitOf(current) ?? '') : 0;
-            if (prevPos !== undefined && ownPos !== undefined && prevPos > ownPos) {
-              drift.commitsBehind = await this.store.countCommitsBetween(entityRef, ownPos, prevPos);
-            }
+            const prevPos = previousCurrent?.commitPosition;
+            const ownPos = current ? current.commitPosition : 0;
+            const [releasesBehind, commitsBehind] = await Promise.all([
+              this.store.countReleasesBetween(entityRef, ownKey, prevKey),
+              prevPos !== undefined && ownPos !== undefined && prevPos > ownPos
+                ? this.store.countCommitsBetween(entityRef, ownPos, prevPos)
+                : 0,
+            ]);
+            drift.releasesBehind = releasesBehind;
+            drift.commitsBehind = commitsBehind;
           } else if (ownKey > prevKey) {
             drift.aheadOfPrevious = true;
           }
         }
-      }
-      const attemptDiffers = attempt && (!current || attempt.id !== current.id);
-      environments.push({
-        name: env.name,
-        policy: {
-          autoPromote: env.autoPromote,
-          requiresApproval: env.requiresApproval,
-          sync: env.sync,
-          change: env.change,
-        },
-        current: current ? toSummary(current, commitOf(current)) : undefined,
-        lastAttempt: attempt && attemptDiffers ? toSummary(attempt, commitOf(attempt)) : undefined,
-        status: attempt?.status ?? current?.status ?? 'never_deployed',
-        drift,
-      });
-    }
+        const attemptDiffers = attempt && (!current || attempt.id !== current.id);
+        return {
+          name: env.name,
+          policy: {
+            autoPromote: env.autoPromote,
+            requiresApproval: env.requiresApproval,
+            sync: env.sync,
+            change: env.change,
+          },
+          current: current ? toSummary(current) : undefined,
+          lastAttempt: attempt && attemptDiffers ? toSummary(attempt) : undefined,
+          status: attempt?.status ?? current?.status ?? 'never_deployed',
+          drift,
+        };
+      }),
+    );
 
-    const newestDeployed = Math.max(0, ...positions.values());
+    const positions = states.map(state => state.current?.commitPosition).filter((p): p is number => p !== undefined);
+    const newestDeployed = Math.max(0, ...positions);
     const [undeployedCount, undeployedCommits] = await Promise.all([
       this.store.countCommitsBetween(entityRef, newestDeployed),
       this.store.listCommitsBetween(entityRef, newestDeployed, undefined, UNDEPLOYED_COMMITS_SHOWN),

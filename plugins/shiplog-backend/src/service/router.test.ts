@@ -223,7 +223,7 @@ describe('openapi.yaml', () => {
   it('documents exactly the routes the router serves', async () => {
     const router = await createRouter({
       httpAuth: mockServices.httpAuth(),
-      store: {} as never,
+      ingester: {} as never,
       ledger: {} as never,
       entities: {} as never,
     });

@@ -11,14 +11,14 @@ import {
 } from '@shiplog/plugin-shiplog-common';
 import express from 'express';
 import Router from 'express-promise-router';
-import { LedgerStore } from '../database/LedgerStore';
 import { EntityLoader } from './EntityLoader';
 import { LedgerService } from './LedgerService';
 import { describeZodError, parseInput } from './validation';
 
 export interface RouterOptions {
   httpAuth: HttpAuthService;
-  store: LedgerStore;
+  /** Stores validated events; a LedgerStore, or a CoalescingIngester in front of one. */
+  ingester: { ingest(events: ReleaseEvent[]): Promise<IngestResponse> };
   ledger: LedgerService;
   entities: EntityLoader;
 }
@@ -55,7 +55,7 @@ export function parseIngestBody(body: unknown): ReleaseEvent[] {
 
 /** Thin HTTP layer: validate, authenticate, load the entity, call the service. */
 export async function createRouter(options: RouterOptions): Promise<express.Router> {
-  const { httpAuth, store, ledger, entities } = options;
+  const { httpAuth, ingester, ledger, entities } = options;
   const router = Router();
   router.use(express.json({ limit: MAX_BODY_SIZE }));
 
@@ -63,7 +63,7 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     // Only services report events: CI with a static external-access token, or other backend plugins.
     await httpAuth.credentials(req, { allow: ['service'] });
     const events = parseIngestBody(req.body);
-    const result: IngestResponse = await store.ingest(events);
+    const result: IngestResponse = await ingester.ingest(events);
     res.status(202).json(result);
   });
 
