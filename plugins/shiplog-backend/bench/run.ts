@@ -160,7 +160,8 @@ async function rawInsertRates(knex: Knex) {
     source: null,
     occurred_at: Date.parse(event.occurredAt!),
     received_at: Date.now(),
-    payload: JSON.stringify(event),
+    // The same payload the ledger stores: the fields no column holds.
+    payload: JSON.stringify({ image: event.image, commits: event.commits }),
   }));
   let started = performance.now();
   for (let i = 0; i < rows.length; i += BATCH) {

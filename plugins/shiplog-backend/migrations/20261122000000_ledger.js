@@ -22,7 +22,7 @@ exports.up = async function up(knex) {
     table.string('source', 100).nullable();
     table.bigInteger('occurred_at').notNullable();
     table.bigInteger('received_at').notNullable();
-    table.text('payload').notNullable().comment('The normalised event as JSON');
+    table.text('payload').notNullable().comment('The event fields no column holds (image, commits, pull request), as JSON');
     table.index(['entity_ref', 'occurred_at'], 'shiplog_events_entity_time_idx');
   });
 

@@ -195,7 +195,11 @@ export interface ListDeploymentsOptions {
  * transaction, with set-based statements whose merge rules hold when batches race on PostgreSQL.
  */
 export class LedgerStore {
-  constructor(private readonly db: Knex) {}
+  private readonly isPostgres: boolean;
+
+  constructor(private readonly db: Knex) {
+    this.isPostgres = String(db.client.config.client).includes('pg');
+  }
 
   /** Stores a batch in one transaction: all of it or, on any error, none of it. */
   async ingest(events: LedgerEvent[], receivedAt: Date = new Date()): Promise<IngestResult> {
@@ -230,7 +234,7 @@ export class LedgerStore {
           source: event.source ?? null,
           occurred_at: occurredAt(event, received),
           received_at: received,
-          payload: JSON.stringify(event),
+          payload: payloadOf(event),
         }));
         const inserted: Array<{ id: string }> = await trx(EVENTS)
           .insert(rows)
@@ -270,6 +274,10 @@ export class LedgerStore {
     const query = this.db(`${STATE} as s`).where('s.entity_ref', entityRef).select(columns);
     joinSide(query, 'c', 's.current_deployment_id');
     joinSide(query, 'a', 's.attempt_deployment_id');
+    if (this.isPostgres) {
+      // A named statement is planned once per connection: planning this join costs more than running it.
+      query.options({ name: 'shiplog_environment_states_v1' });
+    }
     const rows: Array<Record<string, unknown>> = await query;
     const side = (row: Record<string, unknown>, prefix: 'c' | 'a'): EnvironmentStateRecord['current'] => {
       if (row[`${prefix}_id`] === null || row[`${prefix}_id`] === undefined) return undefined;
@@ -352,34 +360,19 @@ export class LedgerStore {
     return Number(row.count);
   }
 
-  /** Commits with a position in (after, upTo], newest first, with their pull requests. */
+  /** Commits with a position in (after, upTo], newest first, with their pull requests (one query). */
   async listCommitsBetween(entityRef: string, after: number, upTo: number | undefined, limit: number): Promise<CommitRecord[]> {
-    const query = this.db<CommitRow>(COMMITS)
-      .where({ entity_ref: entityRef })
-      .where('position', '>', after)
-      .orderBy('position', 'desc')
-      .limit(limit);
+    const query = this.db(`${COMMITS} as c`)
+      .leftJoin(`${PULL_REQUESTS} as p`, join => join.on('p.entity_ref', 'c.entity_ref').andOn('p.number', 'c.pr_number'))
+      .where('c.entity_ref', entityRef)
+      .where('c.position', '>', after)
+      .orderBy('c.position', 'desc')
+      .limit(limit)
+      .select('c.sha', 'c.position', 'c.message', 'c.author', 'c.pr_number', 'p.title as pr_title', 'p.labels as pr_labels', 'p.url as pr_url');
     if (upTo !== undefined) {
-      query.where('position', '<=', upTo);
+      query.where('c.position', '<=', upTo);
     }
-    const rows: CommitRow[] = await query;
-    return this.withPullRequests(entityRef, rows);
-  }
-
-  private async withPullRequests(entityRef: string, rows: CommitRow[]): Promise<CommitRecord[]> {
-    const numbers = [...new Set(rows.map(row => row.pr_number).filter((n): n is number => n !== null))];
-    const pullRequests = new Map<number, PullRequestSummary>();
-    if (numbers.length) {
-      const prRows: PullRequestRow[] = await this.db(PULL_REQUESTS).where({ entity_ref: entityRef }).whereIn('number', numbers);
-      for (const row of prRows) {
-        pullRequests.set(Number(row.number), {
-          number: Number(row.number),
-          title: orUndefined(row.title),
-          labels: JSON.parse(row.labels),
-          url: orUndefined(row.url),
-        });
-      }
-    }
+    const rows: Array<{ sha: string; position: number; message: string | null; author: string | null; pr_number: number | null; pr_title: string | null; pr_labels: string | null; pr_url: string | null }> = await query;
     return rows.map(row => ({
       sha: row.sha,
       position: Number(row.position),
@@ -388,7 +381,12 @@ export class LedgerStore {
       pullRequest:
         row.pr_number === null
           ? undefined
-          : pullRequests.get(Number(row.pr_number)) ?? { number: Number(row.pr_number), labels: [] },
+          : {
+              number: Number(row.pr_number),
+              title: orUndefined(row.pr_title),
+              labels: row.pr_labels ? JSON.parse(row.pr_labels) : [],
+              url: orUndefined(row.pr_url),
+            },
     }));
   }
 
@@ -432,6 +430,17 @@ export class LedgerStore {
     }
     return [...latest.values()];
   }
+}
+
+/** Columns already hold these; the payload keeps the rest (image, commits, pull request), so event = columns + payload. */
+const COLUMN_FIELDS = new Set(['id', 'entityRef', 'type', 'status', 'version', 'commitSha', 'environment', 'runUrl', 'actor', 'source', 'occurredAt']);
+
+function payloadOf(event: LedgerEvent): string {
+  const rest: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(event)) {
+    if (!COLUMN_FIELDS.has(key) && value !== undefined) rest[key] = value;
+  }
+  return JSON.stringify(rest);
 }
 
 function occurredAt(event: LedgerEvent, fallback: number): number {

@@ -124,7 +124,13 @@ export class LedgerService {
     const ordered = [...configured, ...extra];
 
     const stateByEnv = new Map(states.map(state => [state.environment, state]));
-    // Drift counts are independent indexed counts: run them together rather than one after another.
+    const positions = states.map(state => state.current?.commitPosition).filter((p): p is number => p !== undefined);
+    const newestDeployed = Math.max(0, ...positions);
+    // Everything below depends only on the state rows: run the counts together, not one after another.
+    const undeployed = Promise.all([
+      this.store.countCommitsBetween(entityRef, newestDeployed),
+      this.store.listCommitsBetween(entityRef, newestDeployed, undefined, UNDEPLOYED_COMMITS_SHOWN),
+    ]);
     const environments: EnvironmentStatus[] = await Promise.all(
       ordered.map(async (env, index) => {
         const state = stateByEnv.get(env.name);
@@ -173,12 +179,7 @@ export class LedgerService {
       }),
     );
 
-    const positions = states.map(state => state.current?.commitPosition).filter((p): p is number => p !== undefined);
-    const newestDeployed = Math.max(0, ...positions);
-    const [undeployedCount, undeployedCommits] = await Promise.all([
-      this.store.countCommitsBetween(entityRef, newestDeployed),
-      this.store.listCommitsBetween(entityRef, newestDeployed, undefined, UNDEPLOYED_COMMITS_SHOWN),
-    ]);
+    const [undeployedCount, undeployedCommits] = await undeployed;
     return {
       entityRef,
       environments,
