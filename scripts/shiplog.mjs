@@ -92,7 +92,7 @@ async function startThrowawayPostgres() {
   const [initCmd, initArgs] = wrap('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync']);
   if (spawnSync(initCmd, initArgs, { stdio: 'ignore' }).status !== 0) return undefined;
   const port = await freePort();
-  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300`;
+  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300 -c shared_buffers=1GB`;
   const [ctlCmd, ctlArgs] = wrap('pg_ctl', ['-D', data, '-o', options, '-l', join(dir, 'log'), '-w', 'start']);
   if (spawnSync(ctlCmd, ctlArgs, { stdio: 'ignore' }).status !== 0) return undefined;
   const stop = () => {
@@ -135,6 +135,15 @@ async function test() {
     });
     if (existsSync(results)) {
       const summary = JSON.parse(readFileSync(results, 'utf8'));
+      // Evidence that both databases were exercised: test names carry the TestDatabases id.
+      const names = summary.testResults.flatMap(file => file.assertionResults.filter(t => t.status === 'passed').map(t => t.fullName));
+      const onPostgres = names.filter(name => name.includes('POSTGRES_15')).length;
+      const onSqlite = names.filter(name => name.includes('SQLITE_3')).length;
+      console.log(`shiplog: database tests passed on PostgreSQL 15: ${onPostgres}, on SQLite: ${onSqlite}`);
+      if (env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING && onPostgres === 0 && summary.numFailedTests === 0 && !extraArgs.length) {
+        console.log('shiplog: PostgreSQL was available but no test ran on it');
+        return 1;
+      }
       const skipped = summary.numPendingTests + summary.numTodoTests;
       console.log(`${summary.numPassedTests} passed, ${summary.numFailedTests} failed${skipped ? `, ${skipped} skipped` : ''}`);
       if (summary.numTotalTests === 0) return 1;
