@@ -5,7 +5,14 @@
 // be installed globally but Node.js and npm.
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, chownSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+  chownSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import net from 'node:net';
@@ -16,7 +23,11 @@ const command = process.argv[2];
 const extraArgs = process.argv.slice(3);
 
 function run(cmd, args, options = {}) {
-  const result = spawnSync(cmd, args, { stdio: 'inherit', cwd: root, ...options });
+  const result = spawnSync(cmd, args, {
+    stdio: 'inherit',
+    cwd: root,
+    ...options,
+  });
   if (result.error) throw result.error;
   return result.status ?? 1;
 }
@@ -27,19 +38,30 @@ function yarn(args, options = {}) {
 
 /** Installs dependencies when package.json files or the lockfile changed since the last install. */
 function ensureInstalled() {
-  const inputs = ['package.json', 'yarn.lock', ...listWorkspaceManifests()].map(file => readFileSync(join(root, file)));
-  const digest = createHash('sha256').update(Buffer.concat(inputs)).digest('hex');
+  const inputs = ['package.json', 'yarn.lock', ...listWorkspaceManifests()].map(
+    file => readFileSync(join(root, file)),
+  );
+  const digest = createHash('sha256')
+    .update(Buffer.concat(inputs))
+    .digest('hex');
   const marker = join(root, 'node_modules/.shiplog-install');
   if (existsSync(marker) && readFileSync(marker, 'utf8') === digest) return;
   // better-sqlite3 builds from source here: node-gyp needs the headers of the running Node.js,
   // which Debian-style installs keep under the install prefix (Yarn does not read ~/.npmrc).
   const prefix = dirname(dirname(process.execPath));
   const env = { ...process.env };
-  if (!env.npm_config_nodedir && existsSync(join(prefix, 'include/node/node.h'))) {
+  if (
+    !env.npm_config_nodedir &&
+    existsSync(join(prefix, 'include/node/node.h'))
+  ) {
     env.npm_config_nodedir = prefix;
   }
-  console.log('shiplog: installing dependencies (first run takes a few minutes)...');
-  const status = yarn(['install', ...(process.env.CI ? ['--immutable'] : [])], { env });
+  console.log(
+    'shiplog: installing dependencies (first run takes a few minutes)...',
+  );
+  const status = yarn(['install', ...(process.env.CI ? ['--immutable'] : [])], {
+    env,
+  });
   if (status !== 0) process.exit(status);
   writeFileSync(marker, digest);
 }
@@ -49,7 +71,9 @@ function listWorkspaceManifests() {
   for (const dir of ['packages', 'plugins']) {
     const base = join(root, dir);
     if (!existsSync(base)) continue;
-    for (const name of spawnSync('ls', [base], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean)) {
+    for (const name of spawnSync('ls', [base], { encoding: 'utf8' })
+      .stdout.split('\n')
+      .filter(Boolean)) {
       const manifest = join(dir, name, 'package.json');
       if (existsSync(join(root, manifest))) manifests.push(manifest);
     }
@@ -81,7 +105,10 @@ async function startThrowawayPostgres() {
   mkdirSync(dir, { recursive: true });
   // initdb refuses to run as root: run it as the postgres user when we are root.
   const asRoot = process.getuid?.() === 0;
-  const wrap = (bin, args) => (asRoot ? ['runuser', ['-u', 'postgres', '--', join(PG_BIN, bin), ...args]] : [join(PG_BIN, bin), args]);
+  const wrap = (bin, args) =>
+    asRoot
+      ? ['runuser', ['-u', 'postgres', '--', join(PG_BIN, bin), ...args]]
+      : [join(PG_BIN, bin), args];
   if (asRoot) {
     const id = spawnSync('id', ['-u', 'postgres'], { encoding: 'utf8' });
     const gid = spawnSync('id', ['-g', 'postgres'], { encoding: 'utf8' });
@@ -89,18 +116,46 @@ async function startThrowawayPostgres() {
     chownSync(dir, Number(id.stdout.trim()), Number(gid.stdout.trim()));
   }
   const data = join(dir, 'data');
-  const [initCmd, initArgs] = wrap('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync']);
-  if (spawnSync(initCmd, initArgs, { stdio: 'ignore' }).status !== 0) return undefined;
+  const [initCmd, initArgs] = wrap('initdb', [
+    '-D',
+    data,
+    '-A',
+    'trust',
+    '-U',
+    'postgres',
+    '--no-sync',
+  ]);
+  if (spawnSync(initCmd, initArgs, { stdio: 'ignore' }).status !== 0)
+    return undefined;
   const port = await freePort();
   const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300 -c shared_buffers=1GB`;
-  const [ctlCmd, ctlArgs] = wrap('pg_ctl', ['-D', data, '-o', options, '-l', join(dir, 'log'), '-w', 'start']);
-  if (spawnSync(ctlCmd, ctlArgs, { stdio: 'ignore' }).status !== 0) return undefined;
+  const [ctlCmd, ctlArgs] = wrap('pg_ctl', [
+    '-D',
+    data,
+    '-o',
+    options,
+    '-l',
+    join(dir, 'log'),
+    '-w',
+    'start',
+  ]);
+  if (spawnSync(ctlCmd, ctlArgs, { stdio: 'ignore' }).status !== 0)
+    return undefined;
   const stop = () => {
-    const [stopCmd, stopArgs] = wrap('pg_ctl', ['-D', data, '-m', 'immediate', 'stop']);
+    const [stopCmd, stopArgs] = wrap('pg_ctl', [
+      '-D',
+      data,
+      '-m',
+      'immediate',
+      'stop',
+    ]);
     spawnSync(stopCmd, stopArgs, { stdio: 'ignore' });
     rmSync(dir, { recursive: true, force: true });
   };
-  return { connection: `postgresql://postgres@127.0.0.1:${port}/postgres`, stop };
+  return {
+    connection: `postgresql://postgres@127.0.0.1:${port}/postgres`,
+    stop,
+  };
 }
 
 async function withPostgres(fn) {
@@ -112,7 +167,9 @@ async function withPostgres(fn) {
       env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING = pg.connection;
       console.log(`shiplog: throwaway PostgreSQL 15 at ${pg.connection}`);
     } else {
-      console.log('shiplog: no PostgreSQL 15 binaries found; database tests run on SQLite only');
+      console.log(
+        'shiplog: no PostgreSQL 15 binaries found; database tests run on SQLite only',
+      );
     }
   }
   // There is no Docker engine here; TestDatabases must use the connection string above.
@@ -130,22 +187,50 @@ async function test() {
     const results = join(root, 'node_modules/.cache/shiplog-test-results.json');
     mkdirSync(dirname(results), { recursive: true });
     rmSync(results, { force: true });
-    const code = yarn(['backstage-cli', 'repo', 'test', '--ci', '--json', `--outputFile=${results}`, ...extraArgs], {
-      env: { ...env, CI: 'true' },
-    });
+    const code = yarn(
+      [
+        'backstage-cli',
+        'repo',
+        'test',
+        '--ci',
+        '--json',
+        `--outputFile=${results}`,
+        ...extraArgs,
+      ],
+      {
+        env: { ...env, CI: 'true' },
+      },
+    );
     if (existsSync(results)) {
       const summary = JSON.parse(readFileSync(results, 'utf8'));
       // Evidence that both databases were exercised: test names carry the TestDatabases id.
-      const names = summary.testResults.flatMap(file => file.assertionResults.filter(t => t.status === 'passed').map(t => t.fullName));
-      const onPostgres = names.filter(name => name.includes('POSTGRES_15')).length;
+      const names = summary.testResults.flatMap(file =>
+        file.assertionResults
+          .filter(t => t.status === 'passed')
+          .map(t => t.fullName),
+      );
+      const onPostgres = names.filter(name =>
+        name.includes('POSTGRES_15'),
+      ).length;
       const onSqlite = names.filter(name => name.includes('SQLITE_3')).length;
-      console.log(`shiplog: database tests passed on PostgreSQL 15: ${onPostgres}, on SQLite: ${onSqlite}`);
-      if (env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING && onPostgres === 0 && summary.numFailedTests === 0 && !extraArgs.length) {
+      console.log(
+        `shiplog: database tests passed on PostgreSQL 15: ${onPostgres}, on SQLite: ${onSqlite}`,
+      );
+      if (
+        env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING &&
+        onPostgres === 0 &&
+        summary.numFailedTests === 0 &&
+        !extraArgs.length
+      ) {
         console.log('shiplog: PostgreSQL was available but no test ran on it');
         return 1;
       }
       const skipped = summary.numPendingTests + summary.numTodoTests;
-      console.log(`${summary.numPassedTests} passed, ${summary.numFailedTests} failed${skipped ? `, ${skipped} skipped` : ''}`);
+      console.log(
+        `${summary.numPassedTests} passed, ${summary.numFailedTests} failed${
+          skipped ? `, ${skipped} skipped` : ''
+        }`,
+      );
       if (summary.numTotalTests === 0) return 1;
     } else {
       console.log('0 passed, 0 failed');
@@ -159,7 +244,10 @@ async function test() {
 function start() {
   ensureInstalled();
   mkdirSync(join(root, '.data'), { recursive: true });
-  const child = spawn(process.execPath, [yarnRelease, 'dev', ...extraArgs], { stdio: 'inherit', cwd: root });
+  const child = spawn(process.execPath, [yarnRelease, 'dev', ...extraArgs], {
+    stdio: 'inherit',
+    cwd: root,
+  });
   const forward = signal => child.kill(signal);
   process.on('SIGINT', forward);
   process.on('SIGTERM', forward);
@@ -169,14 +257,21 @@ function start() {
 async function bench() {
   ensureInstalled();
   const status = await withPostgres(env =>
-    yarn(['workspace', '@shiplog/plugin-shiplog-backend', 'bench', ...extraArgs], { env }),
+    yarn(
+      ['workspace', '@shiplog/plugin-shiplog-backend', 'bench', ...extraArgs],
+      { env },
+    ),
   );
   process.exit(status);
 }
 
 const commands = { start, test, bench };
 if (!commands[command]) {
-  console.error(`usage: node scripts/shiplog.mjs <${Object.keys(commands).join('|')}> [args...]`);
+  console.error(
+    `usage: node scripts/shiplog.mjs <${Object.keys(commands).join(
+      '|',
+    )}> [args...]`,
+  );
   process.exit(2);
 }
 await commands[command]();

@@ -1,4 +1,7 @@
-import { coreServices, createBackendModule } from '@backstage/backend-plugin-api';
+import {
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
 import { eventsExtensionPoint } from '@backstage/plugin-events-node/alpha';
 import { createSecretValidator } from './secretValidator';
 
@@ -25,8 +28,12 @@ export const eventsModuleShiplog = createBackendModule({
         events: eventsExtensionPoint,
       },
       async init({ config, logger, events }) {
-        const harborSecret = config.getOptionalString('shiplog.webhooks.harbor.secret');
-        const argocdSecret = config.getOptionalString('shiplog.webhooks.argocd.secret');
+        const harborSecret = config.getOptionalString(
+          'shiplog.webhooks.harbor.secret',
+        );
+        const argocdSecret = config.getOptionalString(
+          'shiplog.webhooks.argocd.secret',
+        );
         events.addHttpPostIngress({
           topic: 'harbor',
           validator: createSecretValidator({
@@ -44,9 +51,14 @@ export const eventsModuleShiplog = createBackendModule({
             configKey: 'shiplog.webhooks.argocd.secret',
           }),
         });
-        for (const [name, secret] of [['harbor', harborSecret], ['argocd', argocdSecret]] as const) {
+        for (const [name, secret] of [
+          ['harbor', harborSecret],
+          ['argocd', argocdSecret],
+        ] as const) {
           if (!secret) {
-            logger.warn(`Shiplog's ${name} webhook refuses every request until shiplog.webhooks.${name}.secret is set`);
+            logger.warn(
+              `Shiplog's ${name} webhook refuses every request until shiplog.webhooks.${name}.secret is set`,
+            );
           }
         }
       },

@@ -1,4 +1,8 @@
-import { RequestDetails, RequestValidationContext, RequestValidator } from '@backstage/plugin-events-node';
+import {
+  RequestDetails,
+  RequestValidationContext,
+  RequestValidator,
+} from '@backstage/plugin-events-node';
 import { createHash, timingSafeEqual } from 'node:crypto';
 
 /**
@@ -23,12 +27,16 @@ export interface SecretValidatorOptions {
 }
 
 /** A validator for Backstage's HTTP ingress that checks a shared secret header. */
-export function createSecretValidator(options: SecretValidatorOptions): RequestValidator {
+export function createSecretValidator(
+  options: SecretValidatorOptions,
+): RequestValidator {
   return async (request: RequestDetails, context: RequestValidationContext) => {
     if (!options.secret) {
       context.reject({
         status: 403,
-        payload: { message: `This webhook is disabled: ${options.configKey} is not configured` },
+        payload: {
+          message: `This webhook is disabled: ${options.configKey} is not configured`,
+        },
       });
       return;
     }
@@ -39,11 +47,15 @@ export function createSecretValidator(options: SecretValidatorOptions): RequestV
       candidates.push(value.replace(/^bearer\s+/i, ''));
     }
     // Every candidate is compared, so the work does not depend on which one matches.
-    const matches = candidates.map(candidate => secretsEqual(candidate, options.secret!));
+    const matches = candidates.map(candidate =>
+      secretsEqual(candidate, options.secret!),
+    );
     if (!matches.includes(true)) {
       context.reject({
         status: 401,
-        payload: { message: `Missing or wrong secret in the ${options.header} header` },
+        payload: {
+          message: `Missing or wrong secret in the ${options.header} header`,
+        },
       });
     }
   };

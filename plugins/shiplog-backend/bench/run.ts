@@ -49,14 +49,28 @@ const BATCH = 500;
 const ENVIRONMENTS = ['dev', 'qa', 'stage', 'prod'];
 const TOKEN = 'bench-token';
 
-const sha = (component: number, n: number) => `${component.toString(16).padStart(8, '0')}${n.toString(16).padStart(32, '0')}`;
+const sha = (component: number, n: number) =>
+  `${component.toString(16).padStart(8, '0')}${n
+    .toString(16)
+    .padStart(32, '0')}`;
 
 /**
  * A realistic stream, in time order across all components: each release builds (started,
  * succeeded), publishes, carries its commits, and deploys through the environments (started,
  * succeeded), with an occasional failure; later environments get every other release.
  */
-export function* eventStream(total: number, components: number): Generator<ReleaseEventInput> {
+/** Times within one component's release: a day per release, components a second apart. */
+function minuteOf(start: number, release: number, component: number) {
+  return (minute: number) =>
+    new Date(
+      start + release * 86_400_000 + component * 1_000 + minute * 60_000,
+    ).toISOString();
+}
+
+export function* eventStream(
+  total: number,
+  components: number,
+): Generator<ReleaseEventInput> {
   let produced = 0;
   let seq = 0;
   const start = Date.UTC(2026, 0, 1);
@@ -65,20 +79,69 @@ export function* eventStream(total: number, components: number): Generator<Relea
       const entityRef = `component:default/svc-${c}`;
       const version = `1.${release}.0`;
       const head = sha(c, release * 3 + 2);
-      const at = (minute: number) => new Date(start + release * 86_400_000 + c * 1_000 + minute * 60_000).toISOString();
+      const at = minuteOf(start, release, c);
       const batch: ReleaseEventInput[] = [
-        { id: `b${++seq}`, entityRef, type: 'build', status: 'started', version, commitSha: head, occurredAt: at(0), commits: [0, 1, 2].map(i => ({ sha: sha(c, release * 3 + i), message: `feat: change ${release}.${i} (#${release * 3 + i + 1})`, author: 'dev' })) },
-        { id: `b${++seq}`, entityRef, type: 'build', status: 'succeeded', version, commitSha: head, occurredAt: at(6), runUrl: `https://ci.example.com/${seq}` },
-        { id: `p${++seq}`, entityRef, type: 'publish', status: 'succeeded', version, image: { repository: `registry.example.com/svc-${c}`, tag: version }, occurredAt: at(8) },
+        {
+          id: `b${++seq}`,
+          entityRef,
+          type: 'build',
+          status: 'started',
+          version,
+          commitSha: head,
+          occurredAt: at(0),
+          commits: [0, 1, 2].map(i => ({
+            sha: sha(c, release * 3 + i),
+            message: `feat: change ${release}.${i} (#${release * 3 + i + 1})`,
+            author: 'dev',
+          })),
+        },
+        {
+          id: `b${++seq}`,
+          entityRef,
+          type: 'build',
+          status: 'succeeded',
+          version,
+          commitSha: head,
+          occurredAt: at(6),
+          runUrl: `https://ci.example.com/${seq}`,
+        },
+        {
+          id: `p${++seq}`,
+          entityRef,
+          type: 'publish',
+          status: 'succeeded',
+          version,
+          image: { repository: `registry.example.com/svc-${c}`, tag: version },
+          occurredAt: at(8),
+        },
       ];
-      ENVIRONMENTS.forEach((environment, e) => {
-        if (e >= 2 && release % 2) return;
+      for (const [e, environment] of ENVIRONMENTS.entries()) {
+        // Later environments get every other release.
+        if (e >= 2 && release % 2) continue;
         const failed = (release + c + e) % 23 === 0;
         batch.push(
-          { id: `d${++seq}`, entityRef, type: 'deploy', status: 'started', version, environment, occurredAt: at(10 + e * 30), actor: 'argocd' },
-          { id: `d${++seq}`, entityRef, type: 'deploy', status: failed ? 'failed' : 'succeeded', version, environment, occurredAt: at(13 + e * 30), actor: 'argocd' },
+          {
+            id: `d${++seq}`,
+            entityRef,
+            type: 'deploy',
+            status: 'started',
+            version,
+            environment,
+            occurredAt: at(10 + e * 30),
+            actor: 'argocd',
+          },
+          {
+            id: `d${++seq}`,
+            entityRef,
+            type: 'deploy',
+            status: failed ? 'failed' : 'succeeded',
+            version,
+            environment,
+            occurredAt: at(13 + e * 30),
+            actor: 'argocd',
+          },
         );
-      });
+      }
       for (const event of batch) {
         if (produced++ >= total) return;
         yield event;
@@ -89,26 +152,52 @@ export function* eventStream(total: number, components: number): Generator<Relea
 
 function percentile(samples: number[], p: number): number {
   const sorted = [...samples].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+  return sorted[
+    Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))
+  ];
 }
 const ms = (n: number) => `${n.toFixed(2)} ms`;
 const rate = (n: number) => Math.round(n).toLocaleString('en-US');
 
 async function startServer(knex: Knex) {
   const store = new LedgerStore(knex);
-  const ledger = new LedgerService(store, ENVIRONMENTS.map(name => ({ name, autoPromote: false, requiresApproval: false, sync: 'automatic' as const, change: 'pull-request' as const })));
-  const entity = (name: string): Entity => ({ apiVersion: 'backstage.io/v1alpha1', kind: 'Component', metadata: { name, namespace: 'default' }, spec: {} });
+  const ledger = new LedgerService(
+    store,
+    ENVIRONMENTS.map(name => ({
+      name,
+      autoPromote: false,
+      requiresApproval: false,
+      sync: 'automatic' as const,
+      change: 'pull-request' as const,
+    })),
+  );
+  const entity = (name: string): Entity => ({
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: { name, namespace: 'default' },
+    spec: {},
+  });
   const catalog = {
-    getEntityByRef: async (ref: string) => (/^component:default\/svc-\d+$/.test(ref) ? entity(ref.split('/')[1]) : undefined),
+    getEntityByRef: async (ref: string) =>
+      /^component:default\/svc-\d+$/.test(ref)
+        ? entity(ref.split('/')[1])
+        : undefined,
   };
-  const credentials = { $$type: '@backstage/BackstageCredentials', principal: { type: 'service', subject: 'bench' } };
+  const credentials = {
+    $$type: '@backstage/BackstageCredentials',
+    principal: { type: 'service', subject: 'bench' },
+  };
   const httpAuth = {
     credentials: async (req: express.Request) => {
-      if (req.headers.authorization !== `Bearer ${TOKEN}`) throw new InputError('bad token');
+      if (req.headers.authorization !== `Bearer ${TOKEN}`)
+        throw new InputError('bad token');
       return credentials;
     },
   };
-  const auth = { isPrincipal: () => false, getOwnServiceCredentials: async () => credentials };
+  const auth = {
+    isPrincipal: () => false,
+    getOwnServiceCredentials: async () => credentials,
+  };
   const router = await createRouter({
     httpAuth: httpAuth as never,
     ingester: new CoalescingIngester(store),
@@ -117,22 +206,42 @@ async function startServer(knex: Knex) {
   });
   const app = express();
   app.use(router);
-  app.use((error: Error & { status?: number }, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
-    res.status(error.status ?? (error.name === 'InputError' ? 400 : error.name === 'NotFoundError' ? 404 : 500)).json({ error: { name: error.name, message: error.message } });
-  });
+  app.use(
+    (
+      error: Error & { status?: number },
+      _req: express.Request,
+      res: express.Response,
+      _next: express.NextFunction,
+    ) => {
+      const byName: Record<string, number> = {
+        InputError: 400,
+        NotFoundError: 404,
+      };
+      res
+        .status(error.status ?? byName[error.name] ?? 500)
+        .json({ error: { name: error.name, message: error.message } });
+    },
+  );
   const server = app.listen(0, '127.0.0.1');
   await new Promise(resolve => server.once('listening', resolve));
   const { port } = server.address() as AddressInfo;
-  return { base: `http://127.0.0.1:${port}`, close: () => new Promise(resolve => server.close(resolve)) };
+  return {
+    base: `http://127.0.0.1:${port}`,
+    close: () => new Promise(resolve => server.close(resolve)),
+  };
 }
 
 async function post(base: string, body: unknown) {
   const res = await fetch(`${base}/v1/events`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
+    headers: {
+      'content-type': 'application/json',
+      authorization: `Bearer ${TOKEN}`,
+    },
     body: JSON.stringify(body),
   });
-  if (res.status !== 202) throw new Error(`ingest answered ${res.status}: ${await res.text()}`);
+  if (res.status !== 202)
+    throw new Error(`ingest answered ${res.status}: ${await res.text()}`);
   return res.json() as Promise<{ accepted: number; duplicates: number }>;
 }
 
@@ -184,7 +293,10 @@ async function get(path) {
 
 function runClient<T>(workerData: Record<string, unknown>): Promise<T> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(CLIENT_SOURCE, { eval: true, workerData: { token: TOKEN, ...workerData } });
+    const worker = new Worker(CLIENT_SOURCE, {
+      eval: true,
+      workerData: { token: TOKEN, ...workerData },
+    });
     worker.once('message', resolve);
     worker.once('error', reject);
   });
@@ -199,15 +311,24 @@ async function httpBaseline(): Promise<number[]> {
   const server = app.listen(0, '127.0.0.1');
   await new Promise(resolve => server.once('listening', resolve));
   const { port } = server.address() as AddressInfo;
-  const { matrix } = await runClient<{ matrix: number[] }>({ base: `http://127.0.0.1:${port}`, mode: 'reads', count: READ_SAMPLES, components: COMPONENTS });
+  const { matrix } = await runClient<{ matrix: number[] }>({
+    base: `http://127.0.0.1:${port}`,
+    mode: 'reads',
+    count: READ_SAMPLES,
+    components: COMPONENTS,
+  });
   await new Promise(resolve => server.close(resolve));
   return matrix;
 }
 
 async function rawInsertRates(knex: Knex) {
   await knex.schema.dropTableIfExists('bench_raw_events');
-  await knex.raw(`CREATE TABLE bench_raw_events AS SELECT * FROM shiplog_events WHERE 1 = 0`);
-  await knex.schema.alterTable('bench_raw_events', table => table.primary(['id']));
+  await knex.raw(
+    `CREATE TABLE bench_raw_events AS SELECT * FROM shiplog_events WHERE 1 = 0`,
+  );
+  await knex.schema.alterTable('bench_raw_events', table =>
+    table.primary(['id']),
+  );
   const rows = [...eventStream(100_000, 1_000)].map((event, i) => ({
     id: `raw-${i}`,
     entity_ref: event.entityRef,
@@ -229,7 +350,9 @@ async function rawInsertRates(knex: Knex) {
     await knex('bench_raw_events').insert(rows.slice(i, i + BATCH));
   }
   const batched = rows.length / ((performance.now() - started) / 1000);
-  const singles = rows.slice(0, 5_000).map(row => ({ ...row, id: `single-${row.id}` }));
+  const singles = rows
+    .slice(0, 5_000)
+    .map(row => ({ ...row, id: `single-${row.id}` }));
   started = performance.now();
   for (const row of singles) {
     await knex.transaction(trx => trx('bench_raw_events').insert(row));
@@ -244,8 +367,12 @@ async function benchDatabase(label: string, knex: Knex) {
   await tuneSqlite(knex); // as the plugin does at start-up; a no-op on PostgreSQL
   await knex.migrate.latest({ directory: migrationsDir });
   const raw = await rawInsertRates(knex);
-  console.log(`raw batched INSERT (500 rows/statement): ${rate(raw.batched)} rows/s`);
-  console.log(`raw single-row transactions:             ${rate(raw.single)} tx/s`);
+  console.log(
+    `raw batched INSERT (500 rows/statement): ${rate(raw.batched)} rows/s`,
+  );
+  console.log(
+    `raw single-row transactions:             ${rate(raw.single)} tx/s`,
+  );
 
   const server = await startServer(knex);
   try {
@@ -267,25 +394,63 @@ async function benchDatabase(label: string, knex: Knex) {
     };
     await Promise.all(Array.from({ length: CONCURRENCY }, worker));
     const seconds = (performance.now() - started) / 1000;
-    console.log(`batched ingest over HTTP: ${rate(sent / seconds)} events/s (${rate(sent)} events in ${seconds.toFixed(1)} s, ${BATCH}/request, ${CONCURRENCY} concurrent)  [target >= 20,000]`);
+    console.log(
+      `batched ingest over HTTP: ${rate(sent / seconds)} events/s (${rate(
+        sent,
+      )} events in ${seconds.toFixed(
+        1,
+      )} s, ${BATCH}/request, ${CONCURRENCY} concurrent)  [target >= 20,000]`,
+    );
 
     // Single-event requests, 16 in flight, from a separate client thread.
-    const { seconds: singleSeconds } = await runClient<{ seconds: number }>({ base: server.base, mode: 'singles', count: SINGLE_REQUESTS, concurrency: 16, components: COMPONENTS });
-    console.log(`single-event requests over HTTP: ${rate(SINGLE_REQUESTS / singleSeconds)} requests/s (16 concurrent)  [target >= 2,000]`);
+    const { seconds: singleSeconds } = await runClient<{ seconds: number }>({
+      base: server.base,
+      mode: 'singles',
+      count: SINGLE_REQUESTS,
+      concurrency: 16,
+      components: COMPONENTS,
+    });
+    console.log(
+      `single-event requests over HTTP: ${rate(
+        SINGLE_REQUESTS / singleSeconds,
+      )} requests/s (16 concurrent)  [target >= 2,000]`,
+    );
 
     // Reads: random components, one request at a time, after a warm-up, from a separate client thread.
     const pick = () => `svc-${Math.floor(Math.random() * COMPONENTS)}`;
-    const { matrix, deployments } = await runClient<{ matrix: number[]; deployments: number[] }>({ base: server.base, mode: 'reads', count: READ_SAMPLES, components: COMPONENTS });
+    const { matrix, deployments } = await runClient<{
+      matrix: number[];
+      deployments: number[];
+    }>({
+      base: server.base,
+      mode: 'reads',
+      count: READ_SAMPLES,
+      components: COMPONENTS,
+    });
     const rawQuery: number[] = [];
     for (let i = 0; i < READ_SAMPLES; i++) {
       const t = performance.now();
-      await knex('shiplog_deployments').where({ entity_ref: `component:default/${pick()}` }).orderBy([{ column: 'sort_at', order: 'desc' }, { column: 'id', order: 'desc' }]).limit(26);
+      await knex('shiplog_deployments')
+        .where({ entity_ref: `component:default/${pick()}` })
+        .orderBy([
+          { column: 'sort_at', order: 'desc' },
+          { column: 'id', order: 'desc' },
+        ])
+        .limit(26);
       rawQuery.push(performance.now() - t);
     }
     const line = (name: string, samples: number[]) =>
-      console.log(`${name}: p50 ${ms(percentile(samples, 50))}, p95 ${ms(percentile(samples, 95))}, p99 ${ms(percentile(samples, 99))}`);
+      console.log(
+        `${name}: p50 ${ms(percentile(samples, 50))}, p95 ${ms(
+          percentile(samples, 95),
+        )}, p99 ${ms(percentile(samples, 99))}`,
+      );
     const [{ n: eventCount }] = await knex('shiplog_events').count({ n: '*' });
-    console.log(`database: ${rate(Number(eventCount))} events across ${rate(COMPONENTS)} components`);
+    console.log(
+      `database: ${rate(Number(eventCount))} events across ${rate(
+        COMPONENTS,
+      )} components`,
+    );
     line('GET environments matrix      ', matrix);
     line('GET deployments first page   ', deployments);
     line('raw indexed deployments query', rawQuery);
@@ -297,7 +462,11 @@ async function benchDatabase(label: string, knex: Knex) {
 }
 
 async function main() {
-  console.log(`Shiplog ledger benchmark: ${rate(TOTAL_EVENTS)} events, ${rate(COMPONENTS)} components, node ${process.version}`);
+  console.log(
+    `Shiplog ledger benchmark: ${rate(TOTAL_EVENTS)} events, ${rate(
+      COMPONENTS,
+    )} components, node ${process.version}`,
+  );
   const pg = process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING;
   if (pg) {
     const admin = knexFactory({ client: 'pg', connection: pg });
@@ -306,17 +475,27 @@ async function main() {
     await admin.destroy();
     const url = new URL(pg);
     url.pathname = '/shiplog_bench';
-    const knex = knexFactory({ client: 'pg', connection: url.toString(), pool: { min: 0, max: 10 } });
+    const knex = knexFactory({
+      client: 'pg',
+      connection: url.toString(),
+      pool: { min: 0, max: 10 },
+    });
     try {
       await benchDatabase('PostgreSQL 15', knex);
     } finally {
       await knex.destroy();
     }
   } else {
-    console.log('\n(PostgreSQL skipped: BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING is not set)');
+    console.log(
+      '\n(PostgreSQL skipped: BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING is not set)',
+    );
   }
   const dir = mkdtempSync(join(tmpdir(), 'shiplog-bench-'));
-  const sqlite = knexFactory({ client: 'better-sqlite3', connection: { filename: join(dir, 'shiplog.sqlite') }, useNullAsDefault: true });
+  const sqlite = knexFactory({
+    client: 'better-sqlite3',
+    connection: { filename: join(dir, 'shiplog.sqlite') },
+    useNullAsDefault: true,
+  });
   try {
     await benchDatabase('SQLite (file, as the portal uses)', sqlite);
   } finally {

@@ -9,7 +9,9 @@
  */
 exports.up = async function up(knex) {
   await knex.schema.createTable('shiplog_events', table => {
-    table.comment('Every release event ever accepted; immutable, idempotent on id');
+    table.comment(
+      'Every release event ever accepted; immutable, idempotent on id',
+    );
     table.string('id', 200).primary().notNullable();
     table.string('entity_ref', 255).notNullable();
     table.string('type', 20).notNullable();
@@ -22,15 +24,28 @@ exports.up = async function up(knex) {
     table.string('source', 100).nullable();
     table.bigInteger('occurred_at').notNullable();
     table.bigInteger('received_at').notNullable();
-    table.text('payload').notNullable().comment('The event fields no column holds (image, commits, pull request), as JSON');
-    table.index(['entity_ref', 'occurred_at'], 'shiplog_events_entity_time_idx');
+    table
+      .text('payload')
+      .notNullable()
+      .comment(
+        'The event fields no column holds (image, commits, pull request), as JSON',
+      );
+    table.index(
+      ['entity_ref', 'occurred_at'],
+      'shiplog_events_entity_time_idx',
+    );
   });
 
   await knex.schema.createTable('shiplog_releases', table => {
-    table.comment('One row per version of a component, with the latest status of each stage');
+    table.comment(
+      'One row per version of a component, with the latest status of each stage',
+    );
     table.string('entity_ref', 255).notNullable();
     table.string('version', 128).notNullable();
-    table.string('version_key', 64).notNullable().comment('Lexical order = release order');
+    table
+      .string('version_key', 64)
+      .notNullable()
+      .comment('Lexical order = release order');
     table.string('commit_sha', 40).nullable();
     table.bigInteger('first_seen_at').notNullable();
     for (const stage of ['build', 'publish', 'release']) {
@@ -47,7 +62,9 @@ exports.up = async function up(knex) {
   });
 
   await knex.schema.createTable('shiplog_commits', table => {
-    table.comment('Commits of each component in default-branch order (position)');
+    table.comment(
+      'Commits of each component in default-branch order (position)',
+    );
     table.string('entity_ref', 255).notNullable();
     table.string('sha', 40).notNullable();
     table.bigInteger('position').notNullable();
@@ -72,7 +89,9 @@ exports.up = async function up(knex) {
   });
 
   await knex.schema.createTable('shiplog_deployments', table => {
-    table.comment('A release in an environment over time: in progress, then succeeded, failed or cancelled');
+    table.comment(
+      'A release in an environment over time: in progress, then succeeded, failed or cancelled',
+    );
     table.bigIncrements('id').primary();
     table.string('entity_ref', 255).notNullable();
     table.string('environment', 63).notNullable();
@@ -82,18 +101,29 @@ exports.up = async function up(knex) {
     table.bigInteger('started_at').nullable();
     table.bigInteger('finished_at').nullable();
     table.bigInteger('updated_at').notNullable();
-    table.bigInteger('sort_at').notNullable().comment('started_at, or finished_at when no start was reported');
+    table
+      .bigInteger('sort_at')
+      .notNullable()
+      .comment('started_at, or finished_at when no start was reported');
     table.string('actor', 200).nullable();
     table.text('run_url').nullable();
     table.string('source', 100).nullable();
     table.boolean('rollback').notNullable().defaultTo(false);
-    table.index(['entity_ref', 'sort_at', 'id'], 'shiplog_deployments_history_idx');
-    table.index(['entity_ref', 'environment', 'sort_at', 'id'], 'shiplog_deployments_env_history_idx');
+    table.index(
+      ['entity_ref', 'sort_at', 'id'],
+      'shiplog_deployments_history_idx',
+    );
+    table.index(
+      ['entity_ref', 'environment', 'sort_at', 'id'],
+      'shiplog_deployments_env_history_idx',
+    );
     table.index(['entity_ref', 'version'], 'shiplog_deployments_version_idx');
   });
 
   await knex.schema.createTable('shiplog_environment_state', table => {
-    table.comment('What runs in each environment now, so the matrix is a key lookup');
+    table.comment(
+      'What runs in each environment now, so the matrix is a key lookup',
+    );
     table.string('entity_ref', 255).notNullable();
     table.string('environment', 63).notNullable();
     table.bigInteger('current_deployment_id').nullable();
@@ -104,16 +134,24 @@ exports.up = async function up(knex) {
   });
 
   await knex.schema.createTable('shiplog_webhook_deliveries', table => {
-    table.comment('Webhook deliveries, kept until processed so none is lost and none counted twice');
+    table.comment(
+      'Webhook deliveries, kept until processed so none is lost and none counted twice',
+    );
     table.string('delivery_id', 200).primary().notNullable();
     table.string('topic', 100).notNullable();
     table.text('payload').notNullable();
-    table.string('status', 20).notNullable().comment('pending, processed, ignored or failed');
+    table
+      .string('status', 20)
+      .notNullable()
+      .comment('pending, processed, ignored or failed');
     table.integer('attempts').notNullable().defaultTo(0);
     table.text('last_error').nullable();
     table.bigInteger('received_at').notNullable();
     table.bigInteger('next_attempt_at').nullable();
-    table.index(['status', 'next_attempt_at'], 'shiplog_webhook_deliveries_retry_idx');
+    table.index(
+      ['status', 'next_attempt_at'],
+      'shiplog_webhook_deliveries_retry_idx',
+    );
   });
 };
 

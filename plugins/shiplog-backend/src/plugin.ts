@@ -1,4 +1,7 @@
-import { coreServices, createBackendPlugin } from '@backstage/backend-plugin-api';
+import {
+  coreServices,
+  createBackendPlugin,
+} from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { readShiplogConfig } from './config/readShiplogConfig';
@@ -9,7 +12,10 @@ import { EntityLoader } from './service/EntityLoader';
 import { LedgerService } from './service/LedgerService';
 import { createRouter } from './service/router';
 import { CatalogEntityIndex } from './webhooks/CatalogEntityIndex';
-import { SHIPLOG_TOPICS, createDeliveryTranslator } from './webhooks/translateDelivery';
+import {
+  SHIPLOG_TOPICS,
+  createDeliveryTranslator,
+} from './webhooks/translateDelivery';
 import { WebhookInbox } from './webhooks/WebhookInbox';
 
 /**
@@ -33,7 +39,18 @@ export const shiplogPlugin = createBackendPlugin({
         catalog: catalogServiceRef,
         events: eventsServiceRef,
       },
-      async init({ config, logger, database, httpRouter, httpAuth, auth, scheduler, lifecycle, catalog, events }) {
+      async init({
+        config,
+        logger,
+        database,
+        httpRouter,
+        httpAuth,
+        auth,
+        scheduler,
+        lifecycle,
+        catalog,
+        events,
+      }) {
         const shiplogConfig = readShiplogConfig(config);
         const db = await applyDatabaseMigrations(database);
         const store = new LedgerStore(db);
@@ -51,7 +68,10 @@ export const shiplogPlugin = createBackendPlugin({
         const inbox = new WebhookInbox(
           db,
           store,
-          createDeliveryTranslator(new CatalogEntityIndex(catalog, auth), shiplogConfig.environments),
+          createDeliveryTranslator(
+            new CatalogEntityIndex(catalog, auth),
+            shiplogConfig.environments,
+          ),
           logger.child({ component: 'webhooks' }),
         );
         await events.subscribe({
@@ -67,12 +87,18 @@ export const shiplogPlugin = createBackendPlugin({
           fn: async () => {
             const retried = await inbox.retryDue();
             if (retried) {
-              logger.info(`Webhook retry: ${retried} delivery(ies) reprocessed`);
+              logger.info(
+                `Webhook retry: ${retried} delivery(ies) reprocessed`,
+              );
             }
           },
         });
         const flushTimer = setInterval(() => {
-          inbox.flushHeld().catch(error => logger.warn('Flushing held webhook deliveries failed', error));
+          inbox
+            .flushHeld()
+            .catch(error =>
+              logger.warn('Flushing held webhook deliveries failed', error),
+            );
         }, 10_000);
         flushTimer.unref();
         lifecycle.addShutdownHook(() => clearInterval(flushTimer));

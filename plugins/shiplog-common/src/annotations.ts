@@ -32,7 +32,9 @@ export const GITHUB_PROJECT_SLUG_ANNOTATION = 'github.com/project-slug';
  *
  * @public
  */
-export function parseEnvironmentsAnnotation(value: string | undefined): string[] | undefined {
+export function parseEnvironmentsAnnotation(
+  value: string | undefined,
+): string[] | undefined {
   if (!value) {
     return undefined;
   }

@@ -9,9 +9,19 @@ export const MAX_COMMITS_PER_EVENT = 1000;
 /** @public */
 export const EVENT_TYPES = ['build', 'publish', 'deploy', 'release'] as const;
 /** @public */
-export const EVENT_STATUSES = ['started', 'succeeded', 'failed', 'cancelled'] as const;
+export const EVENT_STATUSES = [
+  'started',
+  'succeeded',
+  'failed',
+  'cancelled',
+] as const;
 
-const trimmed = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
+const trimmed = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1, 'must not be empty')
+    .max(max, `must be at most ${max} characters`);
 
 /**
  * Normalises an entity reference the way the catalog stores it (`kind:namespace/name`, lower case),
@@ -24,10 +34,18 @@ const entityRefSchema = z
   .max(255, 'must be at most 255 characters')
   .transform((value, ctx) => {
     try {
-      const ref = parseEntityRef(value, { defaultKind: 'component', defaultNamespace: 'default' });
+      const ref = parseEntityRef(value, {
+        defaultKind: 'component',
+        defaultNamespace: 'default',
+      });
       return stringifyEntityRef(ref).toLocaleLowerCase('en-US');
     } catch (error) {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, message: `is not a valid entity reference (${(error as Error).message})` });
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        message: `is not a valid entity reference (${
+          (error as Error).message
+        })`,
+      });
       return z.NEVER;
     }
   });
@@ -35,21 +53,30 @@ const entityRefSchema = z
 const commitShaSchema = z
   .string()
   .trim()
-  .regex(/^[0-9a-fA-F]{7,40}$/, 'must be a hexadecimal commit sha of 7 to 40 characters')
+  .regex(
+    /^[0-9a-fA-F]{7,40}$/,
+    'must be a hexadecimal commit sha of 7 to 40 characters',
+  )
   .transform(sha => sha.toLowerCase());
 
 /** Environment names go into URLs and file paths, so they are kept to a safe alphabet. */
 export const environmentNameSchema = z
   .string()
   .trim()
-  .regex(/^[a-z0-9]([a-z0-9._-]{0,62})$/i, 'must be 1-63 letters, digits, ".", "_" or "-", starting with a letter or digit');
+  .regex(
+    /^[a-z0-9]([a-z0-9._-]{0,62})$/i,
+    'must be 1-63 letters, digits, ".", "_" or "-", starting with a letter or digit',
+  );
 
 const versionSchema = z
   .string()
   .trim()
   .min(1, 'must not be empty')
   .max(128, 'must be at most 128 characters')
-  .regex(/^[0-9A-Za-z][0-9A-Za-z._+\-/]*$/, 'must start with a letter or digit and contain only letters, digits, ".", "_", "+", "-" or "/"');
+  .regex(
+    /^[0-9A-Za-z][0-9A-Za-z._+\-/]*$/,
+    'must start with a letter or digit and contain only letters, digits, ".", "_", "+", "-" or "/"',
+  );
 
 const httpUrlSchema = z
   .string()
@@ -64,21 +91,30 @@ const imageSchema = z.object({
   digest: z
     .string()
     .trim()
-    .regex(/^sha256:[0-9a-f]{64}$/, 'must be "sha256:" followed by 64 lowercase hex digits')
+    .regex(
+      /^sha256:[0-9a-f]{64}$/,
+      'must be "sha256:" followed by 64 lowercase hex digits',
+    )
     .optional(),
 });
 
 const pullRequestSchema = z.object({
   number: z.number().int('must be an integer').positive('must be positive'),
   title: trimmed(500).optional(),
-  labels: z.array(trimmed(100)).max(100, 'must list at most 100 labels').default([]),
+  labels: z
+    .array(trimmed(100))
+    .max(100, 'must list at most 100 labels')
+    .default([]),
   url: httpUrlSchema.optional(),
 });
 
 /** @public */
 export const commitInputSchema = z.object({
   sha: commitShaSchema,
-  message: z.string().max(10_000, 'must be at most 10000 characters').optional(),
+  message: z
+    .string()
+    .max(10_000, 'must be at most 10000 characters')
+    .optional(),
   author: trimmed(200).optional(),
   pullRequest: pullRequestSchema.optional(),
 });
@@ -86,7 +122,11 @@ export const commitInputSchema = z.object({
 const isoDateTimeSchema = z
   .string()
   .trim()
-  .datetime({ offset: true, message: 'must be an ISO 8601 date-time with a time zone, e.g. 2026-01-31T12:00:00Z' });
+  .datetime({
+    offset: true,
+    message:
+      'must be an ISO 8601 date-time with a time zone, e.g. 2026-01-31T12:00:00Z',
+  });
 
 /**
  * One release event, as CI, registries and Argo CD report it. The fields are the public contract of
@@ -103,13 +143,25 @@ export const releaseEventInputSchema = z
       .max(200, 'must be at most 200 characters')
       .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces'),
     entityRef: entityRefSchema,
-    type: z.enum(EVENT_TYPES, { errorMap: () => ({ message: `must be one of ${EVENT_TYPES.join(', ')}` }) }),
-    status: z.enum(EVENT_STATUSES, { errorMap: () => ({ message: `must be one of ${EVENT_STATUSES.join(', ')}` }) }),
+    type: z.enum(EVENT_TYPES, {
+      errorMap: () => ({ message: `must be one of ${EVENT_TYPES.join(', ')}` }),
+    }),
+    status: z.enum(EVENT_STATUSES, {
+      errorMap: () => ({
+        message: `must be one of ${EVENT_STATUSES.join(', ')}`,
+      }),
+    }),
     version: versionSchema.optional(),
     commitSha: commitShaSchema.optional(),
     environment: environmentNameSchema.optional(),
     image: imageSchema.optional(),
-    commits: z.array(commitInputSchema).max(MAX_COMMITS_PER_EVENT, `must list at most ${MAX_COMMITS_PER_EVENT} commits`).optional(),
+    commits: z
+      .array(commitInputSchema)
+      .max(
+        MAX_COMMITS_PER_EVENT,
+        `must list at most ${MAX_COMMITS_PER_EVENT} commits`,
+      )
+      .optional(),
     runUrl: httpUrlSchema.optional(),
     actor: trimmed(200).optional(),
     source: trimmed(100).optional(),
@@ -119,13 +171,21 @@ export const releaseEventInputSchema = z
   .superRefine((event, ctx) => {
     const require = (field: keyof typeof event, why: string) => {
       if (event[field] === undefined) {
-        ctx.addIssue({ code: z.ZodIssueCode.custom, path: [field], message: `is required ${why}` });
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          path: [field],
+          message: `is required ${why}`,
+        });
       }
     };
     switch (event.type) {
       case 'build':
         if (event.version === undefined && event.commitSha === undefined) {
-          ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['version'], message: 'or commitSha is required for a build event' });
+          ctx.addIssue({
+            code: z.ZodIssueCode.custom,
+            path: ['version'],
+            message: 'or commitSha is required for a build event',
+          });
         }
         break;
       case 'publish':
@@ -134,7 +194,11 @@ export const releaseEventInputSchema = z
       case 'deploy':
         require('environment', 'for a deploy event');
         if (event.version === undefined && event.commitSha === undefined) {
-          ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['version'], message: 'or commitSha is required for a deploy event' });
+          ctx.addIssue({
+            code: z.ZodIssueCode.custom,
+            path: ['version'],
+            message: 'or commitSha is required for a deploy event',
+          });
         }
         break;
       case 'release':
@@ -159,7 +223,10 @@ export const ingestBatchSchema = z
     events: z
       .array(z.unknown())
       .min(1, 'must contain at least one event')
-      .max(MAX_EVENTS_PER_BATCH, `must contain at most ${MAX_EVENTS_PER_BATCH} events; split the batch`),
+      .max(
+        MAX_EVENTS_PER_BATCH,
+        `must contain at most ${MAX_EVENTS_PER_BATCH} events; split the batch`,
+      ),
   })
   .strict();
 
@@ -167,9 +234,16 @@ export const ingestBatchSchema = z
 export const deploymentsQuerySchema = z
   .object({
     environment: environmentNameSchema.optional(),
-    status: z.enum(['in_progress', 'succeeded', 'failed', 'cancelled']).optional(),
+    status: z
+      .enum(['in_progress', 'succeeded', 'failed', 'cancelled'])
+      .optional(),
     cursor: z.string().max(500).optional(),
-    limit: z.coerce.number().int('must be an integer').min(1, 'must be at least 1').max(200, 'must be at most 200').default(25),
+    limit: z.coerce
+      .number()
+      .int('must be an integer')
+      .min(1, 'must be at least 1')
+      .max(200, 'must be at most 200')
+      .default(25),
   })
   .strict();
 
@@ -177,7 +251,12 @@ export const deploymentsQuerySchema = z
 export const releasesQuerySchema = z
   .object({
     cursor: z.string().max(500).optional(),
-    limit: z.coerce.number().int('must be an integer').min(1, 'must be at least 1').max(100, 'must be at most 100').default(20),
+    limit: z.coerce
+      .number()
+      .int('must be an integer')
+      .min(1, 'must be at least 1')
+      .max(100, 'must be at most 100')
+      .default(20),
   })
   .strict();
 

@@ -25,7 +25,11 @@ export interface EnvironmentConfig extends EnvironmentPolicy {
 }
 
 /** @public */
-export type DeploymentStatus = 'in_progress' | 'succeeded' | 'failed' | 'cancelled';
+export type DeploymentStatus =
+  | 'in_progress'
+  | 'succeeded'
+  | 'failed'
+  | 'cancelled';
 
 /** @public */
 export interface PullRequestSummary {
@@ -122,7 +126,10 @@ export interface Release {
     release?: StageStatus;
   };
   /** The latest deployment of this release per environment. */
-  deployments: Record<string, { status: DeploymentStatus; at: string; deploymentId: string }>;
+  deployments: Record<
+    string,
+    { status: DeploymentStatus; at: string; deploymentId: string }
+  >;
   /** Commits since the previous release, newest first (at most 100; `commitCount` has the total). */
   commits: CommitSummary[];
   commitCount: number;

@@ -51,7 +51,10 @@ export function versionSortKey(version: string, firstSeenAt: Date): string {
   if (!parsed) {
     return `t${pad(firstSeenAt.getTime(), 15)}`;
   }
-  const core = `s${pad(parsed.major, 9)}.${pad(parsed.minor, 9)}.${pad(parsed.patch, 9)}`;
+  const core = `s${pad(parsed.major, 9)}.${pad(parsed.minor, 9)}.${pad(
+    parsed.patch,
+    9,
+  )}`;
   if (!parsed.prerelease.length) {
     // '~' sorts after every character a prerelease identifier may use.
     return `${core}~`;

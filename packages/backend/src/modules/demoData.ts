@@ -1,4 +1,7 @@
-import { coreServices, createBackendModule } from '@backstage/backend-plugin-api';
+import {
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
 import { demoHistory } from './demoHistory';
 
 const BATCH = 500;
@@ -28,7 +31,9 @@ export default createBackendModule({
           ?.find(access => access.getString('type') === 'static')
           ?.getString('options.token');
         if (!token) {
-          logger.warn('Demo seeding skipped: no static token in backend.auth.externalAccess');
+          logger.warn(
+            'Demo seeding skipped: no static token in backend.auth.externalAccess',
+          );
           return;
         }
         lifecycle.addStartupHook(async () => {
@@ -39,15 +44,23 @@ export default createBackendModule({
             for (let i = 0; i < events.length; i += BATCH) {
               const response = await fetch(`${baseUrl}/v1/events`, {
                 method: 'POST',
-                headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+                headers: {
+                  'content-type': 'application/json',
+                  authorization: `Bearer ${token}`,
+                },
                 body: JSON.stringify({ events: events.slice(i, i + BATCH) }),
               });
               if (!response.ok) {
-                throw new Error(`HTTP ${response.status}: ${await response.text()}`);
+                throw new Error(
+                  `HTTP ${response.status}: ${await response.text()}`,
+                );
               }
-              accepted += ((await response.json()) as { accepted: number }).accepted;
+              accepted += ((await response.json()) as { accepted: number })
+                .accepted;
             }
-            logger.info(`Demo history: ${events.length} events sent, ${accepted} new`);
+            logger.info(
+              `Demo history: ${events.length} events sent, ${accepted} new`,
+            );
           } catch (error) {
             logger.error('Demo history could not be seeded', error as Error);
           }

@@ -22,13 +22,39 @@ interface DemoComponent {
 }
 
 export const DEMO_COMPONENTS: DemoComponent[] = [
-  { name: 'checkout', firstVersion: [2, 0, 0], environments: ['dev', 'qa', 'stage', 'prod'], scenario: 'rollback' },
-  { name: 'payments', firstVersion: [1, 4, 0], environments: ['dev', 'qa', 'stage', 'prod'], scenario: 'prod-drift' },
-  { name: 'inventory', firstVersion: [0, 9, 0], environments: ['dev', 'qa', 'stage', 'prod'], scenario: 'stage-failed' },
-  { name: 'storefront', firstVersion: [3, 1, 0], environments: ['dev', 'stage', 'prod'], scenario: 'steady' },
-  { name: 'notifier', firstVersion: [1, 0, 0], environments: ['dev', 'qa', 'stage', 'prod'], scenario: 'steady' },
+  {
+    name: 'checkout',
+    firstVersion: [2, 0, 0],
+    environments: ['dev', 'qa', 'stage', 'prod'],
+    scenario: 'rollback',
+  },
+  {
+    name: 'payments',
+    firstVersion: [1, 4, 0],
+    environments: ['dev', 'qa', 'stage', 'prod'],
+    scenario: 'prod-drift',
+  },
+  {
+    name: 'inventory',
+    firstVersion: [0, 9, 0],
+    environments: ['dev', 'qa', 'stage', 'prod'],
+    scenario: 'stage-failed',
+  },
+  {
+    name: 'storefront',
+    firstVersion: [3, 1, 0],
+    environments: ['dev', 'stage', 'prod'],
+    scenario: 'steady',
+  },
+  {
+    name: 'notifier',
+    firstVersion: [1, 0, 0],
+    environments: ['dev', 'qa', 'stage', 'prod'],
+    scenario: 'steady',
+  },
 ];
 
+const LABEL_OF_TYPE: Record<string, string> = { feat: 'feature', fix: 'bug' };
 const AUTHORS = ['ann', 'bilal', 'chen', 'dora', 'emeka', 'fatima', 'goran'];
 const SUBJECTS: Array<[string, string]> = [
   ['feat', 'add saved carts'],
@@ -63,7 +89,10 @@ export function demoHistory(now: number = Date.now()): ReleaseEventInput[] {
   return DEMO_COMPONENTS.flatMap(component => componentHistory(component, now));
 }
 
-function componentHistory(component: DemoComponent, now: number): ReleaseEventInput[] {
+function componentHistory(
+  component: DemoComponent,
+  now: number,
+): ReleaseEventInput[] {
   const { name } = component;
   const rand = random(name);
   const pick = <T>(items: T[]) => items[Math.floor(rand() * items.length)];
@@ -73,7 +102,12 @@ function componentHistory(component: DemoComponent, now: number): ReleaseEventIn
   let seq = 0;
   const add = (event: Omit<ReleaseEventInput, 'id' | 'entityRef'>) => {
     seq += 1;
-    events.push({ id: `demo:${name}:${seq}`, entityRef, source: 'demo', ...event });
+    events.push({
+      id: `demo:${name}:${seq}`,
+      entityRef,
+      source: 'demo',
+      ...event,
+    });
   };
 
   let [major, minor, patch] = component.firstVersion;
@@ -84,7 +118,7 @@ function componentHistory(component: DemoComponent, now: number): ReleaseEventIn
       commitCounter += 1;
       pr += 1;
       const [type, subject] = pick(SUBJECTS);
-      const labels = [type.startsWith('feat') ? 'feature' : type === 'fix' ? 'bug' : 'maintenance'];
+      const labels = [LABEL_OF_TYPE[type] ?? 'maintenance'];
       if (rand() < 0.06) labels.push('no-deploy-to-prod');
       return {
         sha: shaOf(`${name}:${commitCounter}`),
@@ -99,9 +133,34 @@ function componentHistory(component: DemoComponent, now: number): ReleaseEventIn
   let lastProdAt = -Infinity;
   let previousProd: { version: string; sha: string } | undefined;
   let prodFrozen = false;
-  const deploy = (version: string, commitSha: string, environment: string, at: number, outcome: 'succeeded' | 'failed', actor: string) => {
-    add({ type: 'deploy', status: 'started', version, commitSha, environment, actor, occurredAt: iso(at), runUrl: `https://argocd.acme.example/applications/${name}-${environment}` });
-    add({ type: 'deploy', status: outcome, version, commitSha, environment, actor, occurredAt: iso(at + 3 * MINUTE), runUrl: `https://argocd.acme.example/applications/${name}-${environment}` });
+  const deploy = (
+    version: string,
+    commitSha: string,
+    environment: string,
+    at: number,
+    outcome: 'succeeded' | 'failed',
+    actor: string,
+  ) => {
+    add({
+      type: 'deploy',
+      status: 'started',
+      version,
+      commitSha,
+      environment,
+      actor,
+      occurredAt: iso(at),
+      runUrl: `https://argocd.acme.example/applications/${name}-${environment}`,
+    });
+    add({
+      type: 'deploy',
+      status: outcome,
+      version,
+      commitSha,
+      environment,
+      actor,
+      occurredAt: iso(at + 3 * MINUTE),
+      runUrl: `https://argocd.acme.example/applications/${name}-${environment}`,
+    });
   };
 
   for (let i = 0; i < releases; i++) {
@@ -120,44 +179,124 @@ function componentHistory(component: DemoComponent, now: number): ReleaseEventIn
     }
     const version = `${major}.${minor}.${patch}`;
     const head = commits[commits.length - 1].sha;
-    const runUrl = `https://github.com/acme/${name}/actions/runs/${7_000_000 + i * 37 + name.length}`;
+    const runUrl = `https://github.com/acme/${name}/actions/runs/${
+      7_000_000 + i * 37 + name.length
+    }`;
     // The first event of a release carries its commits, so the ledger learns them in order.
-    add({ type: 'build', status: 'started', version, commitSha: head, commits, runUrl, actor: commits[0].author, occurredAt: iso(t) });
+    add({
+      type: 'build',
+      status: 'started',
+      version,
+      commitSha: head,
+      commits,
+      runUrl,
+      actor: commits[0].author,
+      occurredAt: iso(t),
+    });
     const buildFails = i === 6 || (i > 2 && rand() < 0.05);
     if (buildFails) {
-      add({ type: 'build', status: 'failed', version, commitSha: head, runUrl, occurredAt: iso(t + 7 * MINUTE) });
+      add({
+        type: 'build',
+        status: 'failed',
+        version,
+        commitSha: head,
+        runUrl,
+        occurredAt: iso(t + 7 * MINUTE),
+      });
       continue;
     }
-    add({ type: 'build', status: 'succeeded', version, commitSha: head, runUrl, occurredAt: iso(t + 7 * MINUTE) });
+    add({
+      type: 'build',
+      status: 'succeeded',
+      version,
+      commitSha: head,
+      runUrl,
+      occurredAt: iso(t + 7 * MINUTE),
+    });
     add({
       type: 'publish',
       status: 'succeeded',
       version,
       commitSha: head,
-      image: { repository: image, tag: version, digest: `sha256:${createHash('sha256').update(`${name}@${version}`).digest('hex')}` },
+      image: {
+        repository: image,
+        tag: version,
+        digest: `sha256:${createHash('sha256')
+          .update(`${name}@${version}`)
+          .digest('hex')}`,
+      },
       runUrl,
       occurredAt: iso(t + 9 * MINUTE),
     });
-    add({ type: 'release', status: 'succeeded', version, commitSha: head, runUrl: `https://github.com/acme/${name}/releases/tag/v${version}`, actor: 'release-bot', occurredAt: iso(t + 10 * MINUTE) });
+    add({
+      type: 'release',
+      status: 'succeeded',
+      version,
+      commitSha: head,
+      runUrl: `https://github.com/acme/${name}/releases/tag/v${version}`,
+      actor: 'release-bot',
+      occurredAt: iso(t + 10 * MINUTE),
+    });
 
     const devFails = i === 9;
-    deploy(version, head, 'dev', t + 12 * MINUTE, devFails ? 'failed' : 'succeeded', 'argocd');
+    deploy(
+      version,
+      head,
+      'dev',
+      t + 12 * MINUTE,
+      devFails ? 'failed' : 'succeeded',
+      'argocd',
+    );
     if (devFails) continue;
-    if (component.environments.includes('qa')) deploy(version, head, 'qa', t + 70 * MINUTE, 'succeeded', 'argocd');
+    if (component.environments.includes('qa'))
+      deploy(version, head, 'qa', t + 70 * MINUTE, 'succeeded', 'argocd');
     const stageAt = t + DAY;
     const isLast = i === releases - 1;
     if (i % 2 === 0 || isLast) {
       const stageFails = component.scenario === 'stage-failed' && isLast;
-      deploy(version, head, 'stage', stageAt, stageFails ? 'failed' : 'succeeded', pick(AUTHORS));
+      deploy(
+        version,
+        head,
+        'stage',
+        stageAt,
+        stageFails ? 'failed' : 'succeeded',
+        pick(AUTHORS),
+      );
       if (stageFails) continue;
-      const drifting = component.scenario === 'prod-drift' && i >= releases - 10;
-      if (!drifting && !prodFrozen && stageAt + DAY - lastProdAt > 6 * DAY && stageAt + DAY < now) {
+      const drifting =
+        component.scenario === 'prod-drift' && i >= releases - 10;
+      if (
+        !drifting &&
+        !prodFrozen &&
+        stageAt + DAY - lastProdAt > 6 * DAY &&
+        stageAt + DAY < now
+      ) {
         const prodAt = stageAt + DAY;
         deploy(version, head, 'prod', prodAt, 'succeeded', 'release-manager');
-        if (component.scenario === 'rollback' && i >= releases - 6 && previousProd) {
+        if (
+          component.scenario === 'rollback' &&
+          i >= releases - 6 &&
+          previousProd
+        ) {
           // The release degraded production; on-call rolled back to the previous version.
-          add({ type: 'deploy', status: 'failed', version, commitSha: head, environment: 'prod', actor: 'argocd', occurredAt: iso(prodAt + 25 * MINUTE), runUrl: `https://argocd.acme.example/applications/${name}-prod` });
-          deploy(previousProd.version, previousProd.sha, 'prod', prodAt + 40 * MINUTE, 'succeeded', 'oncall-dora');
+          add({
+            type: 'deploy',
+            status: 'failed',
+            version,
+            commitSha: head,
+            environment: 'prod',
+            actor: 'argocd',
+            occurredAt: iso(prodAt + 25 * MINUTE),
+            runUrl: `https://argocd.acme.example/applications/${name}-prod`,
+          });
+          deploy(
+            previousProd.version,
+            previousProd.sha,
+            'prod',
+            prodAt + 40 * MINUTE,
+            'succeeded',
+            'oncall-dora',
+          );
           // Production stays on the rolled-back version while the fix is prepared.
           prodFrozen = true;
           continue;
@@ -177,7 +316,9 @@ function componentHistory(component: DemoComponent, now: number): ReleaseEventIn
     version: next,
     commitSha: pending[pending.length - 1].sha,
     commits: pending,
-    runUrl: `https://github.com/acme/${name}/actions/runs/${8_000_000 + name.length}`,
+    runUrl: `https://github.com/acme/${name}/actions/runs/${
+      8_000_000 + name.length
+    }`,
     actor: pending[0].author,
     occurredAt: iso(now - 2 * 60 * MINUTE),
   });

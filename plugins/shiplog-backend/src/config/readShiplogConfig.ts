@@ -1,6 +1,9 @@
 import { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
-import { EnvironmentConfig, environmentNameSchema } from '@shiplog/plugin-shiplog-common';
+import {
+  EnvironmentConfig,
+  environmentNameSchema,
+} from '@shiplog/plugin-shiplog-common';
 
 export interface ShiplogConfig {
   /** Ordered, e.g. dev → qa → stage → prod. Empty when not configured: the order events reveal is used. */
@@ -9,19 +12,27 @@ export interface ShiplogConfig {
 
 /** Reads `shiplog.*`, failing start-up with the offending key rather than misbehaving later. */
 export function readShiplogConfig(config: Config): ShiplogConfig {
-  const environments = (config.getOptionalConfigArray('shiplog.environments') ?? []).map((env, index) => {
+  const environments = (
+    config.getOptionalConfigArray('shiplog.environments') ?? []
+  ).map((env, index) => {
     const name = env.getString('name');
     const parsed = environmentNameSchema.safeParse(name);
     if (!parsed.success) {
-      throw new InputError(`shiplog.environments[${index}].name "${name}" ${parsed.error.issues[0].message}`);
+      throw new InputError(
+        `shiplog.environments[${index}].name "${name}" ${parsed.error.issues[0].message}`,
+      );
     }
     const sync = env.getOptionalString('sync') ?? 'automatic';
     if (sync !== 'automatic' && sync !== 'manual') {
-      throw new InputError(`shiplog.environments[${index}].sync must be "automatic" or "manual", got "${sync}"`);
+      throw new InputError(
+        `shiplog.environments[${index}].sync must be "automatic" or "manual", got "${sync}"`,
+      );
     }
     const change = env.getOptionalString('change') ?? 'pull-request';
     if (change !== 'pull-request' && change !== 'commit') {
-      throw new InputError(`shiplog.environments[${index}].change must be "pull-request" or "commit", got "${change}"`);
+      throw new InputError(
+        `shiplog.environments[${index}].change must be "pull-request" or "commit", got "${change}"`,
+      );
     }
     return {
       name: parsed.data,

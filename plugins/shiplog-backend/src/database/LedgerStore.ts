@@ -37,18 +37,23 @@ const TERMINAL: Record<Status, DeploymentStatus | undefined> = {
 };
 
 /** Squash merges end in "(#123)", merge commits start with "Merge pull request #123". */
-export function pullRequestNumberFromMessage(message: string | undefined): number | undefined {
+export function pullRequestNumberFromMessage(
+  message: string | undefined,
+): number | undefined {
   if (!message) {
     return undefined;
   }
   const firstLine = message.split('\n', 1)[0];
-  const match = /\(#(\d+)\)\s*$/.exec(firstLine) ?? /^Merge pull request #(\d+)/.exec(firstLine);
+  const match =
+    /\(#(\d+)\)\s*$/.exec(firstLine) ??
+    /^Merge pull request #(\d+)/.exec(firstLine);
   return match ? Number(match[1]) : undefined;
 }
 
 const toNumber = (value: unknown): number | undefined =>
   value === null || value === undefined ? undefined : Number(value);
-const orUndefined = <T>(value: T | null): T | undefined => (value === null ? undefined : value);
+const orUndefined = <T>(value: T | null): T | undefined =>
+  value === null ? undefined : value;
 
 function chunks<T>(items: T[], size = CHUNK): T[][] {
   const result: T[][] = [];
@@ -116,11 +121,19 @@ interface DeploymentRow {
 }
 
 /** A later report of a stage wins; at the same instant a final status wins over `started`. */
-function isNewerStage(at: number, status: string, prevAt: number | null, prevStatus: string | null): boolean {
+function isNewerStage(
+  at: number,
+  status: string,
+  prevAt: number | null,
+  prevStatus: string | null,
+): boolean {
   if (prevAt === null) {
     return true;
   }
-  return at > prevAt || (at === prevAt && prevStatus === 'started' && status !== 'started');
+  return (
+    at > prevAt ||
+    (at === prevAt && prevStatus === 'started' && status !== 'started')
+  );
 }
 
 /** SQL for "take the incoming stage when it is newer", the same rule as isNewerStage, evaluated by the database. */
@@ -171,269 +184,29 @@ function releaseFromRow(row: ReleaseRow): ReleaseRecord {
     release: stageFromRow(row, 'release'),
     image:
       row.image_repository && row.image_tag
-        ? { repository: row.image_repository, tag: row.image_tag, digest: orUndefined(row.image_digest) }
+        ? {
+            repository: row.image_repository,
+            tag: row.image_tag,
+            digest: orUndefined(row.image_digest),
+          }
         : undefined,
   };
 }
 
-/** Keyset position in the deployment history: newest first by (sort_at, id). */
-export interface DeploymentCursor {
-  sortAt: number;
-  id: string;
-}
-
-export interface ListDeploymentsOptions {
-  environment?: string;
-  status?: DeploymentStatus;
-  limit: number;
-  after?: DeploymentCursor;
-}
-
-/**
- * The release ledger in Backstage's database. Every accepted event is stored as it came and folded
- * into the read models (releases, commits, deployments, the state per environment) in the same
- * transaction, with set-based statements whose merge rules hold when batches race on PostgreSQL.
- */
-export class LedgerStore {
-  private readonly isPostgres: boolean;
-
-  constructor(private readonly db: Knex) {
-    this.isPostgres = String(db.client.config.client).includes('pg');
-  }
-
-  /** Stores a batch in one transaction: all of it or, on any error, none of it. */
-  async ingest(events: LedgerEvent[], receivedAt: Date = new Date()): Promise<IngestResult> {
-    const acceptedIds = await this.ingestReturningIds(events, receivedAt);
-    return { accepted: acceptedIds.size, duplicates: events.length - acceptedIds.size };
-  }
-
-  /** Like ingest, and tells which ids were new (the first occurrence of each in the batch). */
-  async ingestReturningIds(events: LedgerEvent[], receivedAt: Date = new Date()): Promise<Set<string>> {
-    const unique = new Map<string, LedgerEvent>();
-    for (const event of events) {
-      if (!unique.has(event.id)) {
-        unique.set(event.id, event);
-      }
-    }
-    const batch = [...unique.values()];
-    const received = receivedAt.getTime();
-
-    return this.db.transaction(async trx => {
-      const acceptedIds = new Set<string>();
-      for (const part of chunks(batch)) {
-        const rows = part.map(event => ({
-          id: event.id,
-          entity_ref: event.entityRef,
-          type: event.type,
-          status: 'status' in event ? event.status : null,
-          version: 'version' in event ? event.version ?? null : null,
-          commit_sha: 'commitSha' in event ? event.commitSha ?? null : null,
-          environment: 'environment' in event ? event.environment ?? null : null,
-          run_url: event.runUrl ?? null,
-          actor: event.actor ?? null,
-          source: event.source ?? null,
-          occurred_at: occurredAt(event, received),
-          received_at: received,
-          payload: payloadOf(event),
-        }));
-        const inserted: Array<{ id: string }> = await trx(EVENTS)
-          .insert(rows)
-          .onConflict('id')
-          .ignore()
-          .returning('id');
-        for (const row of inserted) {
-          acceptedIds.add(row.id);
-        }
-      }
-      const fresh = batch.filter(event => acceptedIds.has(event.id));
-      if (fresh.length) {
-        await new LedgerProjection(trx, received).apply(fresh);
-      }
-      return acceptedIds;
-    });
-  }
-
-  /**
-   * What runs in each environment and what was last attempted, with the release order key, commit and
-   * commit position of each, in one indexed query: the matrix's hot path.
-   */
-  async getEnvironmentStates(entityRef: string): Promise<EnvironmentStateRecord[]> {
-    const deploymentColumns = ['id', 'entity_ref', 'environment', 'version', 'commit_sha', 'status', 'started_at', 'finished_at', 'updated_at', 'sort_at', 'actor', 'run_url', 'source', 'rollback'];
-    const columns = ['s.environment'];
-    for (const side of ['c', 'a']) {
-      columns.push(...deploymentColumns.map(column => `${side}.${column} as ${side}_${column}`));
-      columns.push(`${side}r.version_key as ${side}_version_key`, `${side}r.commit_sha as ${side}_release_sha`, `${side}p.position as ${side}_position`);
-    }
-    const joinSide = (query: Knex.QueryBuilder, side: 'c' | 'a', idColumn: string) =>
-      query
-        .leftJoin(`${DEPLOYMENTS} as ${side}`, `${side}.id`, idColumn)
-        .leftJoin(`${RELEASES} as ${side}r`, join => join.on(`${side}r.entity_ref`, 's.entity_ref').andOn(`${side}r.version`, `${side}.version`))
-        .leftJoin(`${COMMITS} as ${side}p`, join =>
-          join.on(`${side}p.entity_ref`, 's.entity_ref').andOn(`${side}p.sha`, this.db.raw(`COALESCE(${side}.commit_sha, ${side}r.commit_sha)`)),
-        );
-    const query = this.db(`${STATE} as s`).where('s.entity_ref', entityRef).select(columns);
-    joinSide(query, 'c', 's.current_deployment_id');
-    joinSide(query, 'a', 's.attempt_deployment_id');
-    if (this.isPostgres) {
-      // A named statement is planned once per connection: planning this join costs more than running it.
-      query.options({ name: 'shiplog_environment_states_v1' });
-    }
-    const rows: Array<Record<string, unknown>> = await query;
-    const side = (row: Record<string, unknown>, prefix: 'c' | 'a'): EnvironmentStateRecord['current'] => {
-      if (row[`${prefix}_id`] === null || row[`${prefix}_id`] === undefined) return undefined;
-      const deployment = deploymentFromRow(
-        Object.fromEntries(deploymentColumns.map(column => [column, row[`${prefix}_${column}`]])) as unknown as DeploymentRow,
-      );
-      return {
-        ...deployment,
-        versionKey: orUndefined(row[`${prefix}_version_key`] as string | null),
-        resolvedCommitSha: deployment.commitSha ?? orUndefined(row[`${prefix}_release_sha`] as string | null),
-        commitPosition: toNumber(row[`${prefix}_position`]),
-      };
-    };
-    return rows.map(row => ({ environment: String(row.environment), current: side(row, 'c'), attempt: side(row, 'a') }));
-  }
-
-  async getReleases(entityRef: string, versions: string[]): Promise<ReleaseRecord[]> {
-    if (!versions.length) {
-      return [];
-    }
-    const rows: ReleaseRow[] = await this.db(RELEASES).where({ entity_ref: entityRef }).whereIn('version', versions);
-    return rows.map(releaseFromRow);
-  }
-
-  /** Releases newest first, after the given version key when paginating. */
-  async listReleases(entityRef: string, options: { limit: number; beforeKey?: string }): Promise<ReleaseRecord[]> {
-    const query = this.db<ReleaseRow>(RELEASES)
-      .where({ entity_ref: entityRef })
-      .orderBy('version_key', 'desc')
-      .limit(options.limit);
-    if (options.beforeKey !== undefined) {
-      query.where('version_key', '<', options.beforeKey);
-    }
-    const rows: ReleaseRow[] = await query;
-    return rows.map(releaseFromRow);
-  }
-
-  /** Releases with a key in (fromKey, toKey], oldest first. */
-  async listReleasesBetween(entityRef: string, fromKey: string, toKey: string): Promise<ReleaseRecord[]> {
-    const rows: ReleaseRow[] = await this.db(RELEASES)
-      .where({ entity_ref: entityRef })
-      .where('version_key', '>', fromKey)
-      .where('version_key', '<=', toKey)
-      .orderBy('version_key', 'asc')
-      .limit(10_000);
-    return rows.map(releaseFromRow);
-  }
-
-  async countReleasesBetween(entityRef: string, fromKey: string, toKey: string): Promise<number> {
-    const [row] = await this.db(RELEASES)
-      .where({ entity_ref: entityRef })
-      .where('version_key', '>', fromKey)
-      .where('version_key', '<=', toKey)
-      .count({ count: '*' });
-    return Number(row.count);
-  }
-
-  async getCommitPositions(entityRef: string, shas: string[]): Promise<Map<string, number>> {
-    const positions = new Map<string, number>();
-    if (!shas.length) {
-      return positions;
-    }
-    const rows: Array<{ sha: string; position: number }> = await this.db(COMMITS)
-      .where({ entity_ref: entityRef })
-      .whereIn('sha', shas)
-      .select('sha', 'position');
-    for (const row of rows) {
-      positions.set(row.sha, Number(row.position));
-    }
-    return positions;
-  }
-
-  /** Counts commits with a position in (after, upTo]; `upTo` undefined means no upper bound. */
-  async countCommitsBetween(entityRef: string, after: number, upTo?: number): Promise<number> {
-    const query = this.db(COMMITS).where({ entity_ref: entityRef }).where('position', '>', after);
-    if (upTo !== undefined) {
-      query.where('position', '<=', upTo);
-    }
-    const [row] = await query.count({ count: '*' });
-    return Number(row.count);
-  }
-
-  /** Commits with a position in (after, upTo], newest first, with their pull requests (one query). */
-  async listCommitsBetween(entityRef: string, after: number, upTo: number | undefined, limit: number): Promise<CommitRecord[]> {
-    const query = this.db(`${COMMITS} as c`)
-      .leftJoin(`${PULL_REQUESTS} as p`, join => join.on('p.entity_ref', 'c.entity_ref').andOn('p.number', 'c.pr_number'))
-      .where('c.entity_ref', entityRef)
-      .where('c.position', '>', after)
-      .orderBy('c.position', 'desc')
-      .limit(limit)
-      .select('c.sha', 'c.position', 'c.message', 'c.author', 'c.pr_number', 'p.title as pr_title', 'p.labels as pr_labels', 'p.url as pr_url');
-    if (upTo !== undefined) {
-      query.where('c.position', '<=', upTo);
-    }
-    const rows: Array<{ sha: string; position: number; message: string | null; author: string | null; pr_number: number | null; pr_title: string | null; pr_labels: string | null; pr_url: string | null }> = await query;
-    return rows.map(row => ({
-      sha: row.sha,
-      position: Number(row.position),
-      message: orUndefined(row.message),
-      author: orUndefined(row.author),
-      pullRequest:
-        row.pr_number === null
-          ? undefined
-          : {
-              number: Number(row.pr_number),
-              title: orUndefined(row.pr_title),
-              labels: row.pr_labels ? JSON.parse(row.pr_labels) : [],
-              url: orUndefined(row.pr_url),
-            },
-    }));
-  }
-
-  async listDeployments(entityRef: string, options: ListDeploymentsOptions): Promise<DeploymentRecord[]> {
-    const query = this.db<DeploymentRow>(DEPLOYMENTS)
-      .where({ entity_ref: entityRef })
-      .orderBy([
-        { column: 'sort_at', order: 'desc' },
-        { column: 'id', order: 'desc' },
-      ])
-      .limit(options.limit);
-    if (options.environment) {
-      query.where({ environment: options.environment });
-    }
-    if (options.status) {
-      query.where({ status: options.status });
-    }
-    if (options.after) {
-      const { sortAt, id } = options.after;
-      query.where(q => q.where('sort_at', '<', sortAt).orWhere(q2 => q2.where('sort_at', '=', sortAt).where('id', '<', id)));
-    }
-    const rows: DeploymentRow[] = await query;
-    return rows.map(deploymentFromRow);
-  }
-
-  /** The latest deployment of each of the given versions in each environment. */
-  async latestDeploymentsOfVersions(entityRef: string, versions: string[]): Promise<DeploymentRecord[]> {
-    if (!versions.length) {
-      return [];
-    }
-    const rows: DeploymentRow[] = await this.db(DEPLOYMENTS)
-      .where({ entity_ref: entityRef })
-      .whereIn('version', versions)
-      .orderBy([
-        { column: 'sort_at', order: 'asc' },
-        { column: 'id', order: 'asc' },
-      ]);
-    const latest = new Map<string, DeploymentRecord>();
-    for (const row of rows) {
-      latest.set(`${row.version}\u0000${row.environment}`, deploymentFromRow(row));
-    }
-    return [...latest.values()];
-  }
-}
-
 /** Columns already hold these; the payload keeps the rest (image, commits, pull request), so event = columns + payload. */
-const COLUMN_FIELDS = new Set(['id', 'entityRef', 'type', 'status', 'version', 'commitSha', 'environment', 'runUrl', 'actor', 'source', 'occurredAt']);
+const COLUMN_FIELDS = new Set([
+  'id',
+  'entityRef',
+  'type',
+  'status',
+  'version',
+  'commitSha',
+  'environment',
+  'runUrl',
+  'actor',
+  'source',
+  'occurredAt',
+]);
 
 function payloadOf(event: LedgerEvent): string {
   const rest: Record<string, unknown> = {};
@@ -460,11 +233,17 @@ interface PendingCommit {
  * Folds freshly accepted events into the read models. One instance per transaction.
  */
 class LedgerProjection {
-  constructor(private readonly trx: Knex.Transaction, private readonly received: number) {}
+  constructor(
+    private readonly trx: Knex.Transaction,
+    private readonly received: number,
+  ) {}
 
   async apply(events: LedgerEvent[]): Promise<void> {
     await this.applyCommits(events);
-    const releaseEvents = events.filter((event): event is ReleaseEvent => event.type !== 'commits' && event.type !== 'pull_request');
+    const releaseEvents = events.filter(
+      (event): event is ReleaseEvent =>
+        event.type !== 'commits' && event.type !== 'pull_request',
+    );
     if (!releaseEvents.length) {
       return;
     }
@@ -484,19 +263,37 @@ class LedgerProjection {
   private async applyCommits(events: LedgerEvent[]): Promise<void> {
     const commits = new Map<string, PendingCommit>();
     const pullRequests = new Map<string, PullRequestRow>();
-    const addCommit = (entityRef: string, commit: CommitSummary, at: number) => {
+    const addCommit = (
+      entityRef: string,
+      commit: CommitSummary,
+      at: number,
+    ) => {
       const key = `${entityRef}\u0000${commit.sha}`;
-      const prNumber = commit.pullRequest?.number ?? pullRequestNumberFromMessage(commit.message);
+      const prNumber =
+        commit.pullRequest?.number ??
+        pullRequestNumberFromMessage(commit.message);
       const existing = commits.get(key);
       if (existing) {
         existing.message ??= commit.message;
         existing.author ??= commit.author;
         existing.prNumber = prNumber ?? existing.prNumber;
       } else {
-        commits.set(key, { entityRef, sha: commit.sha, message: commit.message, author: commit.author, prNumber, at });
+        commits.set(key, {
+          entityRef,
+          sha: commit.sha,
+          message: commit.message,
+          author: commit.author,
+          prNumber,
+          at,
+        });
       }
     };
-    const addPullRequest = (entityRef: string, pr: PullRequestSummary, mergeSha: string | undefined, at: number | undefined) => {
+    const addPullRequest = (
+      entityRef: string,
+      pr: PullRequestSummary,
+      mergeSha: string | undefined,
+      at: number | undefined,
+    ) => {
       const key = `${entityRef}\u0000${pr.number}`;
       const previous = pullRequests.get(key);
       pullRequests.set(key, {
@@ -515,29 +312,53 @@ class LedgerProjection {
       if (event.type === 'pull_request') {
         addPullRequest(event.entityRef, event.pullRequest, event.commitSha, at);
         if (event.commitSha) {
-          addCommit(event.entityRef, { sha: event.commitSha, message: event.pullRequest.title, pullRequest: event.pullRequest }, at);
+          addCommit(
+            event.entityRef,
+            {
+              sha: event.commitSha,
+              message: event.pullRequest.title,
+              pullRequest: event.pullRequest,
+            },
+            at,
+          );
         }
         continue;
       }
       for (const commit of event.commits ?? []) {
         addCommit(event.entityRef, commit, at);
         if (commit.pullRequest) {
-          addPullRequest(event.entityRef, commit.pullRequest, undefined, undefined);
+          addPullRequest(
+            event.entityRef,
+            commit.pullRequest,
+            undefined,
+            undefined,
+          );
         }
       }
-      if (event.type !== 'commits' && event.type !== 'deploy' && event.commitSha) {
+      if (
+        event.type !== 'commits' &&
+        event.type !== 'deploy' &&
+        event.commitSha
+      ) {
         addCommit(event.entityRef, { sha: event.commitSha }, at);
       }
     }
 
     if (commits.size) {
-      const entityRefs = [...new Set([...commits.values()].map(c => c.entityRef))];
-      const maxRows: Array<{ entity_ref: string; max: number | string | null }> = await this.trx(COMMITS)
+      const entityRefs = [
+        ...new Set([...commits.values()].map(c => c.entityRef)),
+      ];
+      const maxRows: Array<{
+        entity_ref: string;
+        max: number | string | null;
+      }> = await this.trx(COMMITS)
         .whereIn('entity_ref', entityRefs)
         .groupBy('entity_ref')
         .select('entity_ref')
         .max({ max: 'position' });
-      const next = new Map(maxRows.map(row => [row.entity_ref, Number(row.max ?? 0)]));
+      const next = new Map(
+        maxRows.map(row => [row.entity_ref, Number(row.max ?? 0)]),
+      );
       const rows: CommitRow[] = [...commits.values()].map(commit => {
         const position = (next.get(commit.entityRef) ?? 0) + 1;
         next.set(commit.entityRef, position);
@@ -557,9 +378,15 @@ class LedgerProjection {
           .insert(part)
           .onConflict(['entity_ref', 'sha'])
           .merge({
-            message: this.trx.raw(`COALESCE(${COMMITS}.message, excluded.message)`),
-            author: this.trx.raw(`COALESCE(${COMMITS}.author, excluded.author)`),
-            pr_number: this.trx.raw(`COALESCE(excluded.pr_number, ${COMMITS}.pr_number)`),
+            message: this.trx.raw(
+              `COALESCE(${COMMITS}.message, excluded.message)`,
+            ),
+            author: this.trx.raw(
+              `COALESCE(${COMMITS}.author, excluded.author)`,
+            ),
+            pr_number: this.trx.raw(
+              `COALESCE(excluded.pr_number, ${COMMITS}.pr_number)`,
+            ),
           });
       }
     }
@@ -570,11 +397,19 @@ class LedgerProjection {
           .insert(part)
           .onConflict(['entity_ref', 'number'])
           .merge({
-            title: this.trx.raw(`COALESCE(excluded.title, ${PULL_REQUESTS}.title)`),
-            labels: this.trx.raw(`CASE WHEN excluded.labels = '[]' THEN ${PULL_REQUESTS}.labels ELSE excluded.labels END`),
+            title: this.trx.raw(
+              `COALESCE(excluded.title, ${PULL_REQUESTS}.title)`,
+            ),
+            labels: this.trx.raw(
+              `CASE WHEN excluded.labels = '[]' THEN ${PULL_REQUESTS}.labels ELSE excluded.labels END`,
+            ),
             url: this.trx.raw(`COALESCE(excluded.url, ${PULL_REQUESTS}.url)`),
-            merge_commit_sha: this.trx.raw(`COALESCE(excluded.merge_commit_sha, ${PULL_REQUESTS}.merge_commit_sha)`),
-            merged_at: this.trx.raw(`COALESCE(excluded.merged_at, ${PULL_REQUESTS}.merged_at)`),
+            merge_commit_sha: this.trx.raw(
+              `COALESCE(excluded.merge_commit_sha, ${PULL_REQUESTS}.merge_commit_sha)`,
+            ),
+            merged_at: this.trx.raw(
+              `COALESCE(excluded.merged_at, ${PULL_REQUESTS}.merged_at)`,
+            ),
           });
       }
     }
@@ -584,16 +419,23 @@ class LedgerProjection {
    * The version each event is about: its own, the published tag, or for a deploy known only by
    * commit the newest release built from that commit (the sha itself when there is none).
    */
-  private async resolveVersions(events: ReleaseEvent[]): Promise<Map<ReleaseEvent, string>> {
+  private async resolveVersions(
+    events: ReleaseEvent[],
+  ): Promise<Map<ReleaseEvent, string>> {
     const versions = new Map<ReleaseEvent, string>();
     const bySha: ReleaseEvent[] = [];
     const batchReleasesOfCommit = new Map<string, string>();
     for (const event of events) {
-      const version = event.version ?? (event.type === 'publish' ? event.image?.tag : undefined);
+      const version =
+        event.version ??
+        (event.type === 'publish' ? event.image?.tag : undefined);
       if (version) {
         versions.set(event, version);
         if (event.commitSha) {
-          batchReleasesOfCommit.set(`${event.entityRef}\u0000${event.commitSha}`, version);
+          batchReleasesOfCommit.set(
+            `${event.entityRef}\u0000${event.commitSha}`,
+            version,
+          );
         }
       } else {
         bySha.push(event);
@@ -601,9 +443,16 @@ class LedgerProjection {
     }
     if (bySha.length) {
       // Per-column IN lists use the (entity_ref, commit_sha) index; row-value IN lists plan poorly on PostgreSQL.
-      const wanted = new Set(bySha.map(e => `${e.entityRef}\u0000${e.commitSha}`));
+      const wanted = new Set(
+        bySha.map(e => `${e.entityRef}\u0000${e.commitSha}`),
+      );
       const known = new Map<string, { version: string; key: string }>();
-      const rows: Array<{ entity_ref: string; commit_sha: string; version: string; version_key: string }> = await this.trx(RELEASES)
+      const rows: Array<{
+        entity_ref: string;
+        commit_sha: string;
+        version: string;
+        version_key: string;
+      }> = await this.trx(RELEASES)
         .whereIn('entity_ref', [...new Set(bySha.map(e => e.entityRef))])
         .whereIn('commit_sha', [...new Set(bySha.map(e => e.commitSha!))])
         .select('entity_ref', 'commit_sha', 'version', 'version_key');
@@ -616,13 +465,21 @@ class LedgerProjection {
       }
       for (const event of bySha) {
         const key = `${event.entityRef}\u0000${event.commitSha}`;
-        versions.set(event, batchReleasesOfCommit.get(key) ?? known.get(key)?.version ?? event.commitSha!);
+        versions.set(
+          event,
+          batchReleasesOfCommit.get(key) ??
+            known.get(key)?.version ??
+            event.commitSha!,
+        );
       }
     }
     return versions;
   }
 
-  private async applyReleases(events: ReleaseEvent[], versions: Map<ReleaseEvent, string>): Promise<void> {
+  private async applyReleases(
+    events: ReleaseEvent[],
+    versions: Map<ReleaseEvent, string>,
+  ): Promise<void> {
     const rows = new Map<string, ReleaseRow>();
     for (const event of events) {
       const version = versions.get(event)!;
@@ -655,7 +512,14 @@ class LedgerProjection {
       row.commit_sha ??= event.commitSha ?? null;
       if (event.type !== 'deploy') {
         const stage: Stage = event.type;
-        if (isNewerStage(at, event.status, row[`${stage}_at`], row[`${stage}_status`])) {
+        if (
+          isNewerStage(
+            at,
+            event.status,
+            row[`${stage}_at`],
+            row[`${stage}_status`],
+          )
+        ) {
           row[`${stage}_status`] = event.status;
           row[`${stage}_at`] = at;
           row[`${stage}_run_url`] = event.runUrl ?? null;
@@ -668,15 +532,24 @@ class LedgerProjection {
       }
     }
     for (const row of rows.values()) {
-      row.version_key = versionSortKey(row.version, new Date(row.first_seen_at));
+      row.version_key = versionSortKey(
+        row.version,
+        new Date(row.first_seen_at),
+      );
     }
     const t = RELEASES;
     const stageMerge = (stage: Stage) => {
       const newer = newerStageSql(stage);
       return {
-        [`${stage}_status`]: this.trx.raw(`CASE WHEN ${newer} THEN excluded.${stage}_status ELSE ${t}.${stage}_status END`),
-        [`${stage}_run_url`]: this.trx.raw(`CASE WHEN ${newer} THEN excluded.${stage}_run_url ELSE ${t}.${stage}_run_url END`),
-        [`${stage}_at`]: this.trx.raw(`CASE WHEN ${newer} THEN excluded.${stage}_at ELSE ${t}.${stage}_at END`),
+        [`${stage}_status`]: this.trx.raw(
+          `CASE WHEN ${newer} THEN excluded.${stage}_status ELSE ${t}.${stage}_status END`,
+        ),
+        [`${stage}_run_url`]: this.trx.raw(
+          `CASE WHEN ${newer} THEN excluded.${stage}_run_url ELSE ${t}.${stage}_run_url END`,
+        ),
+        [`${stage}_at`]: this.trx.raw(
+          `CASE WHEN ${newer} THEN excluded.${stage}_at ELSE ${t}.${stage}_at END`,
+        ),
       };
     };
     const publishNewer = newerStageSql('publish');
@@ -686,12 +559,24 @@ class LedgerProjection {
         .onConflict(['entity_ref', 'version'])
         .merge({
           // Both keys of a version only differ for commit-sha versions, ordered by first sighting.
-          version_key: this.trx.raw(`CASE WHEN excluded.version_key < ${t}.version_key THEN excluded.version_key ELSE ${t}.version_key END`),
-          first_seen_at: this.trx.raw(`CASE WHEN excluded.first_seen_at < ${t}.first_seen_at THEN excluded.first_seen_at ELSE ${t}.first_seen_at END`),
-          commit_sha: this.trx.raw(`COALESCE(${t}.commit_sha, excluded.commit_sha)`),
-          image_repository: this.trx.raw(`CASE WHEN ${publishNewer} AND excluded.image_repository IS NOT NULL THEN excluded.image_repository ELSE ${t}.image_repository END`),
-          image_tag: this.trx.raw(`CASE WHEN ${publishNewer} AND excluded.image_tag IS NOT NULL THEN excluded.image_tag ELSE ${t}.image_tag END`),
-          image_digest: this.trx.raw(`CASE WHEN ${publishNewer} AND excluded.image_repository IS NOT NULL THEN excluded.image_digest ELSE ${t}.image_digest END`),
+          version_key: this.trx.raw(
+            `CASE WHEN excluded.version_key < ${t}.version_key THEN excluded.version_key ELSE ${t}.version_key END`,
+          ),
+          first_seen_at: this.trx.raw(
+            `CASE WHEN excluded.first_seen_at < ${t}.first_seen_at THEN excluded.first_seen_at ELSE ${t}.first_seen_at END`,
+          ),
+          commit_sha: this.trx.raw(
+            `COALESCE(${t}.commit_sha, excluded.commit_sha)`,
+          ),
+          image_repository: this.trx.raw(
+            `CASE WHEN ${publishNewer} AND excluded.image_repository IS NOT NULL THEN excluded.image_repository ELSE ${t}.image_repository END`,
+          ),
+          image_tag: this.trx.raw(
+            `CASE WHEN ${publishNewer} AND excluded.image_tag IS NOT NULL THEN excluded.image_tag ELSE ${t}.image_tag END`,
+          ),
+          image_digest: this.trx.raw(
+            `CASE WHEN ${publishNewer} AND excluded.image_repository IS NOT NULL THEN excluded.image_digest ELSE ${t}.image_digest END`,
+          ),
           ...stageMerge('build'),
           ...stageMerge('publish'),
           ...stageMerge('release'),
@@ -704,9 +589,18 @@ class LedgerProjection {
    * same environment; a final event without an open deployment is a deployment of its own.
    * Then the state per environment moves to the newest attempt and the newest success.
    */
-  private async applyDeployments(events: ReleaseEvent[], versions: Map<ReleaseEvent, string>): Promise<void> {
+  private async applyDeployments(
+    events: ReleaseEvent[],
+    versions: Map<ReleaseEvent, string>,
+  ): Promise<void> {
     const ordered = [...events].sort((a, b) => this.at(a) - this.at(b));
-    const triples = [...new Set(ordered.map(e => `${e.entityRef}\u0000${e.environment}\u0000${versions.get(e)}`))].map(k => k.split('\u0000'));
+    const triples = [
+      ...new Set(
+        ordered.map(
+          e => `${e.entityRef}\u0000${e.environment}\u0000${versions.get(e)}`,
+        ),
+      ),
+    ].map(k => k.split('\u0000'));
 
     const open = new Map<string, DeploymentRow>();
     const wantedTriples = new Set(triples.map(t => t.join('\u0000')));
@@ -721,13 +615,24 @@ class LedgerProjection {
     }
 
     const entityRefs = [...new Set(ordered.map(e => e.entityRef))];
-    const states = new Map<string, { currentAt: number | null; currentVersion: string | null }>();
-    const currentRows: Array<{ entity_ref: string; environment: string; current_at: number | null; version: string | null }> = await this.trx(`${STATE} as s`)
+    const states = new Map<
+      string,
+      { currentAt: number | null; currentVersion: string | null }
+    >();
+    const currentRows: Array<{
+      entity_ref: string;
+      environment: string;
+      current_at: number | null;
+      version: string | null;
+    }> = await this.trx(`${STATE} as s`)
       .leftJoin(`${DEPLOYMENTS} as d`, 'd.id', 's.current_deployment_id')
       .whereIn('s.entity_ref', entityRefs)
       .select('s.entity_ref', 's.environment', 's.current_at', 'd.version');
     for (const row of currentRows) {
-      states.set(`${row.entity_ref}\u0000${row.environment}`, { currentAt: toNumber(row.current_at) ?? null, currentVersion: row.version });
+      states.set(`${row.entity_ref}\u0000${row.environment}`, {
+        currentAt: toNumber(row.current_at) ?? null,
+        currentVersion: row.version,
+      });
     }
 
     // Version keys decide whether a success is a rollback; the releases were upserted just before.
@@ -740,9 +645,15 @@ class LedgerProjection {
       }
     }
     const versionKeys = new Map<string, string>();
-    const keyRows: Array<{ entity_ref: string; version: string; version_key: string }> = await this.trx(RELEASES)
+    const keyRows: Array<{
+      entity_ref: string;
+      version: string;
+      version_key: string;
+    }> = await this.trx(RELEASES)
       .whereIn('entity_ref', entityRefs)
-      .whereIn('version', [...new Set([...keyPairs].map(k => k.split('\u0000')[1]))])
+      .whereIn('version', [
+        ...new Set([...keyPairs].map(k => k.split('\u0000')[1])),
+      ])
       .select('entity_ref', 'version', 'version_key');
     for (const row of keyRows) {
       const key = `${row.entity_ref}\u0000${row.version}`;
@@ -795,9 +706,14 @@ class LedgerProjection {
       }
       if (terminal === 'succeeded') {
         const stateKey = `${event.entityRef}\u0000${event.environment}`;
-        const state = states.get(stateKey) ?? { currentAt: null, currentVersion: null };
+        const state = states.get(stateKey) ?? {
+          currentAt: null,
+          currentVersion: null,
+        };
         if (state.currentAt === null || at >= state.currentAt) {
-          const currentKey = state.currentVersion ? versionKeys.get(`${event.entityRef}\u0000${state.currentVersion}`) : undefined;
+          const currentKey = state.currentVersion
+            ? versionKeys.get(`${event.entityRef}\u0000${state.currentVersion}`)
+            : undefined;
           const newKey = versionKeys.get(`${event.entityRef}\u0000${version}`);
           row.rollback = Boolean(currentKey && newKey && newKey < currentKey);
           states.set(stateKey, { currentAt: at, currentVersion: version });
@@ -806,26 +722,36 @@ class LedgerProjection {
     }
 
     for (const part of chunks(created)) {
-      const ids: Array<{ id: string | number }> = await this.trx(DEPLOYMENTS).insert(part).returning('id');
+      const ids: Array<{ id: string | number }> = await this.trx(DEPLOYMENTS)
+        .insert(part)
+        .returning('id');
       part.forEach((row, index) => {
         row.id = ids[index].id;
       });
     }
     for (const row of updated) {
-      await this.trx(DEPLOYMENTS)
-        .where({ id: row.id })
-        .update({
-          status: row.status,
-          finished_at: row.finished_at,
-          updated_at: row.updated_at,
-          commit_sha: row.commit_sha,
-          actor: row.actor,
-          run_url: row.run_url,
-          rollback: row.rollback,
-        });
+      await this.trx(DEPLOYMENTS).where({ id: row.id }).update({
+        status: row.status,
+        finished_at: row.finished_at,
+        updated_at: row.updated_at,
+        commit_sha: row.commit_sha,
+        actor: row.actor,
+        run_url: row.run_url,
+        rollback: row.rollback,
+      });
     }
 
-    const stateRows = new Map<string, { entity_ref: string; environment: string; current_deployment_id: string | number | null; current_at: number | null; attempt_deployment_id: string | number | null; attempt_at: number | null }>();
+    const stateRows = new Map<
+      string,
+      {
+        entity_ref: string;
+        environment: string;
+        current_deployment_id: string | number | null;
+        current_at: number | null;
+        attempt_deployment_id: string | number | null;
+        attempt_at: number | null;
+      }
+    >();
     for (const row of [...created, ...updated]) {
       const key = `${row.entity_ref}\u0000${row.environment}`;
       const state = stateRows.get(key) ?? {
@@ -857,11 +783,412 @@ class LedgerProjection {
         .insert(part)
         .onConflict(['entity_ref', 'environment'])
         .merge({
-          current_deployment_id: this.trx.raw(`CASE WHEN ${newer('current')} THEN excluded.current_deployment_id ELSE ${STATE}.current_deployment_id END`),
-          attempt_deployment_id: this.trx.raw(`CASE WHEN ${newer('attempt')} THEN excluded.attempt_deployment_id ELSE ${STATE}.attempt_deployment_id END`),
-          current_at: this.trx.raw(`CASE WHEN ${newer('current')} THEN excluded.current_at ELSE ${STATE}.current_at END`),
-          attempt_at: this.trx.raw(`CASE WHEN ${newer('attempt')} THEN excluded.attempt_at ELSE ${STATE}.attempt_at END`),
+          current_deployment_id: this.trx.raw(
+            `CASE WHEN ${newer(
+              'current',
+            )} THEN excluded.current_deployment_id ELSE ${STATE}.current_deployment_id END`,
+          ),
+          attempt_deployment_id: this.trx.raw(
+            `CASE WHEN ${newer(
+              'attempt',
+            )} THEN excluded.attempt_deployment_id ELSE ${STATE}.attempt_deployment_id END`,
+          ),
+          current_at: this.trx.raw(
+            `CASE WHEN ${newer(
+              'current',
+            )} THEN excluded.current_at ELSE ${STATE}.current_at END`,
+          ),
+          attempt_at: this.trx.raw(
+            `CASE WHEN ${newer(
+              'attempt',
+            )} THEN excluded.attempt_at ELSE ${STATE}.attempt_at END`,
+          ),
         });
     }
+  }
+}
+
+/** Keyset position in the deployment history: newest first by (sort_at, id). */
+export interface DeploymentCursor {
+  sortAt: number;
+  id: string;
+}
+
+export interface ListDeploymentsOptions {
+  environment?: string;
+  status?: DeploymentStatus;
+  limit: number;
+  after?: DeploymentCursor;
+}
+
+/**
+ * The release ledger in Backstage's database. Every accepted event is stored as it came and folded
+ * into the read models (releases, commits, deployments, the state per environment) in the same
+ * transaction, with set-based statements whose merge rules hold when batches race on PostgreSQL.
+ */
+export class LedgerStore {
+  private readonly isPostgres: boolean;
+
+  constructor(private readonly db: Knex) {
+    this.isPostgres = String(db.client.config.client).includes('pg');
+  }
+
+  /** Stores a batch in one transaction: all of it or, on any error, none of it. */
+  async ingest(
+    events: LedgerEvent[],
+    receivedAt: Date = new Date(),
+  ): Promise<IngestResult> {
+    const acceptedIds = await this.ingestReturningIds(events, receivedAt);
+    return {
+      accepted: acceptedIds.size,
+      duplicates: events.length - acceptedIds.size,
+    };
+  }
+
+  /** Like ingest, and tells which ids were new (the first occurrence of each in the batch). */
+  async ingestReturningIds(
+    events: LedgerEvent[],
+    receivedAt: Date = new Date(),
+  ): Promise<Set<string>> {
+    const unique = new Map<string, LedgerEvent>();
+    for (const event of events) {
+      if (!unique.has(event.id)) {
+        unique.set(event.id, event);
+      }
+    }
+    const batch = [...unique.values()];
+    const received = receivedAt.getTime();
+
+    return this.db.transaction(async trx => {
+      const acceptedIds = new Set<string>();
+      for (const part of chunks(batch)) {
+        const rows = part.map(event => ({
+          id: event.id,
+          entity_ref: event.entityRef,
+          type: event.type,
+          status: 'status' in event ? event.status : null,
+          version: 'version' in event ? event.version ?? null : null,
+          commit_sha: 'commitSha' in event ? event.commitSha ?? null : null,
+          environment:
+            'environment' in event ? event.environment ?? null : null,
+          run_url: event.runUrl ?? null,
+          actor: event.actor ?? null,
+          source: event.source ?? null,
+          occurred_at: occurredAt(event, received),
+          received_at: received,
+          payload: payloadOf(event),
+        }));
+        const inserted: Array<{ id: string }> = await trx(EVENTS)
+          .insert(rows)
+          .onConflict('id')
+          .ignore()
+          .returning('id');
+        for (const row of inserted) {
+          acceptedIds.add(row.id);
+        }
+      }
+      const fresh = batch.filter(event => acceptedIds.has(event.id));
+      if (fresh.length) {
+        await new LedgerProjection(trx, received).apply(fresh);
+      }
+      return acceptedIds;
+    });
+  }
+
+  /**
+   * What runs in each environment and what was last attempted, with the release order key, commit and
+   * commit position of each, in one indexed query: the matrix's hot path.
+   */
+  async getEnvironmentStates(
+    entityRef: string,
+  ): Promise<EnvironmentStateRecord[]> {
+    const deploymentColumns = [
+      'id',
+      'entity_ref',
+      'environment',
+      'version',
+      'commit_sha',
+      'status',
+      'started_at',
+      'finished_at',
+      'updated_at',
+      'sort_at',
+      'actor',
+      'run_url',
+      'source',
+      'rollback',
+    ];
+    const columns = ['s.environment'];
+    for (const side of ['c', 'a']) {
+      columns.push(
+        ...deploymentColumns.map(
+          column => `${side}.${column} as ${side}_${column}`,
+        ),
+      );
+      columns.push(
+        `${side}r.version_key as ${side}_version_key`,
+        `${side}r.commit_sha as ${side}_release_sha`,
+        `${side}p.position as ${side}_position`,
+      );
+    }
+    const joinSide = (
+      query: Knex.QueryBuilder,
+      side: 'c' | 'a',
+      idColumn: string,
+    ) =>
+      query
+        .leftJoin(`${DEPLOYMENTS} as ${side}`, `${side}.id`, idColumn)
+        .leftJoin(`${RELEASES} as ${side}r`, join =>
+          join
+            .on(`${side}r.entity_ref`, 's.entity_ref')
+            .andOn(`${side}r.version`, `${side}.version`),
+        )
+        .leftJoin(`${COMMITS} as ${side}p`, join =>
+          join
+            .on(`${side}p.entity_ref`, 's.entity_ref')
+            .andOn(
+              `${side}p.sha`,
+              this.db.raw(`COALESCE(${side}.commit_sha, ${side}r.commit_sha)`),
+            ),
+        );
+    const query = this.db(`${STATE} as s`)
+      .where('s.entity_ref', entityRef)
+      .select(columns);
+    joinSide(query, 'c', 's.current_deployment_id');
+    joinSide(query, 'a', 's.attempt_deployment_id');
+    if (this.isPostgres) {
+      // A named statement is planned once per connection: planning this join costs more than running it.
+      query.options({ name: 'shiplog_environment_states_v1' });
+    }
+    const rows: Array<Record<string, unknown>> = await query;
+    const side = (
+      row: Record<string, unknown>,
+      prefix: 'c' | 'a',
+    ): EnvironmentStateRecord['current'] => {
+      if (row[`${prefix}_id`] === null || row[`${prefix}_id`] === undefined)
+        return undefined;
+      const deployment = deploymentFromRow(
+        Object.fromEntries(
+          deploymentColumns.map(column => [column, row[`${prefix}_${column}`]]),
+        ) as unknown as DeploymentRow,
+      );
+      return {
+        ...deployment,
+        versionKey: orUndefined(row[`${prefix}_version_key`] as string | null),
+        resolvedCommitSha:
+          deployment.commitSha ??
+          orUndefined(row[`${prefix}_release_sha`] as string | null),
+        commitPosition: toNumber(row[`${prefix}_position`]),
+      };
+    };
+    return rows.map(row => ({
+      environment: String(row.environment),
+      current: side(row, 'c'),
+      attempt: side(row, 'a'),
+    }));
+  }
+
+  async getReleases(
+    entityRef: string,
+    versions: string[],
+  ): Promise<ReleaseRecord[]> {
+    if (!versions.length) {
+      return [];
+    }
+    const rows: ReleaseRow[] = await this.db(RELEASES)
+      .where({ entity_ref: entityRef })
+      .whereIn('version', versions);
+    return rows.map(releaseFromRow);
+  }
+
+  /** Releases newest first, after the given version key when paginating. */
+  async listReleases(
+    entityRef: string,
+    options: { limit: number; beforeKey?: string },
+  ): Promise<ReleaseRecord[]> {
+    const query = this.db<ReleaseRow>(RELEASES)
+      .where({ entity_ref: entityRef })
+      .orderBy('version_key', 'desc')
+      .limit(options.limit);
+    if (options.beforeKey !== undefined) {
+      query.where('version_key', '<', options.beforeKey);
+    }
+    const rows: ReleaseRow[] = await query;
+    return rows.map(releaseFromRow);
+  }
+
+  /** Releases with a key in (fromKey, toKey], oldest first. */
+  async listReleasesBetween(
+    entityRef: string,
+    fromKey: string,
+    toKey: string,
+  ): Promise<ReleaseRecord[]> {
+    const rows: ReleaseRow[] = await this.db(RELEASES)
+      .where({ entity_ref: entityRef })
+      .where('version_key', '>', fromKey)
+      .where('version_key', '<=', toKey)
+      .orderBy('version_key', 'asc')
+      .limit(10_000);
+    return rows.map(releaseFromRow);
+  }
+
+  async countReleasesBetween(
+    entityRef: string,
+    fromKey: string,
+    toKey: string,
+  ): Promise<number> {
+    const [row] = await this.db(RELEASES)
+      .where({ entity_ref: entityRef })
+      .where('version_key', '>', fromKey)
+      .where('version_key', '<=', toKey)
+      .count({ count: '*' });
+    return Number(row.count);
+  }
+
+  async getCommitPositions(
+    entityRef: string,
+    shas: string[],
+  ): Promise<Map<string, number>> {
+    const positions = new Map<string, number>();
+    if (!shas.length) {
+      return positions;
+    }
+    const rows: Array<{ sha: string; position: number }> = await this.db(
+      COMMITS,
+    )
+      .where({ entity_ref: entityRef })
+      .whereIn('sha', shas)
+      .select('sha', 'position');
+    for (const row of rows) {
+      positions.set(row.sha, Number(row.position));
+    }
+    return positions;
+  }
+
+  /** Counts commits with a position in (after, upTo]; `upTo` undefined means no upper bound. */
+  async countCommitsBetween(
+    entityRef: string,
+    after: number,
+    upTo?: number,
+  ): Promise<number> {
+    const query = this.db(COMMITS)
+      .where({ entity_ref: entityRef })
+      .where('position', '>', after);
+    if (upTo !== undefined) {
+      query.where('position', '<=', upTo);
+    }
+    const [row] = await query.count({ count: '*' });
+    return Number(row.count);
+  }
+
+  /** Commits with a position in (after, upTo], newest first, with their pull requests (one query). */
+  async listCommitsBetween(
+    entityRef: string,
+    after: number,
+    upTo: number | undefined,
+    limit: number,
+  ): Promise<CommitRecord[]> {
+    const query = this.db(`${COMMITS} as c`)
+      .leftJoin(`${PULL_REQUESTS} as p`, join =>
+        join
+          .on('p.entity_ref', 'c.entity_ref')
+          .andOn('p.number', 'c.pr_number'),
+      )
+      .where('c.entity_ref', entityRef)
+      .where('c.position', '>', after)
+      .orderBy('c.position', 'desc')
+      .limit(limit)
+      .select(
+        'c.sha',
+        'c.position',
+        'c.message',
+        'c.author',
+        'c.pr_number',
+        'p.title as pr_title',
+        'p.labels as pr_labels',
+        'p.url as pr_url',
+      );
+    if (upTo !== undefined) {
+      query.where('c.position', '<=', upTo);
+    }
+    const rows: Array<{
+      sha: string;
+      position: number;
+      message: string | null;
+      author: string | null;
+      pr_number: number | null;
+      pr_title: string | null;
+      pr_labels: string | null;
+      pr_url: string | null;
+    }> = await query;
+    return rows.map(row => ({
+      sha: row.sha,
+      position: Number(row.position),
+      message: orUndefined(row.message),
+      author: orUndefined(row.author),
+      pullRequest:
+        row.pr_number === null
+          ? undefined
+          : {
+              number: Number(row.pr_number),
+              title: orUndefined(row.pr_title),
+              labels: row.pr_labels ? JSON.parse(row.pr_labels) : [],
+              url: orUndefined(row.pr_url),
+            },
+    }));
+  }
+
+  async listDeployments(
+    entityRef: string,
+    options: ListDeploymentsOptions,
+  ): Promise<DeploymentRecord[]> {
+    const query = this.db<DeploymentRow>(DEPLOYMENTS)
+      .where({ entity_ref: entityRef })
+      .orderBy([
+        { column: 'sort_at', order: 'desc' },
+        { column: 'id', order: 'desc' },
+      ])
+      .limit(options.limit);
+    if (options.environment) {
+      query.where({ environment: options.environment });
+    }
+    if (options.status) {
+      query.where({ status: options.status });
+    }
+    if (options.after) {
+      const { sortAt, id } = options.after;
+      query.where(q =>
+        q
+          .where('sort_at', '<', sortAt)
+          .orWhere(q2 => q2.where('sort_at', '=', sortAt).where('id', '<', id)),
+      );
+    }
+    const rows: DeploymentRow[] = await query;
+    return rows.map(deploymentFromRow);
+  }
+
+  /** The latest deployment of each of the given versions in each environment. */
+  async latestDeploymentsOfVersions(
+    entityRef: string,
+    versions: string[],
+  ): Promise<DeploymentRecord[]> {
+    if (!versions.length) {
+      return [];
+    }
+    const rows: DeploymentRow[] = await this.db(DEPLOYMENTS)
+      .where({ entity_ref: entityRef })
+      .whereIn('version', versions)
+      .orderBy([
+        { column: 'sort_at', order: 'asc' },
+        { column: 'id', order: 'asc' },
+      ]);
+    const latest = new Map<string, DeploymentRecord>();
+    for (const row of rows) {
+      latest.set(
+        `${row.version}\u0000${row.environment}`,
+        deploymentFromRow(row),
+      );
+    }
+    return [...latest.values()];
   }
 }

@@ -1,4 +1,8 @@
-import type { CommitSummary, PullRequestSummary, ReleaseEvent } from '@shiplog/plugin-shiplog-common';
+import type {
+  CommitSummary,
+  PullRequestSummary,
+  ReleaseEvent,
+} from '@shiplog/plugin-shiplog-common';
 
 /**
  * Commits merged on a component's default branch, oldest first, as a push to it reports them.
@@ -30,7 +34,10 @@ export interface PullRequestLedgerEvent {
 }
 
 /** Everything the ledger records: the public release events and the webhook-only commit facts. */
-export type LedgerEvent = ReleaseEvent | CommitsLedgerEvent | PullRequestLedgerEvent;
+export type LedgerEvent =
+  | ReleaseEvent
+  | CommitsLedgerEvent
+  | PullRequestLedgerEvent;
 
 export interface IngestResult {
   accepted: number;

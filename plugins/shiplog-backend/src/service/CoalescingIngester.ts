@@ -42,7 +42,11 @@ export class CoalescingIngester {
     while (this.queue.length) {
       const group: Pending[] = [];
       let size = 0;
-      while (this.queue.length && (group.length === 0 || size + this.queue[0].events.length <= this.maxBatch)) {
+      while (
+        this.queue.length &&
+        (group.length === 0 ||
+          size + this.queue[0].events.length <= this.maxBatch)
+      ) {
         const next = this.queue.shift()!;
         group.push(next);
         size += next.events.length;
@@ -60,10 +64,14 @@ export class CoalescingIngester {
     }
     let acceptedIds: Set<string>;
     try {
-      acceptedIds = await this.store.ingestReturningIds(group.flatMap(p => p.events));
+      acceptedIds = await this.store.ingestReturningIds(
+        group.flatMap(p => p.events),
+      );
     } catch {
       for (const pending of group) {
-        await this.store.ingest(pending.events).then(pending.resolve, pending.reject);
+        await this.store
+          .ingest(pending.events)
+          .then(pending.resolve, pending.reject);
       }
       return;
     }
@@ -77,7 +85,10 @@ export class CoalescingIngester {
           accepted++;
         }
       }
-      pending.resolve({ accepted, duplicates: pending.events.length - accepted });
+      pending.resolve({
+        accepted,
+        duplicates: pending.events.length - accepted,
+      });
     }
   }
 }

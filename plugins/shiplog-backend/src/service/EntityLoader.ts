@@ -1,4 +1,7 @@
-import { AuthService, BackstageCredentials } from '@backstage/backend-plugin-api';
+import {
+  AuthService,
+  BackstageCredentials,
+} from '@backstage/backend-plugin-api';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
@@ -31,13 +34,23 @@ export class EntityLoader {
     credentials: BackstageCredentials,
   ): Promise<{ entity: Entity; entityRef: string }> {
     const entityRef = stringifyEntityRef(ref).toLocaleLowerCase('en-US');
-    const principal = credentials.principal as { type: string; userEntityRef?: string; subject?: string };
-    const key = `${principal.type}:${principal.userEntityRef ?? principal.subject ?? ''}\u0000${entityRef}`;
+    const principal = credentials.principal as {
+      type: string;
+      userEntityRef?: string;
+      subject?: string;
+    };
+    const key = `${principal.type}:${
+      principal.userEntityRef ?? principal.subject ?? ''
+    }\u0000${entityRef}`;
     const now = Date.now();
     let cached = this.cache.get(key);
     if (!cached || cached.expiresAt < now) {
-      const onBehalfOf = this.auth.isPrincipal(credentials, 'user') ? credentials : await this.auth.getOwnServiceCredentials();
-      const entity = await this.catalog.getEntityByRef(entityRef, { credentials: onBehalfOf });
+      const onBehalfOf = this.auth.isPrincipal(credentials, 'user')
+        ? credentials
+        : await this.auth.getOwnServiceCredentials();
+      const entity = await this.catalog.getEntityByRef(entityRef, {
+        credentials: onBehalfOf,
+      });
       cached = { entity, expiresAt: now + this.ttlMs };
       if (this.cache.size >= MAX_CACHED) {
         // Map iteration order is insertion order: drop the oldest entry.
@@ -46,7 +59,9 @@ export class EntityLoader {
       this.cache.set(key, cached);
     }
     if (!cached.entity) {
-      throw new NotFoundError(`No entity ${entityRef} in the catalog, or you may not read it`);
+      throw new NotFoundError(
+        `No entity ${entityRef} in the catalog, or you may not read it`,
+      );
     }
     return { entity: cached.entity, entityRef };
   }

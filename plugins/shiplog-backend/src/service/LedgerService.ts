@@ -15,7 +15,12 @@ import {
   parseEnvironmentsAnnotation,
 } from '@shiplog/plugin-shiplog-common';
 import { LedgerStore } from '../database/LedgerStore';
-import { CommitRecord, DeploymentRecord, MatrixDeploymentRecord, ReleaseRecord } from '../database/types';
+import {
+  CommitRecord,
+  DeploymentRecord,
+  MatrixDeploymentRecord,
+  ReleaseRecord,
+} from '../database/types';
 
 const RELEASE_COMMITS_SHOWN = 100;
 const UNDEPLOYED_COMMITS_SHOWN = 20;
@@ -28,13 +33,17 @@ const DEFAULT_POLICY = {
   change: 'pull-request',
 } as const;
 
-const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
+const iso = (ms: number | undefined) =>
+  ms === undefined ? undefined : new Date(ms).toISOString();
 
 function encodeCursor(value: unknown): string {
   return Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');
 }
 
-function decodeCursor<T>(cursor: string, isValid: (value: unknown) => value is T): T {
+function decodeCursor<T>(
+  cursor: string,
+  isValid: (value: unknown) => value is T,
+): T {
   try {
     const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
     if (isValid(value)) {
@@ -43,11 +52,18 @@ function decodeCursor<T>(cursor: string, isValid: (value: unknown) => value is T
   } catch {
     // reported below
   }
-  throw new InputError('cursor is not a cursor this API returned; start again without it');
+  throw new InputError(
+    'cursor is not a cursor this API returned; start again without it',
+  );
 }
 
 function toCommitSummary(commit: CommitRecord): CommitSummary {
-  return { sha: commit.sha, message: commit.message, author: commit.author, pullRequest: commit.pullRequest };
+  return {
+    sha: commit.sha,
+    message: commit.message,
+    author: commit.author,
+    pullRequest: commit.pullRequest,
+  };
 }
 
 function toDeployment(record: DeploymentRecord): Deployment {
@@ -67,13 +83,19 @@ function toDeployment(record: DeploymentRecord): Deployment {
   };
 }
 
-function toSummary(record: MatrixDeploymentRecord): EnvironmentDeploymentSummary {
+function toSummary(
+  record: MatrixDeploymentRecord,
+): EnvironmentDeploymentSummary {
   return {
     deploymentId: record.id,
     version: record.version,
     commitSha: record.resolvedCommitSha,
     status: record.status,
-    at: new Date(record.status === 'succeeded' ? record.finishedAt ?? record.sortAt : record.sortAt).toISOString(),
+    at: new Date(
+      record.status === 'succeeded'
+        ? record.finishedAt ?? record.sortAt
+        : record.sortAt,
+    ).toISOString(),
     actor: record.actor,
     runUrl: record.runUrl,
     rollback: record.rollback,
@@ -102,34 +124,56 @@ export class LedgerService {
 
   /** The configured environments, narrowed or reordered by the entity's annotation. */
   environmentsOf(entity: Entity): EnvironmentConfig[] {
-    const narrowed = parseEnvironmentsAnnotation(entity.metadata.annotations?.[SHIPLOG_ANNOTATIONS.environments]);
+    const narrowed = parseEnvironmentsAnnotation(
+      entity.metadata.annotations?.[SHIPLOG_ANNOTATIONS.environments],
+    );
     if (!narrowed) {
       return this.environments;
     }
-    return narrowed.map(name => this.environments.find(env => env.name === name) ?? { name, ...DEFAULT_POLICY });
+    return narrowed.map(
+      name =>
+        this.environments.find(env => env.name === name) ?? {
+          name,
+          ...DEFAULT_POLICY,
+        },
+    );
   }
 
-  async getEnvironments(entityRef: string, entity: Entity): Promise<EnvironmentsResponse> {
+  async getEnvironments(
+    entityRef: string,
+    entity: Entity,
+  ): Promise<EnvironmentsResponse> {
     const states = await this.store.getEnvironmentStates(entityRef);
     const configured = this.environmentsOf(entity);
     // Environments that events reveal but config does not list still show, after the configured ones,
     // unless the entity's annotation narrowed the list on purpose.
-    const narrowed = Boolean(entity.metadata.annotations?.[SHIPLOG_ANNOTATIONS.environments]);
+    const narrowed = Boolean(
+      entity.metadata.annotations?.[SHIPLOG_ANNOTATIONS.environments],
+    );
     const extra = narrowed
       ? []
       : states
-          .filter(state => !configured.some(env => env.name === state.environment))
+          .filter(
+            state => !configured.some(env => env.name === state.environment),
+          )
           .sort((a, b) => (a.attempt?.sortAt ?? 0) - (b.attempt?.sortAt ?? 0))
           .map(state => ({ name: state.environment, ...DEFAULT_POLICY }));
     const ordered = [...configured, ...extra];
 
     const stateByEnv = new Map(states.map(state => [state.environment, state]));
-    const positions = states.map(state => state.current?.commitPosition).filter((p): p is number => p !== undefined);
+    const positions = states
+      .map(state => state.current?.commitPosition)
+      .filter((p): p is number => p !== undefined);
     const newestDeployed = Math.max(0, ...positions);
     // Everything below depends only on the state rows: run the counts together, not one after another.
     const undeployed = Promise.all([
       this.store.countCommitsBetween(entityRef, newestDeployed),
-      this.store.listCommitsBetween(entityRef, newestDeployed, undefined, UNDEPLOYED_COMMITS_SHOWN),
+      this.store.listCommitsBetween(
+        entityRef,
+        newestDeployed,
+        undefined,
+        UNDEPLOYED_COMMITS_SHOWN,
+      ),
     ]);
     const environments: EnvironmentStatus[] = await Promise.all(
       ordered.map(async (env, index) => {
@@ -137,7 +181,9 @@ export class LedgerService {
         const current = state?.current;
         const attempt = state?.attempt;
         const previous = index > 0 ? ordered[index - 1] : undefined;
-        const previousCurrent = previous ? stateByEnv.get(previous.name)?.current : undefined;
+        const previousCurrent = previous
+          ? stateByEnv.get(previous.name)?.current
+          : undefined;
         const drift = {
           previousEnvironment: previous?.name,
           releasesBehind: 0,
@@ -162,7 +208,8 @@ export class LedgerService {
             drift.aheadOfPrevious = true;
           }
         }
-        const attemptDiffers = attempt && (!current || attempt.id !== current.id);
+        const attemptDiffers =
+          attempt && (!current || attempt.id !== current.id);
         return {
           name: env.name,
           policy: {
@@ -172,7 +219,8 @@ export class LedgerService {
             change: env.change,
           },
           current: current ? toSummary(current) : undefined,
-          lastAttempt: attempt && attemptDiffers ? toSummary(attempt) : undefined,
+          lastAttempt:
+            attempt && attemptDiffers ? toSummary(attempt) : undefined,
           status: attempt?.status ?? current?.status ?? 'never_deployed',
           drift,
         };
@@ -183,32 +231,61 @@ export class LedgerService {
     return {
       entityRef,
       environments,
-      undeployed: { commitCount: undeployedCount, commits: undeployedCommits.map(toCommitSummary) },
+      undeployed: {
+        commitCount: undeployedCount,
+        commits: undeployedCommits.map(toCommitSummary),
+      },
     };
   }
 
-  async listReleases(entityRef: string, options: { limit: number; cursor?: string }): Promise<Page<Release>> {
+  async listReleases(
+    entityRef: string,
+    options: { limit: number; cursor?: string },
+  ): Promise<Page<Release>> {
     const beforeKey = options.cursor
-      ? decodeCursor(options.cursor, (v): v is { k: string } => typeof v === 'object' && v !== null && typeof (v as { k: unknown }).k === 'string').k
+      ? decodeCursor(
+          options.cursor,
+          (v): v is { k: string } =>
+            typeof v === 'object' &&
+            v !== null &&
+            typeof (v as { k: unknown }).k === 'string',
+        ).k
       : undefined;
     // One more than the page: it tells whether there is a next page and bounds the last release's commits.
-    const records = await this.store.listReleases(entityRef, { limit: options.limit + 1, beforeKey });
+    const records = await this.store.listReleases(entityRef, {
+      limit: options.limit + 1,
+      beforeKey,
+    });
     const page = records.slice(0, options.limit);
-    const shas = records.map(r => r.commitSha).filter((sha): sha is string => Boolean(sha));
+    const shas = records
+      .map(r => r.commitSha)
+      .filter((sha): sha is string => Boolean(sha));
     const [positions, deployments] = await Promise.all([
       this.store.getCommitPositions(entityRef, shas),
-      this.store.latestDeploymentsOfVersions(entityRef, page.map(r => r.version)),
+      this.store.latestDeploymentsOfVersions(
+        entityRef,
+        page.map(r => r.version),
+      ),
     ]);
     const items = await Promise.all(
       page.map(async (record, index) => {
         const previous = records[index + 1];
-        const own = record.commitSha ? positions.get(record.commitSha) : undefined;
-        const from = previous?.commitSha ? positions.get(previous.commitSha) ?? 0 : 0;
+        const own = record.commitSha
+          ? positions.get(record.commitSha)
+          : undefined;
+        const from = previous?.commitSha
+          ? positions.get(previous.commitSha) ?? 0
+          : 0;
         let commits: CommitRecord[] = [];
         let commitCount = 0;
         if (own !== undefined && own > from) {
           [commits, commitCount] = await Promise.all([
-            this.store.listCommitsBetween(entityRef, from, own, RELEASE_COMMITS_SHOWN),
+            this.store.listCommitsBetween(
+              entityRef,
+              from,
+              own,
+              RELEASE_COMMITS_SHOWN,
+            ),
             this.store.countCommitsBetween(entityRef, from, own),
           ]);
         }
@@ -218,18 +295,35 @@ export class LedgerService {
     const last = page[page.length - 1];
     return {
       items,
-      nextCursor: records.length > options.limit && last ? encodeCursor({ k: last.versionKey }) : undefined,
+      nextCursor:
+        records.length > options.limit && last
+          ? encodeCursor({ k: last.versionKey })
+          : undefined,
     };
   }
 
-  private toRelease(record: ReleaseRecord, deployments: DeploymentRecord[], commits: CommitRecord[], commitCount: number): Release {
-    const stage = (s: ReleaseRecord['build']) => (s ? { status: s.status, at: new Date(s.at).toISOString(), runUrl: s.runUrl } : undefined);
+  private toRelease(
+    record: ReleaseRecord,
+    deployments: DeploymentRecord[],
+    commits: CommitRecord[],
+    commitCount: number,
+  ): Release {
+    const stage = (s: ReleaseRecord['build']) =>
+      s
+        ? {
+            status: s.status,
+            at: new Date(s.at).toISOString(),
+            runUrl: s.runUrl,
+          }
+        : undefined;
     const perEnvironment: Release['deployments'] = {};
     for (const deployment of deployments) {
       if (deployment.version === record.version) {
         perEnvironment[deployment.environment] = {
           status: deployment.status,
-          at: new Date(deployment.finishedAt ?? deployment.sortAt).toISOString(),
+          at: new Date(
+            deployment.finishedAt ?? deployment.sortAt,
+          ).toISOString(),
           deploymentId: deployment.id,
         };
       }
@@ -252,12 +346,23 @@ export class LedgerService {
 
   async listDeployments(
     entityRef: string,
-    options: { environment?: string; status?: Deployment['status']; limit: number; cursor?: string },
+    options: {
+      environment?: string;
+      status?: Deployment['status'];
+      limit: number;
+      cursor?: string;
+    },
   ): Promise<Page<Deployment>> {
     const after = options.cursor
       ? decodeCursor(options.cursor, (v): v is { s: number; i: string } => {
           const c = v as { s: unknown; i: unknown };
-          return typeof v === 'object' && v !== null && Number.isSafeInteger(c.s) && typeof c.i === 'string' && /^\d+$/.test(c.i);
+          return (
+            typeof v === 'object' &&
+            v !== null &&
+            Number.isSafeInteger(c.s) &&
+            typeof c.i === 'string' &&
+            /^\d+$/.test(c.i)
+          );
         })
       : undefined;
     const records = await this.store.listDeployments(entityRef, {
@@ -270,15 +375,32 @@ export class LedgerService {
     const last = page[page.length - 1];
     return {
       items: page.map(toDeployment),
-      nextCursor: records.length > options.limit && last ? encodeCursor({ s: last.sortAt, i: last.id }) : undefined,
+      nextCursor:
+        records.length > options.limit && last
+          ? encodeCursor({ s: last.sortAt, i: last.id })
+          : undefined,
     };
   }
 
-  async getChangelog(entityRef: string, from: string, to: string): Promise<ChangelogResponse> {
-    const found = new Map((await this.store.getReleases(entityRef, [from, to])).map(r => [r.version, r]));
-    for (const [field, version] of [['from', from], ['to', to]] as const) {
+  async getChangelog(
+    entityRef: string,
+    from: string,
+    to: string,
+  ): Promise<ChangelogResponse> {
+    const found = new Map(
+      (await this.store.getReleases(entityRef, [from, to])).map(r => [
+        r.version,
+        r,
+      ]),
+    );
+    for (const [field, version] of [
+      ['from', from],
+      ['to', to],
+    ] as const) {
       if (!found.has(version)) {
-        throw new NotFoundError(`${field}: no release "${version}" of ${entityRef}`);
+        throw new NotFoundError(
+          `${field}: no release "${version}" of ${entityRef}`,
+        );
       }
     }
     let older = found.get(from)!;
@@ -286,17 +408,38 @@ export class LedgerService {
     if (older.versionKey > newer.versionKey) {
       [older, newer] = [newer, older];
     }
-    const between = await this.store.listReleasesBetween(entityRef, older.versionKey, newer.versionKey);
+    const between = await this.store.listReleasesBetween(
+      entityRef,
+      older.versionKey,
+      newer.versionKey,
+    );
     const positions = await this.store.getCommitPositions(
       entityRef,
-      [older.commitSha, newer.commitSha].filter((sha): sha is string => Boolean(sha)),
+      [older.commitSha, newer.commitSha].filter((sha): sha is string =>
+        Boolean(sha),
+      ),
     );
-    const fromPos = older.commitSha ? positions.get(older.commitSha) : undefined;
+    const fromPos = older.commitSha
+      ? positions.get(older.commitSha)
+      : undefined;
     const toPos = newer.commitSha ? positions.get(newer.commitSha) : undefined;
     let commits: CommitSummary[] = [];
     if (fromPos !== undefined && toPos !== undefined && toPos > fromPos) {
-      commits = (await this.store.listCommitsBetween(entityRef, fromPos, toPos, CHANGELOG_COMMITS_SHOWN)).map(toCommitSummary);
+      commits = (
+        await this.store.listCommitsBetween(
+          entityRef,
+          fromPos,
+          toPos,
+          CHANGELOG_COMMITS_SHOWN,
+        )
+      ).map(toCommitSummary);
     }
-    return { from, to, commits, pullRequests: uniquePullRequests(commits), releases: between.map(r => r.version) };
+    return {
+      from,
+      to,
+      commits,
+      pullRequests: uniquePullRequests(commits),
+      releases: between.map(r => r.version),
+    };
   }
 }

@@ -33,7 +33,9 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 /** Validates the body of `POST /v1/events`: one event, or `{ events: [...] }`. All valid, or a 400 and nothing stored. */
 export function parseIngestBody(body: unknown): ReleaseEvent[] {
   if (!isRecord(body)) {
-    throw new InputError('Invalid input: (body): must be a JSON object: one event, or { "events": [...] }');
+    throw new InputError(
+      'Invalid input: (body): must be a JSON object: one event, or { "events": [...] }',
+    );
   }
   if ('events' in body) {
     const batch = parseInput(ingestBatchSchema, body);
@@ -42,11 +44,23 @@ export function parseIngestBody(body: unknown): ReleaseEvent[] {
     batch.events.forEach((event, index) => {
       const result = releaseEventInputSchema.safeParse(event);
       if (result.success) events.push(result.data);
-      else problems.push(describeZodError(result.error, `events[${index}]`).replace(/^Invalid input: /, ''));
+      else
+        problems.push(
+          describeZodError(result.error, `events[${index}]`).replace(
+            /^Invalid input: /,
+            '',
+          ),
+        );
     });
     if (problems.length) {
       const shown = problems.slice(0, 10).join('; ');
-      throw new InputError(`Invalid input, nothing was stored: ${shown}${problems.length > 10 ? ` (and ${problems.length - 10} more invalid events)` : ''}`);
+      throw new InputError(
+        `Invalid input, nothing was stored: ${shown}${
+          problems.length > 10
+            ? ` (and ${problems.length - 10} more invalid events)`
+            : ''
+        }`,
+      );
     }
     return events;
   }
@@ -54,7 +68,9 @@ export function parseIngestBody(body: unknown): ReleaseEvent[] {
 }
 
 /** Thin HTTP layer: validate, authenticate, load the entity, call the service. */
-export async function createRouter(options: RouterOptions): Promise<express.Router> {
+export async function createRouter(
+  options: RouterOptions,
+): Promise<express.Router> {
   const { httpAuth, ingester, ledger, entities } = options;
   const router = Router();
   router.use(express.json({ limit: MAX_BODY_SIZE }));
@@ -69,7 +85,9 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
 
   const entityRoute = '/v1/entities/:kind/:namespace/:name';
   const loadEntity = async (req: express.Request) => {
-    const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
     const { kind, namespace, name } = req.params;
     return entities.load({ kind, namespace, name }, credentials);
   };

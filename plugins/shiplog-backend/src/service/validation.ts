@@ -5,13 +5,21 @@ import { z } from 'zod';
 function formatPath(path: Array<string | number>, prefix: string): string {
   let out = prefix;
   for (const part of path) {
-    out += typeof part === 'number' ? `[${part}]` : out ? `.${part}` : part;
+    if (typeof part === 'number') {
+      out += `[${part}]`;
+    } else {
+      out += out ? `.${part}` : part;
+    }
   }
   return out || '(body)';
 }
 
 /** Parses input with a zod schema, or throws a 400 InputError naming every offending field and why. */
-export function parseInput<S extends z.ZodTypeAny>(schema: S, input: unknown, prefix = ''): z.output<S> {
+export function parseInput<S extends z.ZodTypeAny>(
+  schema: S,
+  input: unknown,
+  prefix = '',
+): z.output<S> {
   const result = schema.safeParse(input);
   if (result.success) {
     return result.data;
@@ -23,7 +31,9 @@ export function describeZodError(error: z.ZodError, prefix = ''): string {
   const problems = error.issues.slice(0, 10).map(issue => {
     const field = formatPath(issue.path, prefix);
     if (issue.code === 'unrecognized_keys') {
-      return `${field}: unknown field(s) ${issue.keys.map(k => `"${k}"`).join(', ')}`;
+      return `${field}: unknown field(s) ${issue.keys
+        .map(k => `"${k}"`)
+        .join(', ')}`;
     }
     if (issue.code === 'invalid_type' && issue.received === 'undefined') {
       return `${field}: is required`;
@@ -33,6 +43,7 @@ export function describeZodError(error: z.ZodError, prefix = ''): string {
     }
     return `${field}: ${issue.message}`;
   });
-  const more = error.issues.length > 10 ? ` (and ${error.issues.length - 10} more)` : '';
+  const more =
+    error.issues.length > 10 ? ` (and ${error.issues.length - 10} more)` : '';
   return `Invalid input: ${problems.join('; ')}${more}`;
 }

@@ -9,7 +9,12 @@ import {
 } from '@shiplog/plugin-shiplog-common';
 import { matchesSelector } from './argocd';
 
-const FIELDS = ['kind', 'metadata.namespace', 'metadata.name', 'metadata.annotations'];
+const FIELDS = [
+  'kind',
+  'metadata.namespace',
+  'metadata.name',
+  'metadata.annotations',
+];
 
 export interface IndexedEntity {
   entity: Entity;
@@ -22,7 +27,10 @@ export interface IndexedEntity {
  * costs one catalog query.
  */
 export class CatalogEntityIndex {
-  private readonly cache = new Map<string, { at: number; value: Promise<IndexedEntity[]> }>();
+  private readonly cache = new Map<
+    string,
+    { at: number; value: Promise<IndexedEntity[]> }
+  >();
 
   constructor(
     private readonly catalog: CatalogService,
@@ -33,16 +41,32 @@ export class CatalogEntityIndex {
   /** Entities whose `github.com/project-slug` is the repository's `owner/name` (case-insensitive, as GitHub is). */
   byGithubRepository(fullName: string): Promise<IndexedEntity[]> {
     return this.cached(`github:${fullName.toLowerCase()}`, async () => {
-      const all = await this.query({ [`metadata.annotations.${GITHUB_PROJECT_SLUG_ANNOTATION}`]: CATALOG_FILTER_EXISTS });
-      return all.filter(e => e.entity.metadata.annotations?.[GITHUB_PROJECT_SLUG_ANNOTATION]?.toLowerCase() === fullName.toLowerCase());
+      const all = await this.query({
+        [`metadata.annotations.${GITHUB_PROJECT_SLUG_ANNOTATION}`]:
+          CATALOG_FILTER_EXISTS,
+      });
+      return all.filter(
+        e =>
+          e.entity.metadata.annotations?.[
+            GITHUB_PROJECT_SLUG_ANNOTATION
+          ]?.toLowerCase() === fullName.toLowerCase(),
+      );
     });
   }
 
   /** Entities whose `shiplog.dev/image` is the image repository. */
   byImage(repository: string): Promise<IndexedEntity[]> {
     return this.cached(`image:${repository.toLowerCase()}`, async () => {
-      const all = await this.query({ [`metadata.annotations.${SHIPLOG_ANNOTATIONS.image}`]: CATALOG_FILTER_EXISTS });
-      return all.filter(e => e.entity.metadata.annotations?.[SHIPLOG_ANNOTATIONS.image]?.toLowerCase() === repository.toLowerCase());
+      const all = await this.query({
+        [`metadata.annotations.${SHIPLOG_ANNOTATIONS.image}`]:
+          CATALOG_FILTER_EXISTS,
+      });
+      return all.filter(
+        e =>
+          e.entity.metadata.annotations?.[
+            SHIPLOG_ANNOTATIONS.image
+          ]?.toLowerCase() === repository.toLowerCase(),
+      );
     });
   }
 
@@ -50,30 +74,59 @@ export class CatalogEntityIndex {
    * Entities of an Argo CD application: by `argocd/app-name`, or by `argocd/app-selector` matching the
    * app's labels; `argocd/instance-name`, when both sides name an instance, must agree.
    */
-  async byArgoApplication(app: string, labels: Record<string, string>, instance?: string): Promise<IndexedEntity[]> {
+  async byArgoApplication(
+    app: string,
+    labels: Record<string, string>,
+    instance?: string,
+  ): Promise<IndexedEntity[]> {
     const [named, selected] = await Promise.all([
-      this.cached(`argo-name:${app}`, () => this.query({ [`metadata.annotations.${ARGOCD_ANNOTATIONS.appName}`]: app })),
-      this.cached('argo-selectors', () => this.query({ [`metadata.annotations.${ARGOCD_ANNOTATIONS.appSelector}`]: CATALOG_FILTER_EXISTS })),
+      this.cached(`argo-name:${app}`, () =>
+        this.query({
+          [`metadata.annotations.${ARGOCD_ANNOTATIONS.appName}`]: app,
+        }),
+      ),
+      this.cached('argo-selectors', () =>
+        this.query({
+          [`metadata.annotations.${ARGOCD_ANNOTATIONS.appSelector}`]:
+            CATALOG_FILTER_EXISTS,
+        }),
+      ),
     ]);
     const matches = new Map<string, IndexedEntity>();
     for (const candidate of named) matches.set(candidate.entityRef, candidate);
     for (const candidate of selected) {
-      const selector = candidate.entity.metadata.annotations?.[ARGOCD_ANNOTATIONS.appSelector] ?? '';
-      if (matchesSelector(selector, labels)) matches.set(candidate.entityRef, candidate);
+      const selector =
+        candidate.entity.metadata.annotations?.[
+          ARGOCD_ANNOTATIONS.appSelector
+        ] ?? '';
+      if (matchesSelector(selector, labels))
+        matches.set(candidate.entityRef, candidate);
     }
     return [...matches.values()].filter(({ entity }) => {
-      const wanted = entity.metadata.annotations?.[ARGOCD_ANNOTATIONS.instanceName];
+      const wanted =
+        entity.metadata.annotations?.[ARGOCD_ANNOTATIONS.instanceName];
       return !wanted || !instance || wanted === instance;
     });
   }
 
-  private async query(filter: Record<string, string | symbol>): Promise<IndexedEntity[]> {
+  private async query(
+    filter: Record<string, string | symbol>,
+  ): Promise<IndexedEntity[]> {
     const credentials = await this.auth.getOwnServiceCredentials();
-    const { items } = await this.catalog.getEntities({ filter, fields: FIELDS }, { credentials });
-    return items.map(entity => ({ entity, entityRef: stringifyEntityRef(entity).toLocaleLowerCase('en-US') }));
+    const { items } = await this.catalog.getEntities(
+      { filter, fields: FIELDS },
+      { credentials },
+    );
+    return items.map(entity => ({
+      entity,
+      entityRef: stringifyEntityRef(entity).toLocaleLowerCase('en-US'),
+    }));
   }
 
-  private cached(key: string, load: () => Promise<IndexedEntity[]>): Promise<IndexedEntity[]> {
+  private cached(
+    key: string,
+    load: () => Promise<IndexedEntity[]>,
+  ): Promise<IndexedEntity[]> {
     const now = Date.now();
     const hit = this.cache.get(key);
     if (hit && now - hit.at < this.ttlMs) return hit.value;

@@ -17,7 +17,11 @@ const MAX_HELD_IN_MEMORY = 10_000;
 export type TranslationResult = { events: LedgerEvent[] } | { ignored: string };
 
 /** Turns one delivery into ledger events; throws when it cannot yet (catalog unreachable, ...), to be retried. */
-export type DeliveryTranslator = (topic: string, payload: unknown, deliveryId: string) => Promise<TranslationResult>;
+export type DeliveryTranslator = (
+  topic: string,
+  payload: unknown,
+  deliveryId: string,
+) => Promise<TranslationResult>;
 
 interface DeliveryRow {
   delivery_id: string;
@@ -46,7 +50,11 @@ export function deliveryIdOf(params: EventParams): string {
   if (explicit) {
     return `${source}:${explicit}`.slice(0, 200);
   }
-  const digest = createHash('sha256').update(params.topic).update('\u0000').update(JSON.stringify(params.eventPayload)).digest('hex');
+  const digest = createHash('sha256')
+    .update(params.topic)
+    .update('\u0000')
+    .update(JSON.stringify(params.eventPayload))
+    .digest('hex');
   return `${source}:sha256:${digest}`;
 }
 
@@ -57,7 +65,11 @@ export function deliveryIdOf(params: EventParams): string {
  * dropped silently.
  */
 export class WebhookInbox {
-  private readonly held: Array<{ id: string; topic: string; payload: unknown }> = [];
+  private readonly held: Array<{
+    id: string;
+    topic: string;
+    payload: unknown;
+  }> = [];
 
   constructor(
     private readonly db: Knex,
@@ -74,18 +86,30 @@ export class WebhookInbox {
       fresh = await this.record(id, params.topic, params.eventPayload);
     } catch (error) {
       if (this.held.length >= MAX_HELD_IN_MEMORY) {
-        this.logger.error(`Webhook delivery ${id} could not be stored and the in-memory queue is full; it is lost`, error as Error);
+        this.logger.error(
+          `Webhook delivery ${id} could not be stored and the in-memory queue is full; it is lost`,
+          error as Error,
+        );
         return;
       }
       this.held.push({ id, topic: params.topic, payload: params.eventPayload });
-      this.logger.warn(`Webhook delivery ${id} could not be stored yet; held in memory for retry (${this.held.length} held)`, error as Error);
+      this.logger.warn(
+        `Webhook delivery ${id} could not be stored yet; held in memory for retry (${this.held.length} held)`,
+        error as Error,
+      );
       return;
     }
     if (!fresh) {
       this.logger.debug(`Webhook delivery ${id} was already received; ignored`);
       return;
     }
-    await this.process({ delivery_id: id, topic: params.topic, payload: JSON.stringify(params.eventPayload), status: 'pending', attempts: 0 });
+    await this.process({
+      delivery_id: id,
+      topic: params.topic,
+      payload: JSON.stringify(params.eventPayload),
+      status: 'pending',
+      attempts: 0,
+    });
   }
 
   /**
@@ -105,7 +129,13 @@ export class WebhookInbox {
       this.held.shift();
       flushed++;
       if (fresh) {
-        await this.process({ delivery_id: next.id, topic: next.topic, payload: JSON.stringify(next.payload), status: 'pending', attempts: 0 });
+        await this.process({
+          delivery_id: next.id,
+          topic: next.topic,
+          payload: JSON.stringify(next.payload),
+          status: 'pending',
+          attempts: 0,
+        });
       }
     }
     return flushed;
@@ -116,8 +146,14 @@ export class WebhookInbox {
     const due: DeliveryRow[] = await this.db(DELIVERIES)
       .where(q =>
         q
-          .where(q2 => q2.where({ status: 'failed' }).where('next_attempt_at', '<=', now))
-          .orWhere(q2 => q2.where({ status: 'pending' }).where('received_at', '<=', now - STALE_PENDING_MS)),
+          .where(q2 =>
+            q2.where({ status: 'failed' }).where('next_attempt_at', '<=', now),
+          )
+          .orWhere(q2 =>
+            q2
+              .where({ status: 'pending' })
+              .where('received_at', '<=', now - STALE_PENDING_MS),
+          ),
       )
       .orderBy('received_at', 'asc')
       .limit(100);
@@ -132,7 +168,11 @@ export class WebhookInbox {
   }
 
   /** Writes the delivery down; false when it was already there. */
-  private async record(id: string, topic: string, payload: unknown): Promise<boolean> {
+  private async record(
+    id: string,
+    topic: string,
+    payload: unknown,
+  ): Promise<boolean> {
     const inserted = await this.db(DELIVERIES)
       .insert({
         delivery_id: id,
@@ -151,26 +191,59 @@ export class WebhookInbox {
   private async process(row: DeliveryRow): Promise<void> {
     const attempts = Number(row.attempts) + 1;
     try {
-      const result = await this.translate(row.topic, JSON.parse(row.payload), row.delivery_id);
+      const result = await this.translate(
+        row.topic,
+        JSON.parse(row.payload),
+        row.delivery_id,
+      );
       if ('ignored' in result) {
-        await this.db(DELIVERIES).where({ delivery_id: row.delivery_id }).update({ status: 'ignored', attempts, last_error: result.ignored, next_attempt_at: null });
-        this.logger.debug(`Webhook delivery ${row.delivery_id} ignored: ${result.ignored}`);
+        await this.db(DELIVERIES)
+          .where({ delivery_id: row.delivery_id })
+          .update({
+            status: 'ignored',
+            attempts,
+            last_error: result.ignored,
+            next_attempt_at: null,
+          });
+        this.logger.debug(
+          `Webhook delivery ${row.delivery_id} ignored: ${result.ignored}`,
+        );
         return;
       }
       // Event ids derive from the delivery id, so a retry after a crash right here stores nothing twice.
       const { accepted } = await this.store.ingest(result.events);
-      await this.db(DELIVERIES).where({ delivery_id: row.delivery_id }).update({ status: 'processed', attempts, last_error: null, next_attempt_at: null });
-      this.logger.debug(`Webhook delivery ${row.delivery_id} processed: ${accepted} event(s) recorded`);
+      await this.db(DELIVERIES)
+        .where({ delivery_id: row.delivery_id })
+        .update({
+          status: 'processed',
+          attempts,
+          last_error: null,
+          next_attempt_at: null,
+        });
+      this.logger.debug(
+        `Webhook delivery ${row.delivery_id} processed: ${accepted} event(s) recorded`,
+      );
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       const giveUp = attempts >= MAX_ATTEMPTS;
       this.logger.warn(
-        `Webhook delivery ${row.delivery_id} (${row.topic}) failed to process (attempt ${attempts}): ${message}${giveUp ? '; kept as failed, no more retries' : ''}`,
+        `Webhook delivery ${row.delivery_id} (${
+          row.topic
+        }) failed to process (attempt ${attempts}): ${message}${
+          giveUp ? '; kept as failed, no more retries' : ''
+        }`,
       );
       try {
         await this.db(DELIVERIES)
           .where({ delivery_id: row.delivery_id })
-          .update({ status: 'failed', attempts, last_error: message.slice(0, 2000), next_attempt_at: giveUp ? null : Date.now() + retryDelayMs(attempts) });
+          .update({
+            status: 'failed',
+            attempts,
+            last_error: message.slice(0, 2000),
+            next_attempt_at: giveUp
+              ? null
+              : Date.now() + retryDelayMs(attempts),
+          });
       } catch {
         // The row stays pending and is picked up as interrupted once the database is back.
       }

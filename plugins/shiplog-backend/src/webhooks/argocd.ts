@@ -28,29 +28,46 @@ export interface ArgoNotificationPayload {
   url?: string;
 }
 
-const STATUSES: Record<string, 'started' | 'succeeded' | 'failed' | undefined> = {
-  'sync-running': 'started',
-  'sync-succeeded': 'succeeded',
-  deployed: 'succeeded',
-  'sync-failed': 'failed',
-  'health-degraded': 'failed',
-};
+const STATUSES: Record<string, 'started' | 'succeeded' | 'failed' | undefined> =
+  {
+    'sync-running': 'started',
+    'sync-succeeded': 'succeeded',
+    deployed: 'succeeded',
+    'sync-failed': 'failed',
+    'health-degraded': 'failed',
+  };
 
 /** Which environment an application deploys to: stated, labelled, or the app name's suffix (`checkout-prod`). */
-export function argoEnvironment(payload: ArgoNotificationPayload, environments: EnvironmentConfig[]): string | undefined {
+export function argoEnvironment(
+  payload: ArgoNotificationPayload,
+  environments: EnvironmentConfig[],
+): string | undefined {
   const labels = payload.labels ?? {};
-  const stated = payload.environment || labels['shiplog.dev/environment'] || labels.environment || labels.env;
+  const stated =
+    payload.environment ||
+    labels['shiplog.dev/environment'] ||
+    labels.environment ||
+    labels.env;
   if (stated) return stated;
   const app = payload.app ?? '';
-  return environments.map(env => env.name).find(name => app.endsWith(`-${name}`) || app.endsWith(`.${name}`));
+  return environments
+    .map(env => env.name)
+    .find(name => app.endsWith(`-${name}`) || app.endsWith(`.${name}`));
 }
 
 /** The version the app now runs: the tag of the entity's image among the app's images, else the Git revision. */
-function argoVersion(payload: ArgoNotificationPayload, entity: Entity): string | undefined {
+function argoVersion(
+  payload: ArgoNotificationPayload,
+  entity: Entity,
+): string | undefined {
   const image = entity.metadata.annotations?.[SHIPLOG_ANNOTATIONS.image];
   const images = payload.images ?? [];
-  const match = images.find(ref => (image ? ref.startsWith(`${image}:`) : false)) ?? (images.length === 1 ? images[0] : undefined);
-  const tag = match?.includes(':') ? match.slice(match.lastIndexOf(':') + 1) : undefined;
+  const match =
+    images.find(ref => (image ? ref.startsWith(`${image}:`) : false)) ??
+    (images.length === 1 ? images[0] : undefined);
+  const tag = match?.includes(':')
+    ? match.slice(match.lastIndexOf(':') + 1)
+    : undefined;
   return tag && !tag.includes('/') ? tag : payload.revision;
 }
 
@@ -64,15 +81,27 @@ export function translateArgoNotification(
   environments: EnvironmentConfig[],
 ): ArgoTranslation {
   const status = STATUSES[payload.event ?? ''];
-  if (!status) return { ignored: `event "${payload.event}" is not one Shiplog records` };
+  if (!status)
+    return { ignored: `event "${payload.event}" is not one Shiplog records` };
   const environment = argoEnvironment(payload, environments);
   if (!environment || !environmentNameSchema.safeParse(environment).success) {
-    return { ignored: `cannot tell the environment of application "${payload.app}": set the label shiplog.dev/environment` };
+    return {
+      ignored: `cannot tell the environment of application "${payload.app}": set the label shiplog.dev/environment`,
+    };
   }
   const version = argoVersion(payload, entity);
-  if (!version) return { ignored: `application "${payload.app}" reported neither images nor a revision` };
-  const revision = payload.revision && /^[0-9a-f]{7,40}$/i.test(payload.revision) ? payload.revision : undefined;
-  const at = status === 'started' ? payload.startedAt : payload.finishedAt || payload.startedAt;
+  if (!version)
+    return {
+      ignored: `application "${payload.app}" reported neither images nor a revision`,
+    };
+  const revision =
+    payload.revision && /^[0-9a-f]{7,40}$/i.test(payload.revision)
+      ? payload.revision
+      : undefined;
+  const at =
+    status === 'started'
+      ? payload.startedAt
+      : payload.finishedAt || payload.startedAt;
   return {
     events: [
       releaseEventInputSchema.parse({
@@ -85,17 +114,26 @@ export function translateArgoNotification(
         // A GitOps revision is the config repository's commit, not the component's: keep it out of commitSha
         // unless the version itself is that revision.
         commitSha: version === payload.revision ? revision : undefined,
-        runUrl: payload.url && /^https?:\/\//.test(payload.url) ? payload.url : undefined,
+        runUrl:
+          payload.url && /^https?:\/\//.test(payload.url)
+            ? payload.url
+            : undefined,
         actor: payload.initiatedBy || 'argocd',
         source: 'argocd',
-        occurredAt: at && !Number.isNaN(Date.parse(at)) ? new Date(at).toISOString() : undefined,
+        occurredAt:
+          at && !Number.isNaN(Date.parse(at))
+            ? new Date(at).toISOString()
+            : undefined,
       }),
     ],
   };
 }
 
 /** Does a label selector like `app=checkout,tier in (web)` match? Equality-based selectors only, as Argo's plugins use. */
-export function matchesSelector(selector: string, labels: Record<string, string>): boolean {
+export function matchesSelector(
+  selector: string,
+  labels: Record<string, string>,
+): boolean {
   return selector
     .split(',')
     .map(part => part.trim())

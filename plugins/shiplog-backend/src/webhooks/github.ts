@@ -14,7 +14,13 @@ import {
 import { LedgerEvent } from '../database/types';
 
 /** GitHub events Shiplog subscribes to, as sub-topics of the events system's `github` topic. */
-export const GITHUB_EVENT_NAMES = ['workflow_run', 'release', 'push', 'pull_request', 'deployment_status'] as const;
+export const GITHUB_EVENT_NAMES = [
+  'workflow_run',
+  'release',
+  'push',
+  'pull_request',
+  'deployment_status',
+] as const;
 
 /** Fields every delivery Shiplog handles carries; the rest is read per event type. */
 interface GithubPayload {
@@ -22,7 +28,9 @@ interface GithubPayload {
   repository?: { default_branch?: string; full_name?: string };
 }
 
-const login = (user: Pick<User, 'login'> | null | undefined): string | undefined => user?.login ?? undefined;
+const login = (
+  user: Pick<User, 'login'> | null | undefined,
+): string | undefined => user?.login ?? undefined;
 
 /** A tag like `v1.4.2` names a release; anything else is identified by its commit. */
 function versionOf(ref: string | undefined | null, sha: string): string {
@@ -30,7 +38,10 @@ function versionOf(ref: string | undefined | null, sha: string): string {
   return tag && parseReleaseVersion(tag) ? tag : sha;
 }
 
-const WORKFLOW_CONCLUSIONS: Record<string, 'succeeded' | 'failed' | 'cancelled' | undefined> = {
+const WORKFLOW_CONCLUSIONS: Record<
+  string,
+  'succeeded' | 'failed' | 'cancelled' | undefined
+> = {
   success: 'succeeded',
   failure: 'failed',
   timed_out: 'failed',
@@ -38,7 +49,10 @@ const WORKFLOW_CONCLUSIONS: Record<string, 'succeeded' | 'failed' | 'cancelled' 
   cancelled: 'cancelled',
 };
 
-const DEPLOYMENT_STATES: Record<string, 'started' | 'succeeded' | 'failed' | undefined> = {
+const DEPLOYMENT_STATES: Record<
+  string,
+  'started' | 'succeeded' | 'failed' | undefined
+> = {
   queued: 'started',
   pending: 'started',
   in_progress: 'started',
@@ -66,11 +80,16 @@ export function translateGithubEvent(
       const run = (payload as WorkflowRunEvent).workflow_run;
       if (!run) return [];
       // Only builds of the default branch or of a release tag produce releases; pull-request runs do not.
-      const onDefault = run.head_branch === defaultBranch && run.event !== 'pull_request';
-      const isTag = Boolean(run.head_branch && parseReleaseVersion(run.head_branch));
+      const onDefault =
+        run.head_branch === defaultBranch && run.event !== 'pull_request';
+      const isTag = Boolean(
+        run.head_branch && parseReleaseVersion(run.head_branch),
+      );
       if (!onDefault && !isTag) return [];
       const status =
-        payload.action === 'completed' ? WORKFLOW_CONCLUSIONS[run.conclusion ?? ''] : 'started';
+        payload.action === 'completed'
+          ? WORKFLOW_CONCLUSIONS[run.conclusion ?? '']
+          : 'started';
       const startedAt = (run as { run_started_at?: string }).run_started_at;
       if (!status) return [];
       return [
@@ -81,9 +100,14 @@ export function translateGithubEvent(
           version: versionOf(isTag ? run.head_branch : undefined, run.head_sha),
           commitSha: run.head_sha,
           runUrl: run.html_url,
-          actor: login((run as { triggering_actor?: User }).triggering_actor) ?? login(run.actor),
+          actor:
+            login((run as { triggering_actor?: User }).triggering_actor) ??
+            login(run.actor),
           source: 'github-actions',
-          occurredAt: payload.action === 'completed' ? run.updated_at : startedAt ?? run.created_at,
+          occurredAt:
+            payload.action === 'completed'
+              ? run.updated_at
+              : startedAt ?? run.created_at,
         }),
       ];
     }
@@ -97,7 +121,8 @@ export function translateGithubEvent(
           type: 'release',
           status: 'succeeded',
           version: release.tag_name,
-          commitSha: target && /^[0-9a-f]{40}$/i.test(target) ? target : undefined,
+          commitSha:
+            target && /^[0-9a-f]{40}$/i.test(target) ? target : undefined,
           runUrl: release.html_url,
           actor: login(release.author),
           occurredAt: release.published_at ?? release.created_at,
@@ -106,7 +131,8 @@ export function translateGithubEvent(
     }
     case 'push': {
       const push = payload as PushEvent;
-      if (!defaultBranch || push.ref !== `refs/heads/${defaultBranch}`) return [];
+      if (!defaultBranch || push.ref !== `refs/heads/${defaultBranch}`)
+        return [];
       const commits = push.commits ?? [];
       if (!commits.length) return [];
       return [
@@ -146,10 +172,13 @@ export function translateGithubEvent(
       ];
     }
     case 'deployment_status': {
-      const { deployment, deployment_status: state } = payload as DeploymentStatusEvent;
+      const { deployment, deployment_status: state } =
+        payload as DeploymentStatusEvent;
       const status = DEPLOYMENT_STATES[state?.state ?? ''];
       if (!deployment || !status) return [];
-      const payloadVersion = (deployment.payload as { version?: unknown } | undefined)?.version;
+      const payloadVersion = (
+        deployment.payload as { version?: unknown } | undefined
+      )?.version;
       return [
         validated({
           ...base,
@@ -161,7 +190,8 @@ export function translateGithubEvent(
               ? payloadVersion
               : versionOf(deployment.ref, deployment.sha),
           commitSha: deployment.sha,
-          runUrl: state.target_url || state.log_url || deployment.url || undefined,
+          runUrl:
+            state.target_url || state.log_url || deployment.url || undefined,
           actor: login(state.creator) ?? login(deployment.creator),
           source: 'github-deployments',
           occurredAt: state.updated_at ?? state.created_at,
@@ -174,7 +204,8 @@ export function translateGithubEvent(
 }
 
 function normaliseTime(value: unknown): string | undefined {
-  if (typeof value !== 'string' || Number.isNaN(Date.parse(value))) return undefined;
+  if (typeof value !== 'string' || Number.isNaN(Date.parse(value)))
+    return undefined;
   return new Date(value).toISOString();
 }
 
@@ -183,8 +214,14 @@ function normaliseTime(value: unknown): string | undefined {
  * what a CI job could not. Throws with the field and reason when GitHub sent something unusable.
  */
 function validated(event: Record<string, unknown>): LedgerEvent {
-  const clean = Object.fromEntries(Object.entries(event).filter(([, v]) => v !== undefined && v !== null && v !== ''));
-  if (typeof clean.occurredAt === 'string') clean.occurredAt = normaliseTime(clean.occurredAt);
-  if (typeof clean.version === 'string' && isCommitShaVersion(clean.version)) clean.version = clean.version.toLowerCase();
+  const clean = Object.fromEntries(
+    Object.entries(event).filter(
+      ([, v]) => v !== undefined && v !== null && v !== '',
+    ),
+  );
+  if (typeof clean.occurredAt === 'string')
+    clean.occurredAt = normaliseTime(clean.occurredAt);
+  if (typeof clean.version === 'string' && isCommitShaVersion(clean.version))
+    clean.version = clean.version.toLowerCase();
   return releaseEventInputSchema.parse(clean);
 }

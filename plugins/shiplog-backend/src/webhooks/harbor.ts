@@ -26,13 +26,20 @@ export function harborPushes(payload: HarborPayload): HarborPush[] {
   for (const resource of payload.event_data?.resources ?? []) {
     if (!resource.tag || !resource.resource_url) continue;
     // resource_url is `host/project/repo:tag` (or `@sha256:...`); the repository is what precedes it.
-    const repository = resource.resource_url.replace(/@sha256:[0-9a-f]+$/, '').replace(/:[^/:]+$/, '');
+    const repository = resource.resource_url
+      .replace(/@sha256:[0-9a-f]+$/, '')
+      .replace(/:[^/:]+$/, '');
     pushes.push({ repository, tag: resource.tag, digest: resource.digest });
   }
   return pushes;
 }
 
-export function translateHarborPush(push: HarborPush, payload: HarborPayload, eventId: string, entityRef: string): LedgerEvent {
+export function translateHarborPush(
+  push: HarborPush,
+  payload: HarborPayload,
+  eventId: string,
+  entityRef: string,
+): LedgerEvent {
   return releaseEventInputSchema.parse({
     id: eventId,
     entityRef,
@@ -42,6 +49,8 @@ export function translateHarborPush(push: HarborPush, payload: HarborPayload, ev
     image: { repository: push.repository, tag: push.tag, digest: push.digest },
     actor: payload.operator || undefined,
     source: 'harbor',
-    occurredAt: payload.occur_at ? new Date(payload.occur_at * 1000).toISOString() : undefined,
+    occurredAt: payload.occur_at
+      ? new Date(payload.occur_at * 1000).toISOString()
+      : undefined,
   });
 }

@@ -8,18 +8,36 @@ import { HarborPayload, harborPushes, translateHarborPush } from './harbor';
 import { DeliveryTranslator, TranslationResult } from './WebhookInbox';
 
 /** Topics Shiplog subscribes to in Backstage's events system. */
-export const SHIPLOG_TOPICS = [...GITHUB_EVENT_NAMES.map(name => `github.${name}`), 'harbor', 'argocd'];
+export const SHIPLOG_TOPICS = [
+  ...GITHUB_EVENT_NAMES.map(name => `github.${name}`),
+  'harbor',
+  'argocd',
+];
 
 /** A stable event id per delivery and entity (and part), within the ledger's 200-character limit. */
-function eventIdFor(deliveryId: string, entityRef: string, part?: number): string {
-  const suffix = createHash('sha256').update(entityRef).digest('hex').slice(0, 12);
-  return `${deliveryId.slice(0, 170)}:${suffix}${part === undefined ? '' : `:${part}`}`;
+function eventIdFor(
+  deliveryId: string,
+  entityRef: string,
+  part?: number,
+): string {
+  const suffix = createHash('sha256')
+    .update(entityRef)
+    .digest('hex')
+    .slice(0, 12);
+  return `${deliveryId.slice(0, 170)}:${suffix}${
+    part === undefined ? '' : `:${part}`
+  }`;
 }
 
-const noEntity = (what: string): TranslationResult => ({ ignored: `no catalog entity is annotated for ${what}` });
+const noEntity = (what: string): TranslationResult => ({
+  ignored: `no catalog entity is annotated for ${what}`,
+});
 
 /** Routes a delivery by topic to its translator, resolving the entities it is about through the catalog. */
-export function createDeliveryTranslator(index: CatalogEntityIndex, environments: EnvironmentConfig[]): DeliveryTranslator {
+export function createDeliveryTranslator(
+  index: CatalogEntityIndex,
+  environments: EnvironmentConfig[],
+): DeliveryTranslator {
   return async (topic, payload, deliveryId) => {
     if (typeof payload !== 'object' || payload === null) {
       return { ignored: 'the body is not a JSON object' };
@@ -30,33 +48,70 @@ export function createDeliveryTranslator(index: CatalogEntityIndex, environments
       const fullName = github.repository?.full_name;
       if (!fullName) return { ignored: 'the delivery names no repository' };
       const entities = await index.byGithubRepository(fullName);
-      if (!entities.length) return noEntity(`github.com/project-slug ${fullName}`);
+      if (!entities.length)
+        return noEntity(`github.com/project-slug ${fullName}`);
       const events = entities.flatMap(({ entityRef }) =>
-        translateGithubEvent(eventName, github, eventIdFor(deliveryId, entityRef), entityRef),
+        translateGithubEvent(
+          eventName,
+          github,
+          eventIdFor(deliveryId, entityRef),
+          entityRef,
+        ),
       );
-      return events.length ? { events } : { ignored: `${eventName} (${(payload as { action?: string }).action ?? 'no action'}) says nothing about releases` };
+      return events.length
+        ? { events }
+        : {
+            ignored: `${eventName} (${
+              (payload as { action?: string }).action ?? 'no action'
+            }) says nothing about releases`,
+          };
     }
     if (topic === 'harbor') {
       const harbor = payload as HarborPayload;
       const pushes = harborPushes(harbor);
-      if (!pushes.length) return { ignored: `Harbor event ${harbor.type} carries no tagged image push` };
+      if (!pushes.length)
+        return {
+          ignored: `Harbor event ${harbor.type} carries no tagged image push`,
+        };
       const events: LedgerEvent[] = [];
       for (const [part, push] of pushes.entries()) {
         for (const { entityRef } of await index.byImage(push.repository)) {
-          events.push(translateHarborPush(push, harbor, eventIdFor(deliveryId, entityRef, part), entityRef));
+          events.push(
+            translateHarborPush(
+              push,
+              harbor,
+              eventIdFor(deliveryId, entityRef, part),
+              entityRef,
+            ),
+          );
         }
       }
-      return events.length ? { events } : noEntity(`shiplog.dev/image ${pushes.map(p => p.repository).join(', ')}`);
+      return events.length
+        ? { events }
+        : noEntity(
+            `shiplog.dev/image ${pushes.map(p => p.repository).join(', ')}`,
+          );
     }
     if (topic === 'argocd') {
       const argo = payload as ArgoNotificationPayload;
-      if (!argo.app) return { ignored: 'the notification names no application ("app")' };
-      const entities = await index.byArgoApplication(argo.app, argo.labels ?? {}, argo.instance);
+      if (!argo.app)
+        return { ignored: 'the notification names no application ("app")' };
+      const entities = await index.byArgoApplication(
+        argo.app,
+        argo.labels ?? {},
+        argo.instance,
+      );
       if (!entities.length) return noEntity(`Argo CD application ${argo.app}`);
       const events: LedgerEvent[] = [];
       const reasons: string[] = [];
       for (const { entity, entityRef } of entities) {
-        const result = translateArgoNotification(argo, eventIdFor(deliveryId, entityRef), entity, entityRef, environments);
+        const result = translateArgoNotification(
+          argo,
+          eventIdFor(deliveryId, entityRef),
+          entity,
+          entityRef,
+          environments,
+        );
         if ('ignored' in result) reasons.push(result.ignored);
         else events.push(...result.events);
       }

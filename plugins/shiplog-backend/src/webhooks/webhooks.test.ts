@@ -14,7 +14,11 @@ import { Knex } from 'knex';
 import request from 'supertest';
 import eventsPlugin from '@backstage/plugin-events-backend';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
-import { BackendFeature, coreServices, createServiceFactory } from '@backstage/backend-plugin-api';
+import {
+  BackendFeature,
+  coreServices,
+  createServiceFactory,
+} from '@backstage/backend-plugin-api';
 import { dirname, join } from 'node:path';
 import { shiplogPlugin } from '../plugin';
 import { GITHUB_EVENT_NAMES, translateGithubEvent } from './github';
@@ -43,14 +47,23 @@ const entity: Entity = {
 };
 
 type Example = { name: string; examples: Array<Record<string, any>> };
-const example = (name: string, pick: (payload: Record<string, any>) => boolean = () => true) => {
-  const found = (examples as Example[]).find(e => e.name === name)!.examples.find(pick)!;
+const example = (
+  name: string,
+  pick: (payload: Record<string, any>) => boolean = () => true,
+) => {
+  const found = (examples as Example[])
+    .find(e => e.name === name)!
+    .examples.find(pick)!;
   return structuredClone(found) as Record<string, any>;
 };
 
 /** GitHub's payloads come from different repositories; point them at the entity's repository. */
 function forRepository(payload: Record<string, any>) {
-  payload.repository = { ...payload.repository, full_name: 'Codertocat/Hello-World', default_branch: 'main' };
+  payload.repository = {
+    ...payload.repository,
+    full_name: 'Codertocat/Hello-World',
+    default_branch: 'main',
+  };
   return payload;
 }
 
@@ -59,8 +72,18 @@ function forRepository(payload: Record<string, any>) {
  * Jest's VM cannot run; load its two modules (signature-verified ingress and topic router) directly.
  */
 function githubEventsModules(): BackendFeature[] {
-  const dist = join(dirname(require.resolve('@backstage/plugin-events-backend-module-github/package.json')), 'dist/service');
-  return ['eventsModuleGithubWebhook.cjs.js', 'eventsModuleGithubEventRouter.cjs.js'].map(file => require(join(dist, file)).default);
+  const dist = join(
+    dirname(
+      require.resolve(
+        '@backstage/plugin-events-backend-module-github/package.json',
+      ),
+    ),
+    'dist/service',
+  );
+  return [
+    'eventsModuleGithubWebhook.cjs.js',
+    'eventsModuleGithubEventRouter.cjs.js',
+  ].map(file => require(join(dist, file)).default);
 }
 
 const ENTITY_PATH = '/api/shiplog/v1/entities/component/default/hello-world';
@@ -73,13 +96,18 @@ async function startBackend(databaseId: TestDatabaseId) {
     service: coreServices.database,
     deps: { pluginMetadata: coreServices.pluginMetadata },
     factory: ({ pluginMetadata }) => ({
-      getClient: async () => (pluginMetadata.getId() === 'events' ? eventsKnex : knex),
+      getClient: async () =>
+        pluginMetadata.getId() === 'events' ? eventsKnex : knex,
     }),
   });
   // startTestBackend's events mock is one instance per plugin; webhooks need one bus shared by the
   // events plugin (which publishes) and Shiplog (which subscribes), as in a real backend.
   const bus = mockServices.events();
-  const sharedEvents = createServiceFactory({ service: eventsServiceRef, deps: {}, factory: () => bus });
+  const sharedEvents = createServiceFactory({
+    service: eventsServiceRef,
+    deps: {},
+    factory: () => bus,
+  });
   const { server } = await startTestBackend({
     features: [
       shiplogPlugin,
@@ -93,7 +121,10 @@ async function startBackend(databaseId: TestDatabaseId) {
           events: { modules: { github: { webhookSecret: GITHUB_SECRET } } },
           shiplog: {
             environments: [{ name: 'dev' }, { name: 'prod' }],
-            webhooks: { harbor: { secret: HARBOR_SECRET }, argocd: { secret: ARGOCD_SECRET } },
+            webhooks: {
+              harbor: { secret: HARBOR_SECRET },
+              argocd: { secret: ARGOCD_SECRET },
+            },
           },
         },
       }),
@@ -103,7 +134,11 @@ async function startBackend(databaseId: TestDatabaseId) {
   return { server, knex };
 }
 
-async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
+async function eventually<T>(
+  read: () => Promise<T>,
+  done: (value: T) => boolean,
+  timeoutMs = 15_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let value = await read();
   while (!done(value) && Date.now() < deadline) {
@@ -113,136 +148,275 @@ async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean
   return value;
 }
 
-describe.each(databases.eachSupportedId())('webhooks through the events system on %p', databaseId => {
-  let server: Awaited<ReturnType<typeof startBackend>>['server'];
-  let knex: Knex;
+describe.each(databases.eachSupportedId())(
+  'webhooks through the events system on %p',
+  databaseId => {
+    let server: Awaited<ReturnType<typeof startBackend>>['server'];
+    let knex: Knex;
 
-  beforeEach(async () => {
-    ({ server, knex } = await startBackend(databaseId));
-  });
-
-  const sendGithub = (event: string, payload: object, delivery: string, secret = GITHUB_SECRET) => {
-    const body = JSON.stringify(payload);
-    const signature = `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
-    return request(server)
-      .post('/api/events/http/github')
-      .set('content-type', 'application/json')
-      .set('x-github-event', event)
-      .set('x-github-delivery', delivery)
-      .set('x-hub-signature-256', signature)
-      .send(body);
-  };
-  const countEvents = async () => Number((await knex('shiplog_events').count({ n: '*' }))[0].n);
-  const deliveries = () => knex('shiplog_webhook_deliveries').select('delivery_id', 'status', 'last_error');
-  const releases = async () => (await request(server).get(`${ENTITY_PATH}/releases`).set('Authorization', mockCredentials.user.header())).body.items;
-
-  it('records a workflow run once, however often GitHub redelivers it', async () => {
-    const payload = forRepository(example('workflow_run', p => p.action === 'completed' && p.workflow_run.conclusion === 'success'));
-    payload.workflow_run.head_branch = 'v1.4.0';
-    expect((await sendGithub('workflow_run', payload, 'delivery-1')).status).toBe(202);
-    const items = await eventually(releases, r => r.length > 0);
-    expect(items[0]).toMatchObject({ version: 'v1.4.0', commitSha: payload.workflow_run.head_sha, stages: { build: { status: 'succeeded', runUrl: payload.workflow_run.html_url } } });
-
-    expect((await sendGithub('workflow_run', payload, 'delivery-1')).status).toBe(202);
-    await eventually(deliveries, rows => rows.length === 1);
-    await new Promise(resolve => setTimeout(resolve, 500));
-    expect(await countEvents()).toBe(1);
-    expect(await deliveries()).toEqual([expect.objectContaining({ delivery_id: 'github:delivery-1', status: 'processed' })]);
-  });
-
-  it('refuses a delivery with a wrong signature and stores nothing', async () => {
-    const payload = forRepository(example('workflow_run'));
-    const res = await sendGithub('workflow_run', payload, 'forged', 'not-the-secret');
-    expect([401, 403]).toContain(res.status);
-    await new Promise(resolve => setTimeout(resolve, 300));
-    expect(await deliveries()).toEqual([]);
-  });
-
-  it('keeps pushed commits and merged pull requests with their labels, and deployments', async () => {
-    const push = forRepository(example('push', p => p.ref === 'refs/heads/master'));
-    push.ref = 'refs/heads/main';
-    const sha = push.commits[0].id;
-    const pr = forRepository(example('pull_request', p => p.action === 'closed'));
-    Object.assign(pr.pull_request, { merged: true, merge_commit_sha: sha, merged_at: '2026-01-02T00:00:00Z', base: { ...pr.pull_request.base, ref: 'main' } });
-    pr.pull_request.labels = [{ name: 'no-deploy-to-prod' }];
-    const status = forRepository(example('deployment_status'));
-    Object.assign(status.deployment, { environment: 'dev', ref: 'v2.0.0', sha });
-
-    expect((await sendGithub('push', push, 'push-1')).status).toBe(202);
-    expect((await sendGithub('pull_request', pr, 'pr-1')).status).toBe(202);
-    expect((await sendGithub('deployment_status', status, 'ds-1')).status).toBe(202);
-    await eventually(deliveries, rows => rows.length === 3 && rows.every((r: { status: string }) => r.status === 'processed'));
-
-    const matrix = await request(server).get(`${ENTITY_PATH}/environments`).set('Authorization', mockCredentials.user.header());
-    expect(matrix.body.environments[0]).toMatchObject({ name: 'dev', current: { version: 'v2.0.0', commitSha: sha } });
-    const changelogCommits = await knex('shiplog_commits').where({ sha }).select('pr_number');
-    expect(changelogCommits).toEqual([{ pr_number: pr.pull_request.number }]);
-    const [prRow] = await knex('shiplog_pull_requests').select('labels');
-    expect(JSON.parse(prRow.labels)).toEqual(['no-deploy-to-prod']);
-  });
-
-  it('records an unmerged pull request as ignored, with the reason', async () => {
-    const pr = forRepository(example('pull_request', p => p.action === 'closed'));
-    expect((await sendGithub('pull_request', pr, 'pr-unmerged')).status).toBe(202);
-    const rows = await eventually(deliveries, r => r.length === 1 && r[0].status !== 'pending');
-    expect(rows[0]).toMatchObject({ status: 'ignored', last_error: expect.stringContaining('says nothing about releases') });
-  });
-
-  it('takes Harbor pushes with the shared secret and refuses them without', async () => {
-    const body = {
-      type: 'PUSH_ARTIFACT',
-      occur_at: 1767225600,
-      operator: 'robot$ci',
-      event_data: {
-        resources: [{ digest: `sha256:${'c'.repeat(64)}`, tag: '2.1.0', resource_url: 'harbor.acme.io/shop/hello-world:2.1.0' }],
-        repository: { name: 'hello-world', namespace: 'shop', repo_full_name: 'shop/hello-world', repo_type: 'private' },
-      },
-    };
-    const wrong = await request(server).post('/api/events/http/harbor').set('authorization', 'nope').send(body);
-    expect(wrong.status).toBe(401);
-    const ok = await request(server).post('/api/events/http/harbor').set('authorization', `Bearer ${HARBOR_SECRET}`).send(body);
-    expect(ok.status).toBe(202);
-    const items = await eventually(releases, r => r.length > 0);
-    expect(items[0]).toMatchObject({
-      version: '2.1.0',
-      stages: { publish: { status: 'succeeded', image: { repository: 'harbor.acme.io/shop/hello-world', tag: '2.1.0', digest: `sha256:${'c'.repeat(64)}` } } },
+    beforeEach(async () => {
+      ({ server, knex } = await startBackend(databaseId));
     });
-  });
 
-  it('turns Argo CD notifications into deployments of the entity matched by app selector', async () => {
-    const notify = (event: string, finishedAt: string) =>
-      request(server)
-        .post('/api/events/http/argocd')
-        .set('x-shiplog-secret', ARGOCD_SECRET)
-        .send({
-          app: 'hello-world-prod',
-          event,
-          revision: 'a'.repeat(40),
-          images: ['harbor.acme.io/shop/hello-world:2.1.0', 'docker.io/library/redis:7'],
-          labels: { 'app.kubernetes.io/name': 'hello-world' },
-          startedAt: '2026-01-01T10:00:00Z',
-          finishedAt,
-          initiatedBy: 'alice',
-        });
-    expect((await request(server).post('/api/events/http/argocd').send({ app: 'x' })).status).toBe(401);
-    expect((await notify('sync-running', '')).status).toBe(202);
-    expect((await notify('sync-succeeded', '2026-01-01T10:02:00Z')).status).toBe(202);
-    const history = await eventually(
-      async () => (await request(server).get(`${ENTITY_PATH}/deployments`).set('Authorization', mockCredentials.user.header())).body.items,
-      items => items.length > 0 && items[0].status === 'succeeded',
-    );
-    expect(history).toEqual([
-      expect.objectContaining({ environment: 'prod', version: '2.1.0', status: 'succeeded', actor: 'alice', startedAt: '2026-01-01T10:00:00.000Z', finishedAt: '2026-01-01T10:02:00.000Z' }),
-    ]);
-  });
-});
+    const sendGithub = (
+      event: string,
+      payload: object,
+      delivery: string,
+      secret = GITHUB_SECRET,
+    ) => {
+      const body = JSON.stringify(payload);
+      const signature = `sha256=${createHmac('sha256', secret)
+        .update(body)
+        .digest('hex')}`;
+      return request(server)
+        .post('/api/events/http/github')
+        .set('content-type', 'application/json')
+        .set('x-github-event', event)
+        .set('x-github-delivery', delivery)
+        .set('x-hub-signature-256', signature)
+        .send(body);
+    };
+    const countEvents = async () =>
+      Number((await knex('shiplog_events').count({ n: '*' }))[0].n);
+    const deliveries = () =>
+      knex('shiplog_webhook_deliveries').select(
+        'delivery_id',
+        'status',
+        'last_error',
+      );
+    const releases = async () =>
+      (
+        await request(server)
+          .get(`${ENTITY_PATH}/releases`)
+          .set('Authorization', mockCredentials.user.header())
+      ).body.items;
+
+    it('records a workflow run once, however often GitHub redelivers it', async () => {
+      const payload = forRepository(
+        example(
+          'workflow_run',
+          p =>
+            p.action === 'completed' && p.workflow_run.conclusion === 'success',
+        ),
+      );
+      payload.workflow_run.head_branch = 'v1.4.0';
+      expect(
+        (await sendGithub('workflow_run', payload, 'delivery-1')).status,
+      ).toBe(202);
+      const items = await eventually(releases, r => r.length > 0);
+      expect(items[0]).toMatchObject({
+        version: 'v1.4.0',
+        commitSha: payload.workflow_run.head_sha,
+        stages: {
+          build: { status: 'succeeded', runUrl: payload.workflow_run.html_url },
+        },
+      });
+
+      expect(
+        (await sendGithub('workflow_run', payload, 'delivery-1')).status,
+      ).toBe(202);
+      await eventually(deliveries, rows => rows.length === 1);
+      await new Promise(resolve => setTimeout(resolve, 500));
+      expect(await countEvents()).toBe(1);
+      expect(await deliveries()).toEqual([
+        expect.objectContaining({
+          delivery_id: 'github:delivery-1',
+          status: 'processed',
+        }),
+      ]);
+    });
+
+    it('refuses a delivery with a wrong signature and stores nothing', async () => {
+      const payload = forRepository(example('workflow_run'));
+      const res = await sendGithub(
+        'workflow_run',
+        payload,
+        'forged',
+        'not-the-secret',
+      );
+      expect([401, 403]).toContain(res.status);
+      await new Promise(resolve => setTimeout(resolve, 300));
+      expect(await deliveries()).toEqual([]);
+    });
+
+    it('keeps pushed commits and merged pull requests with their labels, and deployments', async () => {
+      const push = forRepository(
+        example('push', p => p.ref === 'refs/heads/master'),
+      );
+      push.ref = 'refs/heads/main';
+      const sha = push.commits[0].id;
+      const pr = forRepository(
+        example('pull_request', p => p.action === 'closed'),
+      );
+      Object.assign(pr.pull_request, {
+        merged: true,
+        merge_commit_sha: sha,
+        merged_at: '2026-01-02T00:00:00Z',
+        base: { ...pr.pull_request.base, ref: 'main' },
+      });
+      pr.pull_request.labels = [{ name: 'no-deploy-to-prod' }];
+      const status = forRepository(example('deployment_status'));
+      Object.assign(status.deployment, {
+        environment: 'dev',
+        ref: 'v2.0.0',
+        sha,
+      });
+
+      expect((await sendGithub('push', push, 'push-1')).status).toBe(202);
+      expect((await sendGithub('pull_request', pr, 'pr-1')).status).toBe(202);
+      expect(
+        (await sendGithub('deployment_status', status, 'ds-1')).status,
+      ).toBe(202);
+      await eventually(
+        deliveries,
+        rows =>
+          rows.length === 3 &&
+          rows.every((r: { status: string }) => r.status === 'processed'),
+      );
+
+      const matrix = await request(server)
+        .get(`${ENTITY_PATH}/environments`)
+        .set('Authorization', mockCredentials.user.header());
+      expect(matrix.body.environments[0]).toMatchObject({
+        name: 'dev',
+        current: { version: 'v2.0.0', commitSha: sha },
+      });
+      const changelogCommits = await knex('shiplog_commits')
+        .where({ sha })
+        .select('pr_number');
+      expect(changelogCommits).toEqual([{ pr_number: pr.pull_request.number }]);
+      const [prRow] = await knex('shiplog_pull_requests').select('labels');
+      expect(JSON.parse(prRow.labels)).toEqual(['no-deploy-to-prod']);
+    });
+
+    it('records an unmerged pull request as ignored, with the reason', async () => {
+      const pr = forRepository(
+        example('pull_request', p => p.action === 'closed'),
+      );
+      expect((await sendGithub('pull_request', pr, 'pr-unmerged')).status).toBe(
+        202,
+      );
+      const rows = await eventually(
+        deliveries,
+        r => r.length === 1 && r[0].status !== 'pending',
+      );
+      expect(rows[0]).toMatchObject({
+        status: 'ignored',
+        last_error: expect.stringContaining('says nothing about releases'),
+      });
+    });
+
+    it('takes Harbor pushes with the shared secret and refuses them without', async () => {
+      const body = {
+        type: 'PUSH_ARTIFACT',
+        occur_at: 1767225600,
+        operator: 'robot$ci',
+        event_data: {
+          resources: [
+            {
+              digest: `sha256:${'c'.repeat(64)}`,
+              tag: '2.1.0',
+              resource_url: 'harbor.acme.io/shop/hello-world:2.1.0',
+            },
+          ],
+          repository: {
+            name: 'hello-world',
+            namespace: 'shop',
+            repo_full_name: 'shop/hello-world',
+            repo_type: 'private',
+          },
+        },
+      };
+      const wrong = await request(server)
+        .post('/api/events/http/harbor')
+        .set('authorization', 'nope')
+        .send(body);
+      expect(wrong.status).toBe(401);
+      const ok = await request(server)
+        .post('/api/events/http/harbor')
+        .set('authorization', `Bearer ${HARBOR_SECRET}`)
+        .send(body);
+      expect(ok.status).toBe(202);
+      const items = await eventually(releases, r => r.length > 0);
+      expect(items[0]).toMatchObject({
+        version: '2.1.0',
+        stages: {
+          publish: {
+            status: 'succeeded',
+            image: {
+              repository: 'harbor.acme.io/shop/hello-world',
+              tag: '2.1.0',
+              digest: `sha256:${'c'.repeat(64)}`,
+            },
+          },
+        },
+      });
+    });
+
+    it('turns Argo CD notifications into deployments of the entity matched by app selector', async () => {
+      const notify = (event: string, finishedAt: string) =>
+        request(server)
+          .post('/api/events/http/argocd')
+          .set('x-shiplog-secret', ARGOCD_SECRET)
+          .send({
+            app: 'hello-world-prod',
+            event,
+            revision: 'a'.repeat(40),
+            images: [
+              'harbor.acme.io/shop/hello-world:2.1.0',
+              'docker.io/library/redis:7',
+            ],
+            labels: { 'app.kubernetes.io/name': 'hello-world' },
+            startedAt: '2026-01-01T10:00:00Z',
+            finishedAt,
+            initiatedBy: 'alice',
+          });
+      expect(
+        (
+          await request(server)
+            .post('/api/events/http/argocd')
+            .send({ app: 'x' })
+        ).status,
+      ).toBe(401);
+      expect((await notify('sync-running', '')).status).toBe(202);
+      expect(
+        (await notify('sync-succeeded', '2026-01-01T10:02:00Z')).status,
+      ).toBe(202);
+      const history = await eventually(
+        async () =>
+          (
+            await request(server)
+              .get(`${ENTITY_PATH}/deployments`)
+              .set('Authorization', mockCredentials.user.header())
+          ).body.items,
+        items => items.length > 0 && items[0].status === 'succeeded',
+      );
+      expect(history).toEqual([
+        expect.objectContaining({
+          environment: 'prod',
+          version: '2.1.0',
+          status: 'succeeded',
+          actor: 'alice',
+          startedAt: '2026-01-01T10:00:00.000Z',
+          finishedAt: '2026-01-01T10:02:00.000Z',
+        }),
+      ]);
+    });
+  },
+);
 
 describe('GitHub translation of real payloads', () => {
   it('handles every example of the subscribed events without throwing', async () => {
     let translated = 0;
     for (const name of GITHUB_EVENT_NAMES) {
-      for (const payload of (examples as Example[]).find(e => e.name === name)!.examples) {
-        const events = translateGithubEvent(name, payload, `id-${translated}`, 'component:default/x');
+      for (const payload of (examples as Example[]).find(e => e.name === name)!
+        .examples) {
+        const events = translateGithubEvent(
+          name,
+          payload,
+          `id-${translated}`,
+          'component:default/x',
+        );
         translated += events.length;
       }
     }
