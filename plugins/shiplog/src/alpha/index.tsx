@@ -1,0 +1,57 @@
+import {
+  ApiBlueprint,
+  createFrontendPlugin,
+  discoveryApiRef,
+  fetchApiRef,
+} from '@backstage/frontend-plugin-api';
+import {
+  EntityCardBlueprint,
+  EntityContentBlueprint,
+} from '@backstage/plugin-catalog-react/alpha';
+import { shiplogApiRef } from '../api/ShiplogApi';
+import { ShiplogClient } from '../api/ShiplogClient';
+
+const shiplogApi = ApiBlueprint.make({
+  params: defineParams =>
+    defineParams({
+      api: shiplogApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: ({ discoveryApi, fetchApi }) =>
+        new ShiplogClient({ discoveryApi, fetchApi }),
+    }),
+});
+
+/** The Deployments tab on every component; it explains what to add where Shiplog knows nothing yet. */
+const shiplogEntityContent = EntityContentBlueprint.make({
+  params: {
+    path: '/deployments',
+    title: 'Deployments',
+    filter: { kind: 'component' },
+    loader: () =>
+      import('../components/EntityShiplogContent').then(m => (
+        <m.EntityShiplogContent />
+      )),
+  },
+});
+
+const shiplogEntityCard = EntityCardBlueprint.make({
+  name: 'overview',
+  params: {
+    filter: { kind: 'component' },
+    loader: () =>
+      import('../components/EntityShiplogOverviewCard').then(m => (
+        <m.EntityShiplogOverviewCard />
+      )),
+  },
+});
+
+/**
+ * Shiplog's frontend plugin for the new frontend system.
+ *
+ * @alpha
+ */
+export default createFrontendPlugin({
+  pluginId: 'shiplog',
+  info: { packageJson: () => import('../../package.json') },
+  extensions: [shiplogApi, shiplogEntityContent, shiplogEntityCard],
+});

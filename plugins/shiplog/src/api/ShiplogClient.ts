@@ -1,0 +1,74 @@
+import { CompoundEntityRef } from '@backstage/catalog-model';
+import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
+import { ResponseError } from '@backstage/errors';
+import {
+  ChangelogResponse,
+  Deployment,
+  EnvironmentsResponse,
+  Page,
+  Release,
+} from '@shiplog/plugin-shiplog-common';
+import { DeploymentsQuery, ShiplogApi } from './ShiplogApi';
+
+/**
+ * ShiplogApi over HTTP: the backend's base URL from discovery, credentials from the fetch API.
+ *
+ * @public
+ */
+export class ShiplogClient implements ShiplogApi {
+  constructor(
+    private readonly options: {
+      discoveryApi: DiscoveryApi;
+      fetchApi: FetchApi;
+    },
+  ) {}
+
+  getEnvironments(entity: CompoundEntityRef): Promise<EnvironmentsResponse> {
+    return this.get(entity, 'environments');
+  }
+
+  getReleases(
+    entity: CompoundEntityRef,
+    options: { cursor?: string; limit?: number } = {},
+  ): Promise<Page<Release>> {
+    return this.get(entity, 'releases', options);
+  }
+
+  getDeployments(
+    entity: CompoundEntityRef,
+    query: DeploymentsQuery = {},
+  ): Promise<Page<Deployment>> {
+    return this.get(entity, 'deployments', { ...query });
+  }
+
+  getChangelog(
+    entity: CompoundEntityRef,
+    from: string,
+    to: string,
+  ): Promise<ChangelogResponse> {
+    return this.get(entity, 'changelog', { from, to });
+  }
+
+  private async get<T>(
+    entity: CompoundEntityRef,
+    resource: string,
+    query: Record<string, string | number | undefined> = {},
+  ): Promise<T> {
+    const baseUrl = await this.options.discoveryApi.getBaseUrl('shiplog');
+    const path = [entity.kind, entity.namespace, entity.name]
+      .map(part => encodeURIComponent(part.toLocaleLowerCase('en-US')))
+      .join('/');
+    const params = new URLSearchParams();
+    for (const [key, value] of Object.entries(query)) {
+      if (value !== undefined && value !== '') params.set(key, String(value));
+    }
+    const search = params.toString();
+    const response = await this.options.fetchApi.fetch(
+      `${baseUrl}/v1/entities/${path}/${resource}${search ? `?${search}` : ''}`,
+    );
+    if (!response.ok) {
+      throw await ResponseError.fromResponse(response);
+    }
+    return (await response.json()) as T;
+  }
+}

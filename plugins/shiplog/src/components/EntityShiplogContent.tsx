@@ -1,0 +1,143 @@
+import {
+  InfoCard,
+  Progress,
+  ResponseErrorPanel,
+} from '@backstage/core-components';
+import { useApi } from '@backstage/core-plugin-api';
+import {
+  getCompoundEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
+import { useEntity } from '@backstage/plugin-catalog-react';
+import Grid from '@material-ui/core/Grid';
+import Alert from '@material-ui/lab/Alert';
+import { Release } from '@shiplog/plugin-shiplog-common';
+import { useCallback, useMemo, useState } from 'react';
+import useAsync from 'react-use/esm/useAsync';
+import { shiplogApiRef } from '../api/ShiplogApi';
+import { isShiplogAvailable } from '../isShiplogAvailable';
+import { CommitList } from './CommitList';
+import { CompareReleases } from './CompareReleases';
+import { DeploymentHistory } from './DeploymentHistory';
+import { EnvironmentMatrix } from './EnvironmentMatrix';
+import { plural } from './format';
+import { ReleaseList } from './ReleaseList';
+import { ShiplogEmptyState } from './ShiplogEmptyState';
+
+const RELEASES_PAGE = 20;
+
+/** The Deployments tab: environments, releases, history and compare for the current entity. */
+export function EntityShiplogContent() {
+  const { entity } = useEntity();
+  const api = useApi(shiplogApiRef);
+  const entityRef = useMemo(() => getCompoundEntityRef(entity), [entity]);
+  const [olderReleases, setOlderReleases] = useState<Release[]>([]);
+  const [releasesCursor, setReleasesCursor] = useState<string | undefined>();
+  const [loadingMore, setLoadingMore] = useState(false);
+  const [loadMoreError, setLoadMoreError] = useState<Error | undefined>();
+
+  const { value, loading, error } = useAsync(async () => {
+    const [environments, releases] = await Promise.all([
+      api.getEnvironments(entityRef),
+      api.getReleases(entityRef, { limit: RELEASES_PAGE }),
+    ]);
+    setOlderReleases([]);
+    setReleasesCursor(releases.nextCursor);
+    return { environments, releases };
+  }, [api, entityRef.kind, entityRef.namespace, entityRef.name]);
+
+  const loadMore = useCallback(async () => {
+    if (!releasesCursor) return;
+    setLoadingMore(true);
+    try {
+      const page = await api.getReleases(entityRef, {
+        limit: RELEASES_PAGE,
+        cursor: releasesCursor,
+      });
+      setOlderReleases(previous => [...previous, ...page.items]);
+      setReleasesCursor(page.nextCursor);
+      setLoadMoreError(undefined);
+    } catch (e) {
+      setLoadMoreError(e as Error);
+    } finally {
+      setLoadingMore(false);
+    }
+  }, [api, entityRef, releasesCursor]);
+
+  if (loading) return <Progress />;
+  if (error) return <ResponseErrorPanel error={error} />;
+  if (!value) return null;
+
+  const { environments, releases } = value;
+  const allReleases = [...releases.items, ...olderReleases];
+  const anyEvents =
+    allReleases.length > 0 ||
+    environments.environments.some(env => env.status !== 'never_deployed');
+  if (!anyEvents) {
+    return (
+      <ShiplogEmptyState
+        entityName={entity.metadata.name}
+        entityRef={stringifyEntityRef(entity)}
+        annotated={isShiplogAvailable(entity)}
+      />
+    );
+  }
+  const environmentNames = environments.environments.map(env => env.name);
+  const production =
+    environments.environments[environments.environments.length - 1];
+  const { undeployed } = environments;
+
+  return (
+    <Grid container spacing={3}>
+      <Grid item xs={12}>
+        <InfoCard
+          title="Environments"
+          subheader="What runs where, since when, and how far each environment is behind the one before it"
+        >
+          {undeployed.commitCount > 0 && (
+            <Alert severity="warning" style={{ marginBottom: 16 }}>
+              {plural(undeployed.commitCount, 'commit')} merged but not deployed
+              anywhere
+              <CommitList
+                commits={undeployed.commits.slice(0, 5)}
+                total={undeployed.commitCount}
+              />
+            </Alert>
+          )}
+          <EnvironmentMatrix environments={environments.environments} />
+        </InfoCard>
+      </Grid>
+      <Grid item xs={12}>
+        {loadMoreError && <ResponseErrorPanel error={loadMoreError} />}
+        <ReleaseList
+          releases={allReleases}
+          environments={environmentNames}
+          loading={loadingMore}
+          hasMore={Boolean(releasesCursor)}
+          onLoadMore={loadMore}
+        />
+      </Grid>
+      <Grid item xs={12} lg={7}>
+        <InfoCard title="History">
+          <DeploymentHistory
+            entityRef={entityRef}
+            environments={environmentNames}
+          />
+        </InfoCard>
+      </Grid>
+      <Grid item xs={12} lg={5}>
+        <InfoCard
+          title="Compare releases"
+          subheader="Commits and pull requests between two versions"
+        >
+          <CompareReleases
+            entityRef={entityRef}
+            versions={allReleases.map(r => r.version)}
+            defaultFrom={production?.current?.version}
+            defaultTo={allReleases[0]?.version}
+          />
+        </InfoCard>
+      </Grid>
+    </Grid>
+  );
+}

@@ -1,0 +1,14 @@
+/**
+ * Shiplog's frontend plugin: what runs where, what changed and what is drifting, on entity pages.
+ *
+ * @packageDocumentation
+ */
+export {
+  shiplogPlugin,
+  EntityShiplogContent,
+  EntityShiplogOverviewCard,
+} from './plugin';
+export { isShiplogAvailable } from './isShiplogAvailable';
+export { shiplogApiRef } from './api/ShiplogApi';
+export type { ShiplogApi, DeploymentsQuery } from './api/ShiplogApi';
+export { ShiplogClient } from './api/ShiplogClient';
