@@ -43,7 +43,7 @@ exports.up = async function up(knex) {
     table.string('entity_ref', 255).notNullable();
     table.string('version', 128).notNullable();
     table
-      .string('version_key', 64)
+      .string('version_key', 512)
       .notNullable()
       .comment('Lexical order = release order');
     table.string('commit_sha', 40).nullable();

@@ -1,6 +1,12 @@
 import { z } from 'zod';
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 
+/**
+ * How far in the future an event's time may be: senders' clocks drift, but an event dated years
+ * ahead would pin an environment's state forever.
+ */
+const MAX_CLOCK_SKEW_MS = 24 * 60 * 60 * 1000;
+
 /** Largest batch `POST /v1/events` accepts. @public */
 export const MAX_EVENTS_PER_BATCH = 500;
 /** Most commits one event may carry. @public */
@@ -38,7 +44,17 @@ const entityRefSchema = z
         defaultKind: 'component',
         defaultNamespace: 'default',
       });
-      return stringifyEntityRef(ref).toLocaleLowerCase('en-US');
+      const normalised = stringifyEntityRef(ref).toLocaleLowerCase('en-US');
+      if (normalised.length > 255) {
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          message: `is too long: "${normalised.slice(0, 40)}..." has ${
+            normalised.length
+          } characters once kind and namespace are added, at most 255 are allowed`,
+        });
+        return z.NEVER;
+      }
+      return normalised;
     } catch (error) {
       ctx.addIssue({
         code: z.ZodIssueCode.custom,
@@ -99,7 +115,11 @@ const imageSchema = z.object({
 });
 
 const pullRequestSchema = z.object({
-  number: z.number().int('must be an integer').positive('must be positive'),
+  number: z
+    .number()
+    .int('must be an integer')
+    .positive('must be positive')
+    .max(2_147_483_647, 'must be at most 2147483647'),
   title: trimmed(500).optional(),
   labels: z
     .array(trimmed(100))
@@ -126,7 +146,11 @@ const isoDateTimeSchema = z
     offset: true,
     message:
       'must be an ISO 8601 date-time with a time zone, e.g. 2026-01-31T12:00:00Z',
-  });
+  })
+  .refine(
+    value => Date.parse(value) <= Date.now() + MAX_CLOCK_SKEW_MS,
+    "must not be more than a day in the future (check the sender's clock)",
+  );
 
 /**
  * One release event, as CI, registries and Argo CD report it. The fields are the public contract of

@@ -40,28 +40,30 @@ const pad = (n: number, width: number) => String(n).padStart(width, '0');
 
 /**
  * A string whose lexical order is the release order, so the database can sort and paginate releases
- * without loading them: semver releases by precedence (build metadata ignored, a prerelease before
- * its release), other versions (commit shas) by the time they were first seen.
- * Semver keys sort after time keys, since a team that tags releases treats them as the newer scheme.
+ * without loading them. Semver releases order by precedence (a prerelease before its release);
+ * other versions (commit shas) by the time they were first seen, and after every semver release:
+ * a sha build of the default branch is usually newer than the last tagged release. The version
+ * itself ends the key, so versions of equal precedence (`v1.2.3` and `1.2.3`, differing build
+ * metadata) still get distinct keys and a cursor never skips one.
  *
  * @public
  */
 export function versionSortKey(version: string, firstSeenAt: Date): string {
   const parsed = parseReleaseVersion(version);
   if (!parsed) {
-    return `t${pad(firstSeenAt.getTime(), 15)}`;
+    return `t${pad(firstSeenAt.getTime(), 16)}#${version}`;
   }
-  const core = `s${pad(parsed.major, 9)}.${pad(parsed.minor, 9)}.${pad(
+  const core = `s${pad(parsed.major, 16)}.${pad(parsed.minor, 16)}.${pad(
     parsed.patch,
-    9,
+    16,
   )}`;
   if (!parsed.prerelease.length) {
     // '~' sorts after every character a prerelease identifier may use.
-    return `${core}~`;
+    return `${core}~#${version}`;
   }
   const identifiers = parsed.prerelease.map(part =>
     // Numeric identifiers sort below alphanumeric ones and numerically among themselves.
-    typeof part === 'number' ? `0${pad(part, 12)}` : `1${part}`,
+    typeof part === 'number' ? `0${pad(part, 16)}` : `1${part}`,
   );
-  return `${core}-${identifiers.join('.')}`;
+  return `${core}-${identifiers.join('.')}#${version}`;
 }

@@ -282,6 +282,37 @@ describe.each(databases.eachSupportedId())('LedgerStore on %p', databaseId => {
     });
   });
 
+  it('does not pair a finish with a start left open for more than a day', async () => {
+    await store.ingest([
+      event({
+        id: 's-old',
+        type: 'deploy',
+        status: 'started',
+        version: '1.0.0',
+        environment: 'dev',
+        occurredAt: at(0),
+      }),
+    ]);
+    await store.ingest([
+      event({
+        id: 'f-new',
+        type: 'deploy',
+        status: 'succeeded',
+        version: '1.0.0',
+        environment: 'dev',
+        occurredAt: at(2 * 24 * 60),
+      }),
+    ]);
+    const history = await store.listDeployments(ENTITY, { limit: 10 });
+    expect(history.map(d => [d.status, d.startedAt])).toEqual([
+      ['succeeded', undefined],
+      ['in_progress', Date.parse(at(0))],
+    ]);
+    const [state] = await store.getEnvironmentStates(ENTITY);
+    expect(state.current?.status).toBe('succeeded');
+    expect(state.attempt?.id).toBe(state.current?.id);
+  });
+
   it('does not let an older success replace a newer one in the environment state', async () => {
     await store.ingest([
       event({

@@ -22,6 +22,9 @@ const PULL_REQUESTS = 'shiplog_pull_requests';
 const DEPLOYMENTS = 'shiplog_deployments';
 const STATE = 'shiplog_environment_state';
 
+/** How long a started deployment may wait for its finish to be reported. */
+const MAX_OPEN_DEPLOYMENT_MS = 24 * 60 * 60 * 1000;
+
 /** Rows per INSERT: far below both databases' bound-parameter limits, large enough to amortise a round trip. */
 const CHUNK = 500;
 
@@ -667,7 +670,15 @@ class LedgerProjection {
       const at = this.at(event);
       const tripleKey = `${event.entityRef}\u0000${event.environment}\u0000${version}`;
       const terminal = TERMINAL[event.status];
-      const existing = open.get(tripleKey);
+      const candidate = open.get(tripleKey);
+      // A start left open for more than a day (its finish was never reported) is not the attempt this
+      // event finishes or restarts; it stays as it was and this event is a deployment of its own.
+      const existing =
+        candidate &&
+        at - Number(candidate.sort_at) <= MAX_OPEN_DEPLOYMENT_MS &&
+        at >= Number(candidate.sort_at)
+          ? candidate
+          : undefined;
       let row: DeploymentRow;
       if (existing) {
         row = existing;

@@ -159,9 +159,16 @@ export class LedgerService {
           .sort((a, b) => (a.attempt?.sortAt ?? 0) - (b.attempt?.sortAt ?? 0))
           .map(state => ({ name: state.environment, ...DEFAULT_POLICY }));
     const ordered = [...configured, ...extra];
+    // Without configured environments, the order events revealed is the promotion path.
+    const pathLength = configured.length || ordered.length;
 
     const stateByEnv = new Map(states.map(state => [state.environment, state]));
+    // Only the promotion path counts: a preview environment outside it does not make merged work "deployed".
+    const configuredNames = new Set(configured.map(env => env.name));
     const positions = states
+      .filter(
+        state => configuredNames.has(state.environment) || !configured.length,
+      )
       .map(state => state.current?.commitPosition)
       .filter((p): p is number => p !== undefined);
     const newestDeployed = Math.max(0, ...positions);
@@ -180,7 +187,9 @@ export class LedgerService {
         const state = stateByEnv.get(env.name);
         const current = state?.current;
         const attempt = state?.attempt;
-        const previous = index > 0 ? ordered[index - 1] : undefined;
+        // Environments outside the configured order have no "previous" to drift from.
+        const previous =
+          index > 0 && index < pathLength ? ordered[index - 1] : undefined;
         const previousCurrent = previous
           ? stateByEnv.get(previous.name)?.current
           : undefined;
@@ -273,12 +282,16 @@ export class LedgerService {
         const own = record.commitSha
           ? positions.get(record.commitSha)
           : undefined;
-        const from = previous?.commitSha
-          ? positions.get(previous.commitSha) ?? 0
-          : 0;
+        // Without the previous release's commit the range is unknown: show no commits rather than all history.
+        let from: number | undefined = 0;
+        if (previous) {
+          from = previous.commitSha
+            ? positions.get(previous.commitSha)
+            : undefined;
+        }
         let commits: CommitRecord[] = [];
         let commitCount = 0;
-        if (own !== undefined && own > from) {
+        if (own !== undefined && from !== undefined && own > from) {
           [commits, commitCount] = await Promise.all([
             this.store.listCommitsBetween(
               entityRef,
@@ -361,7 +374,7 @@ export class LedgerService {
             v !== null &&
             Number.isSafeInteger(c.s) &&
             typeof c.i === 'string' &&
-            /^\d+$/.test(c.i)
+            /^\d{1,18}$/.test(c.i)
           );
         })
       : undefined;

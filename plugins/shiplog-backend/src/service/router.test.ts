@@ -184,6 +184,43 @@ describe.each(databases.eachSupportedId())(
         'version: or commitSha is required for a build event',
       ],
       [
+        'a time far in the future',
+        {
+          id: 'a',
+          entityRef: 'checkout',
+          type: 'build',
+          status: 'succeeded',
+          version: '1',
+          occurredAt: '2999-01-01T00:00:00Z',
+        },
+        'occurredAt: must not be more than a day in the future',
+      ],
+      [
+        'an entity ref too long once normalised',
+        {
+          id: 'a',
+          entityRef: 'x'.repeat(250),
+          type: 'build',
+          status: 'succeeded',
+          version: '1',
+        },
+        'entityRef: is too long',
+      ],
+      [
+        'a huge pull request number',
+        {
+          id: 'a',
+          entityRef: 'checkout',
+          type: 'build',
+          status: 'succeeded',
+          version: '1',
+          commits: [
+            { sha: 'abcdef1', pullRequest: { number: 2 ** 40, labels: [] } },
+          ],
+        },
+        'commits[0].pullRequest.number: must be at most 2147483647',
+      ],
+      [
         'a bad entity ref',
         {
           id: 'a',

@@ -212,19 +212,32 @@ export class WebhookInbox {
       }
       // Event ids derive from the delivery id, so a retry after a crash right here stores nothing twice.
       const { accepted } = await this.store.ingest(result.events);
-      await this.db(DELIVERIES)
-        .where({ delivery_id: row.delivery_id })
-        .update({
-          status: 'processed',
-          attempts,
-          last_error: null,
-          next_attempt_at: null,
-        });
+      await this.db(DELIVERIES).where({ delivery_id: row.delivery_id }).update({
+        status: 'processed',
+        attempts,
+        last_error: null,
+        next_attempt_at: null,
+      });
       this.logger.debug(
         `Webhook delivery ${row.delivery_id} processed: ${accepted} event(s) recorded`,
       );
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
+      if ((error as { name?: string })?.name === 'ZodError') {
+        // The payload itself cannot become a valid event: retrying would fail the same way.
+        await this.db(DELIVERIES)
+          .where({ delivery_id: row.delivery_id })
+          .update({
+            status: 'ignored',
+            attempts,
+            last_error: `invalid payload: ${message}`.slice(0, 2000),
+            next_attempt_at: null,
+          });
+        this.logger.warn(
+          `Webhook delivery ${row.delivery_id} (${row.topic}) ignored, its payload is not a valid event: ${message}`,
+        );
+        return;
+      }
       const giveUp = attempts >= MAX_ATTEMPTS;
       this.logger.warn(
         `Webhook delivery ${row.delivery_id} (${
