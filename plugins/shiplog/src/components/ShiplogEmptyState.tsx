@@ -2,13 +2,13 @@ import { CodeSnippet, EmptyState } from '@backstage/core-components';
 import Box from '@material-ui/core/Box';
 import Typography from '@material-ui/core/Typography';
 
-const ANNOTATIONS = (name: string) => `metadata:
+const annotationsSnippet = (name: string) => `metadata:
   annotations:
     github.com/project-slug: acme/${name}          # GitHub webhooks: builds, releases, merges
     shiplog.dev/image: ghcr.io/acme/${name}        # registry webhooks (Harbor)
     argocd/app-selector: app.kubernetes.io/name=${name}   # Argo CD syncs`;
 
-const CI_STEP = (
+const ciStepSnippet = (
   ref: string,
 ) => `curl -fsS -X POST "$BACKSTAGE_URL/api/shiplog/v1/events" \\
   -H "Authorization: Bearer $SHIPLOG_TOKEN" -H 'Content-Type: application/json' \\
@@ -40,7 +40,7 @@ export function ShiplogEmptyState(props: {
             <>
               <Typography variant="subtitle2">catalog-info.yaml</Typography>
               <CodeSnippet
-                text={ANNOTATIONS(props.entityName)}
+                text={annotationsSnippet(props.entityName)}
                 language="yaml"
                 showCopyCodeButton
               />
@@ -50,7 +50,7 @@ export function ShiplogEmptyState(props: {
             CI step (GitHub Actions, Jenkins, any shell)
           </Typography>
           <CodeSnippet
-            text={CI_STEP(props.entityRef)}
+            text={ciStepSnippet(props.entityRef)}
             language="bash"
             showCopyCodeButton
           />
