@@ -49,7 +49,7 @@ async function seedMonolith() {
     const version = `${1 + Math.floor(r / 400)}.${Math.floor(r / 20) % 20}.${
       r % 20
     }`;
-    const sha = (r + 1).toString(16).padStart(40, 'a');
+    const sha = (r + 1).toString(16).padEnd(40, 'a');
     const at = offset =>
       new Date(start + r * step + offset * 60_000).toISOString();
     events.push(

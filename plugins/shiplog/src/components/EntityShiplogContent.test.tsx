@@ -12,6 +12,9 @@ import { ShiplogApi, shiplogApiRef } from '../api/ShiplogApi';
 import { EntityShiplogContent } from './EntityShiplogContent';
 import { EntityShiplogOverviewCard } from './EntityShiplogOverviewCard';
 
+// Rendering Material UI tables is slow when CI runs every suite in parallel on two cores.
+jest.setTimeout(30_000);
+
 const entity = (
   annotations: Record<string, string> = {
     'shiplog.dev/image': 'ghcr.io/acme/checkout',

@@ -6,7 +6,13 @@ import Tooltip from '@material-ui/core/Tooltip';
 import Typography from '@material-ui/core/Typography';
 import { Release } from '@shiplog/plugin-shiplog-common';
 import { CommitList } from './CommitList';
-import { exactTime, relativeTime, shortDigest, shortSha } from './format';
+import {
+  exactTime,
+  plural,
+  relativeTime,
+  shortDigest,
+  shortSha,
+} from './format';
 import { StatusIndicator } from './StatusIndicator';
 
 /** build → publish → one step per environment, as a compact progress row. */
@@ -144,7 +150,7 @@ export function ReleaseList(props: {
       render: release => (
         <>
           {release.commitCount > 0 && (
-            <Chip size="small" label={`${release.commitCount} commits`} />
+            <Chip size="small" label={plural(release.commitCount, 'commit')} />
           )}
           {release.stages.release?.runUrl && (
             <>
