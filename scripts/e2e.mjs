@@ -5,7 +5,7 @@
 // are saved under docs/screenshots/. Prints figures; exits non-zero when a check fails.
 // Needs Debian's chromium (apt-get install chromium); it never downloads a browser.
 import { chromium } from 'playwright-core';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -19,7 +19,9 @@ const DEPLOYMENTS = 10000;
 const screenshots = join(root, 'docs/screenshots');
 
 const failures = [];
+let checks = 0;
 function check(condition, message) {
+  checks++;
   console.log(`${condition ? 'ok  ' : 'FAIL'} ${message}`);
   if (!condition) failures.push(message);
 }
@@ -247,10 +249,15 @@ async function main() {
         ' / ',
       )} ms from the click on the tab`,
     );
-    check(
-      best < 1000 || Boolean(process.env.E2E_NO_PERF_CHECK),
-      `monolith first view under 1 s (best ${best} ms)`,
-    );
+    if (process.env.E2E_NO_PERF_CHECK) {
+      // In CI the figure is reported, not asserted: the development build on a shared 2-core machine
+      // makes the time too noisy for a pass/fail line.
+      console.log(
+        `info monolith first view: best ${best} ms (target under 1 s; reported, not asserted)`,
+      );
+    } else {
+      check(best < 1000, `monolith first view under 1 s (best ${best} ms)`);
+    }
     await page.screenshot({
       path: join(screenshots, 'deployments-monolith.png'),
     });
@@ -262,6 +269,16 @@ async function main() {
       ? `${failures.length} e2e check(s) failed`
       : 'all e2e checks passed',
   );
+  if (process.env.E2E_RESULTS) {
+    writeFileSync(
+      process.env.E2E_RESULTS,
+      JSON.stringify({
+        passed: checks - failures.length,
+        failed: failures.length,
+        failures,
+      }),
+    );
+  }
   if (failures.length) process.exitCode = 1;
 }
 

@@ -7,6 +7,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
   existsSync,
+  openSync,
   mkdirSync,
   readFileSync,
   rmSync,
@@ -181,9 +182,103 @@ async function withPostgres(fn) {
   }
 }
 
+const PORTAL_PORTS = [3000, 7007];
+
+function portInUse(port) {
+  return new Promise(resolve => {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+async function waitFor(check, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check().catch(() => false)) return true;
+    await new Promise(resolve => setTimeout(resolve, 2000));
+  }
+  return false;
+}
+
+/**
+ * The Deployments tab end to end in headless Chromium, when this machine has Debian's chromium:
+ * starts the portal on in-memory databases, waits for the demo history, runs scripts/e2e.mjs.
+ * Returns its checks as { passed, failed }, or undefined when skipped.
+ */
+async function runEndToEnd(env) {
+  if (process.env.SHIPLOG_SKIP_E2E) return undefined;
+  if (!existsSync('/usr/bin/chromium')) {
+    console.log(
+      'shiplog: end-to-end check skipped (no /usr/bin/chromium; apt-get install chromium)',
+    );
+    return undefined;
+  }
+  for (const port of PORTAL_PORTS) {
+    if (await portInUse(port)) {
+      console.log(
+        `shiplog: end-to-end check skipped: port ${port} is in use (stop the running portal)`,
+      );
+      return undefined;
+    }
+  }
+  const cache = join(root, 'node_modules/.cache');
+  mkdirSync(cache, { recursive: true });
+  const results = join(cache, 'shiplog-e2e-results.json');
+  rmSync(results, { force: true });
+  console.log(
+    'shiplog: starting the portal for the end-to-end check (in-memory databases)',
+  );
+  const portal = spawn(process.execPath, [yarnRelease, 'dev'], {
+    cwd: root,
+    detached: true,
+    // Kept for when the check fails: node_modules/.cache/shiplog-e2e-portal.log
+    stdio: [
+      'ignore',
+      openSync(join(cache, 'shiplog-e2e-portal.log'), 'w'),
+      openSync(join(cache, 'shiplog-e2e-portal.log'), 'a'),
+    ],
+    env: { ...process.env, APP_CONFIG_backend_database_connection: ':memory:' },
+  });
+  try {
+    const token = 'shiplog-dev-ci-token-0123456789';
+    const ready = await waitFor(async () => {
+      const res = await fetch(
+        'http://localhost:7007/api/shiplog/v1/entities/component/default/checkout/environments',
+        {
+          headers: { authorization: `Bearer ${token}` },
+        },
+      );
+      const body = res.ok ? await res.json() : undefined;
+      const frontend = await fetch('http://localhost:3000/');
+      return Boolean(body?.undeployed?.commitCount) && frontend.ok;
+    }, 300_000);
+    if (!ready) {
+      console.log(
+        'shiplog: the portal did not come up with its demo data within 5 minutes',
+      );
+      return { passed: 0, failed: 1 };
+    }
+    run(process.execPath, [join(root, 'scripts/e2e.mjs')], {
+      env: { ...env, E2E_RESULTS: results, E2E_NO_PERF_CHECK: '1' },
+    });
+    if (!existsSync(results)) return { passed: 0, failed: 1 };
+    return JSON.parse(readFileSync(results, 'utf8'));
+  } finally {
+    try {
+      process.kill(-portal.pid, 'SIGTERM');
+    } catch {
+      // already gone
+    }
+  }
+}
+
 async function test() {
   ensureInstalled();
-  const status = await withPostgres(env => {
+  const status = await withPostgres(async env => {
     const results = join(root, 'node_modules/.cache/shiplog-test-results.json');
     mkdirSync(dirname(results), { recursive: true });
     rmSync(results, { force: true });
@@ -225,11 +320,24 @@ async function test() {
         console.log('shiplog: PostgreSQL was available but no test ran on it');
       }
       const skipped = summary.numPendingTests + summary.numTodoTests;
+      const endToEnd = (await runEndToEnd(env).catch(error => {
+        console.log(
+          `shiplog: the end-to-end check could not run: ${
+            error.stack ?? error
+          }`,
+        );
+        return { passed: 0, failed: 1 };
+      })) ?? { passed: 0, failed: 0 };
       console.log(
-        `${summary.numPassedTests} passed, ${summary.numFailedTests} failed${
+        `shiplog: end-to-end checks: ${endToEnd.passed} passed, ${endToEnd.failed} failed`,
+      );
+      const failed = summary.numFailedTests + endToEnd.failed;
+      console.log(
+        `${summary.numPassedTests + endToEnd.passed} passed, ${failed} failed${
           skipped ? `, ${skipped} skipped` : ''
         }`,
       );
+      if (endToEnd.failed) return 1;
       if (postgresUnused) return 1;
       if (summary.numTotalTests === 0) return 1;
     } else {
