@@ -189,10 +189,29 @@ async function main() {
     console.log(
       `lazy code loaded when the tab opened: ${scripts.length} script(s), ${(
         chunkBytes / 1024
-      ).toFixed(0)} KiB (development build)`,
+      ).toFixed(0)} KiB uncompressed, as served by ${PORTAL}`,
     );
     await page.screenshot({ path: join(screenshots, 'deployments-tab.png') });
 
+    await page.getByText('Deployment history').first().scrollIntoViewIfNeeded();
+    // The history, filtered to prod, shows the demo's rollback.
+    // Material UI's select trigger; the first on the page is the history's environment filter.
+    const environmentFilter = page.locator('[aria-haspopup="listbox"]').first();
+    await environmentFilter.click();
+    await page.getByRole('option', { name: 'prod', exact: true }).click();
+    const rollbackChip = page.getByText('rollback', { exact: true });
+    check(
+      await rollbackChip
+        .first()
+        .waitFor({ timeout: 15_000 })
+        .then(
+          () => true,
+          () => false,
+        ),
+      'checkout: the history filtered to prod shows the rollback',
+    );
+    await environmentFilter.click();
+    await page.getByRole('option', { name: 'All', exact: true }).click();
     await page.getByText('Deployment history').first().scrollIntoViewIfNeeded();
     const newer = page.getByRole('button', { name: 'Newer', exact: true });
     const newerBefore = await newer.isEnabled();
