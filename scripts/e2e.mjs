@@ -16,7 +16,8 @@ const TOKEN = process.env.SHIPLOG_TOKEN ?? 'shiplog-dev-ci-token-0123456789';
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const RELEASES = 2000;
 const DEPLOYMENTS = 10000;
-const screenshots = join(root, 'docs/screenshots');
+const screenshots =
+  process.env.E2E_SCREENSHOTS ?? join(root, 'docs/screenshots');
 
 const failures = [];
 let checks = 0;
@@ -34,6 +35,7 @@ async function post(events) {
       authorization: `Bearer ${TOKEN}`,
     },
     body: JSON.stringify({ events }),
+    signal: AbortSignal.timeout(60_000),
   });
   if (res.status !== 202)
     throw new Error(`ingest answered ${res.status}: ${await res.text()}`);

@@ -182,6 +182,58 @@ describe('EntityShiplogContent', () => {
     expect(document.body.textContent).toContain('/api/shiplog/v1/events');
   });
 
+  it('asks for the CI step when the entity is annotated but nothing was reported', async () => {
+    const empty: EnvironmentsResponse = {
+      ...drifting,
+      environments: drifting.environments.map(env => ({
+        ...env,
+        status: 'never_deployed',
+        current: undefined,
+        lastAttempt: undefined,
+      })),
+      undeployed: { commitCount: 0, commits: [] },
+    };
+    await renderTab(
+      mockApi({
+        getEnvironments: jest.fn(async () => empty),
+        getReleases: jest.fn(async () => ({ items: [] })),
+      }),
+    );
+    expect(
+      await screen.findByText('No release events yet'),
+    ).toBeInTheDocument();
+    expect(document.body.textContent).not.toContain(
+      'shiplog.dev/image: ghcr.io/acme/checkout',
+    );
+    expect(document.body.textContent).toContain('/api/shiplog/v1/events');
+  });
+
+  it('loads older releases with the cursor of the first page', async () => {
+    const getReleases = jest.fn(
+      async (_e: unknown, options?: { cursor?: string }) =>
+        options?.cursor === 'older'
+          ? { items: [release('1.0.0')] }
+          : {
+              items: [release('2.4.0'), release('2.1.0')],
+              nextCursor: 'older',
+            },
+    );
+    await renderTab(mockApi({ getReleases }));
+    fireEvent.click(
+      await screen.findByRole('button', { name: 'Older releases' }),
+    );
+    expect(await screen.findByText('1.0.0')).toBeInTheDocument();
+    expect(getReleases).toHaveBeenLastCalledWith(
+      expect.anything(),
+      expect.objectContaining({ cursor: 'older' }),
+    );
+    await waitFor(() =>
+      expect(
+        screen.queryByRole('button', { name: 'Older releases' }),
+      ).not.toBeInTheDocument(),
+    );
+  });
+
   it('makes drift, a failed last deploy, a rollback and undeployed work obvious', async () => {
     await renderTab(mockApi());
     expect(

@@ -26,8 +26,26 @@ import { ShiplogEmptyState } from './ShiplogEmptyState';
 
 const RELEASES_PAGE = 20;
 
-/** The Deployments tab: environments, releases, history and compare for the current entity. */
+/** Compare what production runs with the newest release, when both are listed and differ. */
+function compareDefaults(versions: string[], running: string | undefined) {
+  const to = versions[0];
+  const from =
+    running && running !== to && versions.includes(running)
+      ? running
+      : versions[1];
+  return { defaultFrom: from, defaultTo: to };
+}
+
+/**
+ * The Deployments tab: environments, releases, history and compare for the current entity.
+ * Keyed by the entity, so switching entities starts from a clean state (filters, cursors, results).
+ */
 export function EntityShiplogContent() {
+  const { entity } = useEntity();
+  return <ShiplogContent key={stringifyEntityRef(entity)} />;
+}
+
+function ShiplogContent() {
   const { entity } = useEntity();
   const api = useApi(shiplogApiRef);
   const entityRef = useMemo(() => getCompoundEntityRef(entity), [entity]);
@@ -133,8 +151,10 @@ export function EntityShiplogContent() {
           <CompareReleases
             entityRef={entityRef}
             versions={allReleases.map(r => r.version)}
-            defaultFrom={production?.current?.version}
-            defaultTo={allReleases[0]?.version}
+            {...compareDefaults(
+              allReleases.map(r => r.version),
+              production?.current?.version,
+            )}
           />
         </InfoCard>
       </Grid>

@@ -4,7 +4,10 @@ import {
   ResponseErrorPanel,
 } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
-import { getCompoundEntityRef } from '@backstage/catalog-model';
+import {
+  getCompoundEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
@@ -23,7 +26,7 @@ export function EntityShiplogOverviewCard() {
   const api = useApi(shiplogApiRef);
   const { value, loading, error } = useAsync(
     () => api.getEnvironments(getCompoundEntityRef(entity)),
-    [api, entity.metadata.uid, entity.metadata.name],
+    [api, stringifyEntityRef(entity)],
   );
   return (
     <InfoCard title="Deployments" variant="gridItem">

@@ -6,7 +6,9 @@ export function describeDrift(env: EnvironmentStatus): string | undefined {
   const { drift } = env;
   if (!drift.previousEnvironment) return undefined;
   if (drift.releasesBehind > 0 || drift.commitsBehind > 0) {
-    const parts = [plural(drift.releasesBehind, 'release')];
+    const parts: string[] = [];
+    if (drift.releasesBehind > 0)
+      parts.push(plural(drift.releasesBehind, 'release'));
     if (drift.commitsBehind > 0)
       parts.push(plural(drift.commitsBehind, 'commit'));
     return `${env.name} is ${parts.join(' / ')} behind ${
