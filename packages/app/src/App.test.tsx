@@ -16,7 +16,7 @@ describe('App', () => {
           },
           context: 'test',
         },
-      ] as any,
+      ] as unknown as string,
     };
 
     const rendered = render(App.createRoot());

@@ -9,6 +9,12 @@ import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import eventsModuleShiplog from '@shiplog/plugin-events-backend-module-shiplog';
 import examples from '@octokit/webhooks-examples';
+import type {
+  DeploymentStatusEvent,
+  PullRequestEvent,
+  PushEvent,
+  WorkflowRunEvent,
+} from '@octokit/webhooks-types';
 import { createHmac } from 'node:crypto';
 import { Knex } from 'knex';
 import request from 'supertest';
@@ -46,19 +52,20 @@ const entity: Entity = {
   spec: { type: 'service', owner: 'team', lifecycle: 'production' },
 };
 
-type Example = { name: string; examples: Array<Record<string, any>> };
-const example = (
+type Example = { name: string; examples: unknown[] };
+/** A real payload from @octokit/webhooks-examples, copied so a test may change it. */
+function example<T>(
   name: string,
-  pick: (payload: Record<string, any>) => boolean = () => true,
-) => {
+  pick: (payload: T) => boolean = () => true,
+): T {
   const found = (examples as Example[])
     .find(e => e.name === name)!
-    .examples.find(pick)!;
-  return structuredClone(found) as Record<string, any>;
-};
+    .examples.find(payload => pick(payload as T))!;
+  return structuredClone(found) as T;
+}
 
 /** GitHub's payloads come from different repositories; point them at the entity's repository. */
-function forRepository(payload: Record<string, any>) {
+function forRepository<T extends { repository: object }>(payload: T): T {
   payload.repository = {
     ...payload.repository,
     full_name: 'Codertocat/Hello-World',
@@ -193,7 +200,7 @@ describe.each(databases.eachSupportedId())(
 
     it('records a workflow run once, however often GitHub redelivers it', async () => {
       const payload = forRepository(
-        example(
+        example<WorkflowRunEvent>(
           'workflow_run',
           p =>
             p.action === 'completed' && p.workflow_run.conclusion === 'success',
@@ -227,7 +234,7 @@ describe.each(databases.eachSupportedId())(
     });
 
     it('refuses a delivery with a wrong signature and stores nothing', async () => {
-      const payload = forRepository(example('workflow_run'));
+      const payload = forRepository(example<WorkflowRunEvent>('workflow_run'));
       const res = await sendGithub(
         'workflow_run',
         payload,
@@ -241,12 +248,12 @@ describe.each(databases.eachSupportedId())(
 
     it('keeps pushed commits and merged pull requests with their labels, and deployments', async () => {
       const push = forRepository(
-        example('push', p => p.ref === 'refs/heads/master'),
+        example<PushEvent>('push', p => p.ref === 'refs/heads/master'),
       );
       push.ref = 'refs/heads/main';
       const sha = push.commits[0].id;
       const pr = forRepository(
-        example('pull_request', p => p.action === 'closed'),
+        example<PullRequestEvent>('pull_request', p => p.action === 'closed'),
       );
       Object.assign(pr.pull_request, {
         merged: true,
@@ -254,8 +261,12 @@ describe.each(databases.eachSupportedId())(
         merged_at: '2026-01-02T00:00:00Z',
         base: { ...pr.pull_request.base, ref: 'main' },
       });
-      pr.pull_request.labels = [{ name: 'no-deploy-to-prod' }];
-      const status = forRepository(example('deployment_status'));
+      pr.pull_request.labels = [
+        { ...pr.pull_request.labels[0], name: 'no-deploy-to-prod' },
+      ];
+      const status = forRepository(
+        example<DeploymentStatusEvent>('deployment_status'),
+      );
       Object.assign(status.deployment, {
         environment: 'dev',
         ref: 'v2.0.0',
@@ -291,7 +302,7 @@ describe.each(databases.eachSupportedId())(
 
     it('records an unmerged pull request as ignored, with the reason', async () => {
       const pr = forRepository(
-        example('pull_request', p => p.action === 'closed'),
+        example<PullRequestEvent>('pull_request', p => p.action === 'closed'),
       );
       expect((await sendGithub('pull_request', pr, 'pr-unmerged')).status).toBe(
         202,
@@ -413,7 +424,7 @@ describe('GitHub translation of real payloads', () => {
         .examples) {
         const events = translateGithubEvent(
           name,
-          payload,
+          payload as Parameters<typeof translateGithubEvent>[1],
           `id-${translated}`,
           'component:default/x',
         );
