@@ -77,6 +77,18 @@ const drifting: EnvironmentsResponse = {
   },
 };
 
+/** The matrix of an entity nothing was ever reported for. */
+const nothingReported: EnvironmentsResponse = {
+  ...drifting,
+  environments: drifting.environments.map(env => ({
+    ...env,
+    status: 'never_deployed',
+    current: undefined,
+    lastAttempt: undefined,
+  })),
+  undeployed: { commitCount: 0, commits: [] },
+};
+
 const release = (version: string): Release => ({
   version,
   firstSeenAt: '2026-01-01T00:00:00Z',
@@ -155,19 +167,9 @@ describe('EntityShiplogContent', () => {
   });
 
   it('says what to add when the entity has no annotations and no events', async () => {
-    const empty: EnvironmentsResponse = {
-      ...drifting,
-      environments: drifting.environments.map(env => ({
-        ...env,
-        status: 'never_deployed',
-        current: undefined,
-        lastAttempt: undefined,
-      })),
-      undeployed: { commitCount: 0, commits: [] },
-    };
     await renderTab(
       mockApi({
-        getEnvironments: jest.fn(async () => empty),
+        getEnvironments: jest.fn(async () => nothingReported),
         getReleases: jest.fn(async () => ({ items: [] })),
       }),
       entity({}),
@@ -183,19 +185,9 @@ describe('EntityShiplogContent', () => {
   });
 
   it('asks for the CI step when the entity is annotated but nothing was reported', async () => {
-    const empty: EnvironmentsResponse = {
-      ...drifting,
-      environments: drifting.environments.map(env => ({
-        ...env,
-        status: 'never_deployed',
-        current: undefined,
-        lastAttempt: undefined,
-      })),
-      undeployed: { commitCount: 0, commits: [] },
-    };
     await renderTab(
       mockApi({
-        getEnvironments: jest.fn(async () => empty),
+        getEnvironments: jest.fn(async () => nothingReported),
         getReleases: jest.fn(async () => ({ items: [] })),
       }),
     );
