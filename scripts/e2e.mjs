@@ -109,6 +109,15 @@ async function seedMonolith() {
   };
 }
 
+/** Clicks the entity page's Deployments tab and waits for the environment matrix. */
+async function openDeploymentsTab(page) {
+  await page.getByText('Deployments', { exact: true }).first().click();
+  await page
+    .getByText('Environments', { exact: true })
+    .first()
+    .waitFor({ timeout: 60_000 });
+}
+
 async function main() {
   if (!existsSync(CHROMIUM)) {
     console.log(
@@ -161,11 +170,7 @@ async function main() {
         scripts.push({ url: response.url(), bytes: body.length });
       }
     });
-    await page.getByText('Deployments', { exact: true }).first().click();
-    await page
-      .getByText('Environments', { exact: true })
-      .first()
-      .waitFor({ timeout: 60_000 });
+    await openDeploymentsTab(page);
     await page
       .getByText(/is \d+ releases? \/ \d+ commits? behind stage/)
       .first()
@@ -252,11 +257,7 @@ async function main() {
         .first()
         .waitFor({ timeout: 60_000 });
       const started = Date.now();
-      await page.getByText('Deployments', { exact: true }).first().click();
-      await page
-        .getByText('Environments', { exact: true })
-        .first()
-        .waitFor({ timeout: 60_000 });
+      await openDeploymentsTab(page);
       await page
         .getByRole('button', { name: 'Older releases' })
         .waitFor({ timeout: 60_000 });

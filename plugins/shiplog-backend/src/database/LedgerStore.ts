@@ -238,7 +238,8 @@ interface PendingCommit {
 class LedgerProjection {
   constructor(
     private readonly trx: Knex.Transaction,
-    private readonly received: number,
+    /** Each event's time, parsed once per batch by the store. */
+    private readonly times: Map<LedgerEvent, number>,
   ) {}
 
   async apply(events: LedgerEvent[]): Promise<void> {
@@ -259,7 +260,7 @@ class LedgerProjection {
   }
 
   private at(event: LedgerEvent): number {
-    return occurredAt(event, this.received);
+    return this.times.get(event)!;
   }
 
   /** Commits and pull requests: what the default branch holds, in order. */
@@ -789,32 +790,23 @@ class LedgerProjection {
     }
     const newer = (column: 'current' | 'attempt') =>
       `excluded.${column}_at IS NOT NULL AND (${STATE}.${column}_at IS NULL OR excluded.${column}_at >= ${STATE}.${column}_at)`;
+    // Each side (current, attempt) moves only to a newer deployment; its id and time move together.
+    const merge: Record<string, Knex.Raw> = {};
+    for (const side of ['current', 'attempt'] as const) {
+      for (const field of ['deployment_id', 'at']) {
+        const column = `${side}_${field}`;
+        merge[column] = this.trx.raw(
+          `CASE WHEN ${newer(
+            side,
+          )} THEN excluded.${column} ELSE ${STATE}.${column} END`,
+        );
+      }
+    }
     for (const part of chunks([...stateRows.values()])) {
       await this.trx(STATE)
         .insert(part)
         .onConflict(['entity_ref', 'environment'])
-        .merge({
-          current_deployment_id: this.trx.raw(
-            `CASE WHEN ${newer(
-              'current',
-            )} THEN excluded.current_deployment_id ELSE ${STATE}.current_deployment_id END`,
-          ),
-          attempt_deployment_id: this.trx.raw(
-            `CASE WHEN ${newer(
-              'attempt',
-            )} THEN excluded.attempt_deployment_id ELSE ${STATE}.attempt_deployment_id END`,
-          ),
-          current_at: this.trx.raw(
-            `CASE WHEN ${newer(
-              'current',
-            )} THEN excluded.current_at ELSE ${STATE}.current_at END`,
-          ),
-          attempt_at: this.trx.raw(
-            `CASE WHEN ${newer(
-              'attempt',
-            )} THEN excluded.attempt_at ELSE ${STATE}.attempt_at END`,
-          ),
-        });
+        .merge(merge);
     }
   }
 }
@@ -869,6 +861,9 @@ export class LedgerStore {
     }
     const batch = [...unique.values()];
     const received = receivedAt.getTime();
+    const times = new Map(
+      batch.map(event => [event, occurredAt(event, received)]),
+    );
 
     return this.db.transaction(async trx => {
       const acceptedIds = new Set<string>();
@@ -885,7 +880,7 @@ export class LedgerStore {
           run_url: event.runUrl ?? null,
           actor: event.actor ?? null,
           source: event.source ?? null,
-          occurred_at: occurredAt(event, received),
+          occurred_at: times.get(event)!,
           received_at: received,
           payload: payloadOf(event),
         }));
@@ -900,7 +895,7 @@ export class LedgerStore {
       }
       const fresh = batch.filter(event => acceptedIds.has(event.id));
       if (fresh.length) {
-        await new LedgerProjection(trx, received).apply(fresh);
+        await new LedgerProjection(trx, times).apply(fresh);
       }
       return acceptedIds;
     });
