@@ -5,6 +5,7 @@
  */
 export * from './annotations';
 export * from './permissions';
+export * from './promotions';
 export * from './schema';
 export * from './types';
 export * from './versions';

@@ -1,0 +1,275 @@
+import { z } from 'zod';
+import {
+  changelogQuerySchema,
+  environmentNameSchema,
+  releasesQuerySchema,
+} from './schema';
+import type { CommitSummary, PullRequestSummary } from './types';
+
+/**
+ * A promotion's life: guards pass → `requested` → `change_opened` (pull request open) → `merged`
+ * (pull request merged or commit pushed) → `synced` (Argo CD started deploying it) → `deployed`.
+ * It ends `failed` (executor error, pull request closed unmerged, deployment failed, nothing
+ * deployed in time) or `refused` (a guard, or the values file, refused it).
+ *
+ * @public
+ */
+export const PROMOTION_STATES = [
+  'requested',
+  'change_opened',
+  'merged',
+  'synced',
+  'deployed',
+  'failed',
+  'refused',
+] as const;
+
+/** @public */
+export type PromotionState = (typeof PROMOTION_STATES)[number];
+
+/**
+ * States that hold the (entity, environment) lock: at most one promotion per pair is in one of them.
+ *
+ * @public
+ */
+export const IN_FLIGHT_PROMOTION_STATES: readonly PromotionState[] = [
+  'requested',
+  'change_opened',
+  'merged',
+  'synced',
+];
+
+/** @public */
+export function isPromotionInFlight(state: PromotionState): boolean {
+  return IN_FLIGHT_PROMOTION_STATES.includes(state);
+}
+
+/**
+ * The guards every promotion passes through, in the order they are evaluated.
+ *
+ * @public
+ */
+export const PROMOTION_GUARDS = [
+  'version-published',
+  'no-downgrade',
+  'environment-order',
+  'no-deploy-label',
+  'version-jump',
+] as const;
+
+/** @public */
+export type PromotionGuard = (typeof PROMOTION_GUARDS)[number];
+
+/**
+ * One guard's verdict on a promotion: `refuse` stops it (422), `warn` is shown before confirming.
+ *
+ * @public
+ */
+export interface GuardVerdict {
+  guard: PromotionGuard;
+  outcome: 'pass' | 'warn' | 'refuse';
+  message: string;
+  /** For `refuse` and `warn`: what to do to proceed. */
+  howToProceed?: string;
+}
+
+/** A release version, as the other routes take it, that can also be a tag and part of a branch name. */
+const promotionVersionSchema = changelogQuerySchema.shape.to.refine(
+  version => !version.includes('/'),
+  'must not contain "/"',
+);
+
+/**
+ * Body of `POST .../promotions`. With `dryRun: true` nothing is changed: the answer is the preview
+ * (changelog, every guard's verdict, the change that would be made, whether you may make it).
+ *
+ * @public
+ */
+export const promotionRequestSchema = z
+  .object({
+    version: promotionVersionSchema,
+    environment: environmentNameSchema,
+    reason: z
+      .string()
+      .trim()
+      .min(1, 'must not be empty')
+      .max(1000, 'must be at most 1000 characters')
+      .optional(),
+    rollback: z.boolean().default(false),
+    dryRun: z.boolean().default(false),
+  })
+  .strict()
+  .superRefine((body, ctx) => {
+    if (body.rollback && !body.reason) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['reason'],
+        message:
+          'is required with rollback: true (say why the older version goes back)',
+      });
+    }
+  });
+
+/** @public */
+export type PromotionRequestInput = z.input<typeof promotionRequestSchema>;
+/** @public */
+export type PromotionRequest = z.output<typeof promotionRequestSchema>;
+
+/** Query of `GET .../promotions`. @public */
+export const promotionsQuerySchema = releasesQuerySchema.extend({
+  environment: environmentNameSchema.optional(),
+  state: z
+    .enum(PROMOTION_STATES, {
+      errorMap: () => ({
+        message: `must be one of ${PROMOTION_STATES.join(', ')}`,
+      }),
+    })
+    .optional(),
+});
+
+/**
+ * The GitOps change a promotion makes (or, in a preview, would make).
+ *
+ * @public
+ */
+export interface PromotionChange {
+  /** The executor that makes it: `github`, `git`, or one a backend module added. */
+  executor: string;
+  kind: 'pull-request' | 'commit';
+  /** The GitOps repository (`shiplog.dev/gitops-repo`). */
+  repository: string;
+  /** The values file inside it. */
+  path: string;
+  /** The YAML key path of the tag, e.g. `image.tag`. */
+  keyPath: string;
+  /** A pull request asks GitHub to merge it once its checks pass. */
+  autoMerge?: boolean;
+  /** The tag before the change. */
+  previousValue?: string;
+  /** The pull request's or the commit's web page, when the host has one. */
+  url?: string;
+  /** The pull request's number. */
+  number?: number;
+  branch?: string;
+  /** The commit the change made (the merge commit once a pull request is merged). */
+  commitSha?: string;
+}
+
+/**
+ * A request to move a version of a component to an environment, and how far it got.
+ *
+ * @public
+ */
+export interface Promotion {
+  id: string;
+  entityRef: string;
+  environment: string;
+  version: string;
+  /** What the environment ran when the promotion was requested. */
+  fromVersion?: string;
+  state: PromotionState;
+  reason?: string;
+  rollback: boolean;
+  /** Started by Shiplog because the environment before succeeded and this one auto-promotes. */
+  automatic: boolean;
+  /** The user or service that asked, e.g. `user:default/jane`; `shiplog` for auto-promotions. */
+  requestedBy: string;
+  requestedAt: string;
+  updatedAt: string;
+  /** When each state was reached. */
+  timeline: Array<{ state: PromotionState; at: string }>;
+  guards: GuardVerdict[];
+  change?: PromotionChange;
+  /** The deployment Argo CD (or CI) reported for it: its status and a link to the sync. */
+  deployment?: { status: string; at: string; runUrl?: string };
+  /** Why it failed or was refused. */
+  error?: string;
+}
+
+/** A group of a changelog by conventional-commit type. @public */
+export interface ChangelogGroup {
+  /** `feat`, `fix`, ..., or `other`. */
+  type: string;
+  title: string;
+  commits: CommitSummary[];
+}
+
+/**
+ * Answer of `POST .../promotions` with `dryRun: true`: what a promotion would do and what stands in
+ * its way, shown before the user confirms.
+ *
+ * @public
+ */
+export interface PromotionPreview {
+  entityRef: string;
+  environment: string;
+  version: string;
+  fromVersion?: string;
+  guards: GuardVerdict[];
+  /** May the caller promote to this environment (permission `shiplog.promotion.create`)? */
+  allowed: boolean;
+  /** No guard refuses, the caller is allowed and nothing is in flight. */
+  canProceed: boolean;
+  /** The promotion in flight to the same environment, which a new one would have to wait for. */
+  inFlight?: { id: string; version: string; state: PromotionState };
+  /** The change that would be made, or why none can be (missing annotations). */
+  change?: PromotionChange;
+  changeProblem?: string;
+  changelog: {
+    commits: CommitSummary[];
+    pullRequests: PullRequestSummary[];
+    groups: ChangelogGroup[];
+    /** Releases between the running and the target version, `fromVersion` excluded. */
+    releases: string[];
+  };
+}
+
+const GROUP_TITLES: Array<[string, string]> = [
+  ['breaking', 'Breaking changes'],
+  ['feat', 'Features'],
+  ['fix', 'Bug fixes'],
+  ['perf', 'Performance'],
+  ['revert', 'Reverts'],
+  ['refactor', 'Refactoring'],
+  ['docs', 'Documentation'],
+  ['build', 'Build'],
+  ['ci', 'CI'],
+  ['test', 'Tests'],
+  ['style', 'Style'],
+  ['chore', 'Chores'],
+  ['other', 'Other changes'],
+];
+
+const CONVENTIONAL = /^(\w+)(?:\([^)]*\))?(!)?:\s/;
+
+/**
+ * The conventional-commit type of a commit message (`feat(cart)!: ...` → `breaking`), `other` when it
+ * follows no convention.
+ *
+ * @public
+ */
+export function conventionalCommitType(message: string | undefined): string {
+  const text = message ?? '';
+  const match = CONVENTIONAL.exec(text.split('\n', 1)[0]);
+  if (!match) return 'other';
+  if (match[2] || /^BREAKING[ -]CHANGE:/m.test(text)) return 'breaking';
+  const type = match[1].toLowerCase();
+  return GROUP_TITLES.some(([known]) => known === type) ? type : 'other';
+}
+
+/**
+ * Groups commits by conventional-commit type, breaking changes and features first; order inside a
+ * group is kept.
+ *
+ * @public
+ */
+export function groupCommitsByType(commits: CommitSummary[]): ChangelogGroup[] {
+  const byType = new Map<string, CommitSummary[]>();
+  for (const commit of commits) {
+    const type = conventionalCommitType(commit.message);
+    byType.set(type, [...(byType.get(type) ?? []), commit]);
+  }
+  return GROUP_TITLES.filter(([type]) => byType.has(type)).map(
+    ([type, title]) => ({ type, title, commits: byType.get(type)! }),
+  );
+}
