@@ -36,11 +36,11 @@ const DEFAULT_POLICY = {
 const iso = (ms: number | undefined) =>
   ms === undefined ? undefined : new Date(ms).toISOString();
 
-function encodeCursor(value: unknown): string {
+export function encodeCursor(value: unknown): string {
   return Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');
 }
 
-function decodeCursor<T>(
+export function decodeCursor<T>(
   cursor: string,
   isValid: (value: unknown) => value is T,
 ): T {

@@ -32,13 +32,14 @@ export type ShiplogPromotionFilter = (
 /**
  * @public
  */
-export const shiplogPromotionPermissionResourceRef = createPermissionResourceRef<
-  ShiplogPromotionResource,
-  ShiplogPromotionFilter
->().with({
-  pluginId: 'shiplog',
-  resourceType: SHIPLOG_PROMOTION_RESOURCE_TYPE,
-});
+export const shiplogPromotionPermissionResourceRef =
+  createPermissionResourceRef<
+    ShiplogPromotionResource,
+    ShiplogPromotionFilter
+  >().with({
+    pluginId: 'shiplog',
+    resourceType: SHIPLOG_PROMOTION_RESOURCE_TYPE,
+  });
 
 const isEnvironment = createPermissionRule({
   name: 'IS_ENVIRONMENT',
