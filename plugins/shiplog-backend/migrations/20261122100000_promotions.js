@@ -53,6 +53,7 @@ exports.up = async function up(knex) {
     table.text('guards').notNullable().comment('JSON: the guard verdicts');
     table.string('executor', 50).nullable();
     table.string('change_kind', 20).nullable();
+    table.boolean('auto_merge').nullable();
     table.text('repository').nullable();
     table.text('path').nullable();
     table.string('key_path', 255).nullable();

@@ -4,9 +4,14 @@ import {
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
+import {
+  PromotionExecutor,
+  shiplogPromotionExecutorsExtensionPoint,
+} from '@shiplog/plugin-shiplog-node';
 import { readShiplogConfig } from './config/readShiplogConfig';
 import { LedgerStore } from './database/LedgerStore';
 import { applyDatabaseMigrations } from './database/migrations';
+import { setupPromotions } from './promotions/setupPromotions';
 import { CoalescingIngester } from './service/CoalescingIngester';
 import { EntityLoader } from './service/EntityLoader';
 import { LedgerService } from './service/LedgerService';
@@ -26,6 +31,12 @@ import { WebhookInbox } from './webhooks/WebhookInbox';
 export const shiplogPlugin = createBackendPlugin({
   pluginId: 'shiplog',
   register(env) {
+    const promotionExecutors: PromotionExecutor[] = [];
+    env.registerExtensionPoint(shiplogPromotionExecutorsExtensionPoint, {
+      addExecutor(...executors) {
+        promotionExecutors.push(...executors);
+      },
+    });
     env.registerInit({
       deps: {
         config: coreServices.rootConfig,
@@ -38,6 +49,9 @@ export const shiplogPlugin = createBackendPlugin({
         lifecycle: coreServices.lifecycle,
         catalog: catalogServiceRef,
         events: eventsServiceRef,
+        permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
+        auditor: coreServices.auditor,
       },
       async init({
         config,
@@ -50,18 +64,36 @@ export const shiplogPlugin = createBackendPlugin({
         lifecycle,
         catalog,
         events,
+        permissions,
+        permissionsRegistry,
+        auditor,
       }) {
         const shiplogConfig = readShiplogConfig(config);
         const db = await applyDatabaseMigrations(database);
         const store = new LedgerStore(db);
         const ledger = new LedgerService(store, shiplogConfig.environments);
+        const entities = new EntityLoader(catalog, auth);
+        const promotions = await setupPromotions({
+          config,
+          logger,
+          auditor,
+          auth,
+          catalog,
+          scheduler,
+          permissionsRegistry,
+          db,
+          ledgerStore: store,
+          ledger,
+          extraExecutors: promotionExecutors,
+        });
 
         httpRouter.use(
           await createRouter({
             httpAuth,
             ingester: new CoalescingIngester(store),
             ledger,
-            entities: new EntityLoader(catalog, auth),
+            entities,
+            promotions: { httpAuth, permissions, entities, promotions },
           }),
         );
 

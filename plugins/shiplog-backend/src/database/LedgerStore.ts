@@ -11,6 +11,7 @@ import {
   EnvironmentStateRecord,
   IngestResult,
   LedgerEvent,
+  ProjectedLedgerEvent,
   ReleaseRecord,
   StageRecord,
 } from './types';
@@ -242,7 +243,11 @@ class LedgerProjection {
     private readonly times: Map<LedgerEvent, number>,
   ) {}
 
-  async apply(events: LedgerEvent[]): Promise<void> {
+  async apply(allEvents: LedgerEvent[]): Promise<void> {
+    // Promotion events are Shiplog's record of its own actions: kept, but folded into no read model.
+    const events = allEvents.filter(
+      (event): event is ProjectedLedgerEvent => event.type !== 'promotion',
+    );
     await this.applyCommits(events);
     const releaseEvents = events.filter(
       (event): event is ReleaseEvent =>
@@ -264,7 +269,7 @@ class LedgerProjection {
   }
 
   /** Commits and pull requests: what the default branch holds, in order. */
-  private async applyCommits(events: LedgerEvent[]): Promise<void> {
+  private async applyCommits(events: ProjectedLedgerEvent[]): Promise<void> {
     const commits = new Map<string, PendingCommit>();
     const pullRequests = new Map<string, PullRequestRow>();
     const addCommit = (

@@ -33,11 +33,40 @@ export interface PullRequestLedgerEvent {
   occurredAt?: string;
 }
 
-/** Everything the ledger records: the public release events and the webhook-only commit facts. */
+/**
+ * A promotion reached a state (requested, change opened, merged, synced, deployed, failed, refused).
+ * Shiplog's own record of what it did; it changes no read model: what runs where still comes only
+ * from deploy events.
+ */
+export interface PromotionLedgerEvent {
+  id: string;
+  entityRef: string;
+  type: 'promotion';
+  status: string;
+  version: string;
+  environment: string;
+  promotionId: string;
+  fromVersion?: string;
+  reason?: string;
+  rollback?: boolean;
+  automatic?: boolean;
+  change?: { kind: string; url?: string; commitSha?: string };
+  error?: string;
+  actor?: string;
+  source?: string;
+  runUrl?: string;
+  occurredAt?: string;
+}
+
+/** Everything the ledger records: the public release events, the webhook-only commit facts, promotions. */
 export type LedgerEvent =
   | ReleaseEvent
   | CommitsLedgerEvent
-  | PullRequestLedgerEvent;
+  | PullRequestLedgerEvent
+  | PromotionLedgerEvent;
+
+/** The events the read models are derived from. */
+export type ProjectedLedgerEvent = Exclude<LedgerEvent, PromotionLedgerEvent>;
 
 export interface IngestResult {
   accepted: number;

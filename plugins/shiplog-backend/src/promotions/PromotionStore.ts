@@ -69,6 +69,7 @@ interface PromotionRow {
   guards: string;
   executor: string | null;
   change_kind: string | null;
+  auto_merge: boolean | number | null;
   repository: string | null;
   path: string | null;
   key_path: string | null;
@@ -99,6 +100,8 @@ function fromRow(row: PromotionRow): PromotionRecord {
           repository: row.repository,
           path: row.path,
           keyPath: row.key_path ?? 'image.tag',
+          autoMerge:
+            row.auto_merge === null ? undefined : Boolean(row.auto_merge),
           previousValue: opt(row.previous_value),
           url: opt(row.change_url),
           number: opt(row.change_number) ?? undefined,
@@ -166,6 +169,7 @@ function changeColumns(change: PromotionChange | undefined) {
   return {
     executor: change.executor,
     change_kind: change.kind,
+    auto_merge: change.autoMerge ?? null,
     repository: change.repository,
     path: change.path,
     key_path: change.keyPath,

@@ -13,6 +13,10 @@ import express from 'express';
 import Router from 'express-promise-router';
 import { EntityLoader } from './EntityLoader';
 import { LedgerService } from './LedgerService';
+import {
+  PromotionRoutesOptions,
+  registerPromotionRoutes,
+} from './promotionRoutes';
 import { describeZodError, parseInput } from './validation';
 
 export interface RouterOptions {
@@ -21,6 +25,8 @@ export interface RouterOptions {
   ingester: { ingest(events: ReleaseEvent[]): Promise<IngestResponse> };
   ledger: LedgerService;
   entities: EntityLoader;
+  /** Promotions; without them their routes answer 501. */
+  promotions?: PromotionRoutesOptions;
 }
 
 /** A full batch of 500 events with long commit lists stays well under this; anything larger is refused with 413. */
@@ -114,6 +120,8 @@ export async function createRouter(
     const { entityRef } = await loadEntity(req);
     res.json(await ledger.getChangelog(entityRef, query.from, query.to));
   });
+
+  registerPromotionRoutes(router, options.promotions);
 
   return router;
 }

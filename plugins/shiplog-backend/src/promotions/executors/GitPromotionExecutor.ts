@@ -121,6 +121,7 @@ export class GitPromotionExecutor implements PromotionExecutor {
             `${request.path} changed while Shiplog edited it: ${request.keyPath} is now ${edit.previous} (was ${firstPrevious}); look at the repository and promote again`,
           );
         }
+        // Awaited where it is returned: the clone is removed in `finally`.
         const done = async (): Promise<PromotionChangeResult> => ({
           kind: 'commit',
           state: 'merged',
@@ -130,7 +131,7 @@ export class GitPromotionExecutor implements PromotionExecutor {
         });
         if (!edit.changed) {
           // The values file already asks for this version: nothing to commit.
-          return done();
+          return await done();
         }
         await run('add', '--', request.path);
         await run(
@@ -165,7 +166,7 @@ export class GitPromotionExecutor implements PromotionExecutor {
           await run('reset', '--hard', 'FETCH_HEAD');
           continue;
         }
-        return done();
+        return await done();
       }
     } finally {
       await rm(workdir, { recursive: true, force: true });
