@@ -1,3 +1,5 @@
+import { HumanDuration } from '@backstage/types';
+
 export interface Config {
   /** Shiplog: release ledger, environments and promotions. */
   shiplog?: {
@@ -17,5 +19,42 @@ export interface Config {
       /** How a promotion changes the GitOps repository. Default `pull-request`. */
       change?: 'pull-request' | 'commit';
     }>;
+
+    /** Promotions: moving a release to an environment through a GitOps change. */
+    promotions?: {
+      /**
+       * Only a release that deployed successfully to the environment before may be promoted
+       * (guard `environment-order`). Default true.
+       */
+      requirePreviousEnvironment?: boolean;
+      /**
+       * Ask GitHub to merge a promotion's pull request once its checks pass, for environments that do
+       * not require approval. Default true.
+       */
+      autoMerge?: boolean;
+      /** Labels of every promotion pull request, besides `promote-to-<env>` and `rollback`. Default `[shiplog-promotion]`. */
+      labels?: string[];
+      /**
+       * How long a merged promotion waits for Argo CD (or CI) to report its deployment before it is
+       * marked failed, e.g. `{ hours: 24 }` (the default) or `'1d'`.
+       */
+      deployTimeout?: HumanDuration | string;
+      /** How often an open promotion pull request is asked about. Default 30 seconds. */
+      pullRequestPollInterval?: HumanDuration | string;
+    };
+
+    /** How promotions write to GitOps repositories. */
+    gitops?: {
+      /**
+       * Folders on the backend host under which `file://` GitOps repositories may be. A catalog
+       * author could otherwise point `shiplog.dev/gitops-repo` at any repository on the host, so
+       * `file://` repositories are refused unless listed here (absolute paths). Default none.
+       */
+      allowedFileRoots?: string[];
+      /** Author and committer of the plain Git executor's commits. Default Shiplog <shiplog@localhost>. */
+      author?: { name?: string; email?: string };
+      /** Time limit of each git command (clone, push, ...). Default 60 seconds. */
+      commandTimeout?: HumanDuration | string;
+    };
   };
 }

@@ -17,9 +17,9 @@ backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
 
 // Permissions
 backend.add(import('@backstage/plugin-permission-backend'));
-backend.add(
-  import('@backstage/plugin-permission-backend-module-allow-all-policy'),
-);
+// A sample policy: everything allowed, except promoting to prod and syncing Argo CD, which only the
+// component's owners may do (README: "Promotions").
+backend.add(import('./modules/permissionPolicy'));
 
 // Scaffolder
 backend.add(import('@backstage/plugin-scaffolder-backend'));
