@@ -38,7 +38,7 @@ const authFactory = createServiceFactory({
     const auth = mockServices.auth({ pluginId: plugin.getId() });
     const issue = auth.getPluginRequestToken.bind(auth);
     auth.getPluginRequestToken = async options =>
-      options.onBehalfOf.principal.type === 'user' &&
+      auth.isPrincipal(options.onBehalfOf, 'user') &&
       options.targetPluginId !== 'permission'
         ? { token: mockCredentials.service.token() }
         : issue(options);
