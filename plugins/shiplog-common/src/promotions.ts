@@ -100,7 +100,8 @@ export const promotionRequestSchema = z
   })
   .strict()
   .superRefine((body, ctx) => {
-    if (body.rollback && !body.reason) {
+    // A preview may leave the reason for later; the promotion itself needs it.
+    if (body.rollback && !body.reason && !body.dryRun) {
       ctx.addIssue({
         code: z.ZodIssueCode.custom,
         path: ['reason'],

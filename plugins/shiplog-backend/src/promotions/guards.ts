@@ -91,7 +91,9 @@ function noDowngrade(ctx: GuardContext): GuardVerdict {
     return {
       guard,
       outcome: 'warn',
-      message: `rolls ${ctx.environment} back from ${running.version} to ${ctx.version}: ${ctx.reason}`,
+      message: `rolls ${ctx.environment} back from ${running.version} to ${
+        ctx.version
+      }${ctx.reason ? `: ${ctx.reason}` : ''}`,
       howToProceed: 'Confirm only if the rollback is intended',
     };
   }

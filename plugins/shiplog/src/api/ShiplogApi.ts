@@ -5,6 +5,10 @@ import {
   Deployment,
   EnvironmentsResponse,
   Page,
+  Promotion,
+  PromotionPreview,
+  PromotionRequestInput,
+  PromotionState,
   Release,
 } from '@shiplog/plugin-shiplog-common';
 
@@ -12,6 +16,14 @@ import {
 export interface DeploymentsQuery {
   environment?: string;
   status?: Deployment['status'];
+  cursor?: string;
+  limit?: number;
+}
+
+/** @public */
+export interface PromotionsQuery {
+  environment?: string;
+  state?: PromotionState;
   cursor?: string;
   limit?: number;
 }
@@ -36,6 +48,20 @@ export interface ShiplogApi {
     from: string,
     to: string,
   ): Promise<ChangelogResponse>;
+  /** What promoting would do, every guard's verdict and the changelog; changes nothing. */
+  previewPromotion(
+    entity: CompoundEntityRef,
+    request: Omit<PromotionRequestInput, 'dryRun'>,
+  ): Promise<PromotionPreview>;
+  /** Promotes: answers once the GitOps change is made; the promotion then moves on by itself. */
+  createPromotion(
+    entity: CompoundEntityRef,
+    request: Omit<PromotionRequestInput, 'dryRun'>,
+  ): Promise<Promotion>;
+  getPromotions(
+    entity: CompoundEntityRef,
+    query?: PromotionsQuery,
+  ): Promise<Page<Promotion>>;
 }
 
 /** @public */

@@ -6,9 +6,12 @@ import {
   Deployment,
   EnvironmentsResponse,
   Page,
+  Promotion,
+  PromotionPreview,
+  PromotionRequestInput,
   Release,
 } from '@shiplog/plugin-shiplog-common';
-import { DeploymentsQuery, ShiplogApi } from './ShiplogApi';
+import { DeploymentsQuery, PromotionsQuery, ShiplogApi } from './ShiplogApi';
 
 /**
  * ShiplogApi over HTTP: the backend's base URL from discovery, credentials from the fetch API.
@@ -53,6 +56,7 @@ export class ShiplogClient implements ShiplogApi {
     entity: CompoundEntityRef,
     resource: string,
     query: Record<string, string | number | undefined> = {},
+    init?: RequestInit,
   ): Promise<T> {
     const baseUrl = await this.options.discoveryApi.getBaseUrl('shiplog');
     const path = [entity.kind, entity.namespace, entity.name]
@@ -65,10 +69,48 @@ export class ShiplogClient implements ShiplogApi {
     const search = params.toString();
     const response = await this.options.fetchApi.fetch(
       `${baseUrl}/v1/entities/${path}/${resource}${search ? `?${search}` : ''}`,
+      init,
     );
     if (!response.ok) {
       throw await ResponseError.fromResponse(response);
     }
     return (await response.json()) as T;
+  }
+
+  previewPromotion(
+    entity: CompoundEntityRef,
+    request: Omit<PromotionRequestInput, 'dryRun'>,
+  ): Promise<PromotionPreview> {
+    return this.postPromotion(entity, { ...request, dryRun: true });
+  }
+
+  createPromotion(
+    entity: CompoundEntityRef,
+    request: Omit<PromotionRequestInput, 'dryRun'>,
+  ): Promise<Promotion> {
+    return this.postPromotion(entity, request);
+  }
+
+  getPromotions(
+    entity: CompoundEntityRef,
+    query: PromotionsQuery = {},
+  ): Promise<Page<Promotion>> {
+    return this.get(entity, 'promotions', { ...query });
+  }
+
+  private postPromotion<T>(
+    entity: CompoundEntityRef,
+    body: PromotionRequestInput,
+  ): Promise<T> {
+    return this.get(
+      entity,
+      'promotions',
+      {},
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      },
+    );
   }
 }

@@ -127,6 +127,9 @@ function mockApi(overrides: Partial<ShiplogApi> = {}): jest.Mocked<ShiplogApi> {
       pullRequests: [],
       releases: [to],
     })),
+    getPromotions: jest.fn(async () => ({ items: [] })),
+    previewPromotion: jest.fn(),
+    createPromotion: jest.fn(),
     ...overrides,
   } as jest.Mocked<ShiplogApi>;
 }

@@ -11,7 +11,7 @@ import {
 import { useEntity } from '@backstage/plugin-catalog-react';
 import Grid from '@material-ui/core/Grid';
 import Alert from '@material-ui/lab/Alert';
-import { Release } from '@shiplog/plugin-shiplog-common';
+import { EnvironmentStatus, Release } from '@shiplog/plugin-shiplog-common';
 import { useCallback, useMemo, useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import { shiplogApiRef } from '../api/ShiplogApi';
@@ -21,6 +21,8 @@ import { CompareReleases } from './CompareReleases';
 import { DeploymentHistory } from './DeploymentHistory';
 import { EnvironmentMatrix } from './EnvironmentMatrix';
 import { plural } from './format';
+import { PromoteDialog } from './PromoteDialog';
+import { PromotionList } from './PromotionList';
 import { ReleaseList } from './ReleaseList';
 import { ShiplogEmptyState } from './ShiplogEmptyState';
 
@@ -34,6 +36,15 @@ function compareDefaults(versions: string[], running: string | undefined) {
       ? running
       : versions[1];
   return { defaultFrom: from, defaultTo: to };
+}
+
+/** What to offer first when promoting to an environment: what the environment before it runs. */
+function nextVersionFor(
+  environments: EnvironmentStatus[],
+  target: string,
+): string | undefined {
+  const index = environments.findIndex(env => env.name === target);
+  return index > 0 ? environments[index - 1].current?.version : undefined;
 }
 
 /**
@@ -53,6 +64,8 @@ function ShiplogContent() {
   const [releasesCursor, setReleasesCursor] = useState<string | undefined>();
   const [loadingMore, setLoadingMore] = useState(false);
   const [loadMoreError, setLoadMoreError] = useState<Error | undefined>();
+  const [promoteTo, setPromoteTo] = useState<string | undefined>();
+  const [lastPromotion, setLastPromotion] = useState<string | undefined>();
 
   const { value, loading, error } = useAsync(async () => {
     const [environments, releases] = await Promise.all([
@@ -122,7 +135,32 @@ function ShiplogContent() {
               />
             </Alert>
           )}
-          <EnvironmentMatrix environments={environments.environments} />
+          <EnvironmentMatrix
+            environments={environments.environments}
+            onPromote={setPromoteTo}
+          />
+        </InfoCard>
+      </Grid>
+      {promoteTo && (
+        <PromoteDialog
+          open
+          entityRef={entityRef}
+          environment={promoteTo}
+          versions={allReleases.map(r => r.version)}
+          defaultVersion={nextVersionFor(environments.environments, promoteTo)}
+          onClose={() => setPromoteTo(undefined)}
+          onPromoted={promotion => {
+            setPromoteTo(undefined);
+            setLastPromotion(promotion.id);
+          }}
+        />
+      )}
+      <Grid item xs={12}>
+        <InfoCard
+          title="Promotions"
+          subheader="Each promotion's GitOps change, from the pull request to the deployment"
+        >
+          <PromotionList entityRef={entityRef} refreshKey={lastPromotion} />
         </InfoCard>
       </Grid>
       <Grid item xs={12}>

@@ -1,5 +1,6 @@
 import { Link } from '@backstage/core-components';
 import Box from '@material-ui/core/Box';
+import Button from '@material-ui/core/Button';
 import Chip from '@material-ui/core/Chip';
 import Grid from '@material-ui/core/Grid';
 import Paper from '@material-ui/core/Paper';
@@ -31,7 +32,13 @@ const useStyles = makeStyles(theme => ({
   },
 }));
 
-function EnvironmentColumn({ env }: { env: EnvironmentStatus }) {
+function EnvironmentColumn({
+  env,
+  onPromote,
+}: {
+  env: EnvironmentStatus;
+  onPromote?: (environment: string) => void;
+}) {
   const classes = useStyles();
   const { current, lastAttempt } = env;
   const drift = describeDrift(env);
@@ -113,6 +120,18 @@ function EnvironmentColumn({ env }: { env: EnvironmentStatus }) {
           <Chip size="small" variant="outlined" label="auto-promote" />
         )}
       </div>
+      {onPromote && (
+        <Box mt={1}>
+          <Button
+            size="small"
+            variant="outlined"
+            color="primary"
+            onClick={() => onPromote(env.name)}
+          >
+            Promote
+          </Button>
+        </Box>
+      )}
     </Paper>
   );
 }
@@ -120,8 +139,11 @@ function EnvironmentColumn({ env }: { env: EnvironmentStatus }) {
 /** One column per environment, in promotion order. */
 export function EnvironmentMatrix({
   environments,
+  onPromote,
 }: {
   environments: EnvironmentStatus[];
+  /** Shows a Promote button per environment. */
+  onPromote?: (environment: string) => void;
 }) {
   return (
     <Grid container spacing={2} alignItems="stretch">
@@ -139,7 +161,7 @@ export function EnvironmentMatrix({
           }
           key={env.name}
         >
-          <EnvironmentColumn env={env} />
+          <EnvironmentColumn env={env} onPromote={onPromote} />
         </Grid>
       ))}
     </Grid>
