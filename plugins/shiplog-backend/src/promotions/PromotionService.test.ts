@@ -109,13 +109,12 @@ function history(): ReleaseEventInput[] {
       'no-deploy-to-stage',
     ],
   ];
-  let commit = 0;
   for (const [version, day, messages, label] of releases) {
+    // Commit n is pull request #n.
     const commits = messages.map(message => {
-      commit += 1;
       const number = Number(/#(\d+)/.exec(message)![1]);
       return {
-        sha: sha(commit),
+        sha: sha(number),
         message,
         pullRequest: {
           number,
@@ -128,7 +127,7 @@ function history(): ReleaseEventInput[] {
       type: 'build',
       status: 'succeeded',
       version,
-      commitSha: sha(commit),
+      commitSha: commits[commits.length - 1].sha,
       commits,
       occurredAt: past(day),
     });

@@ -12,6 +12,14 @@ jest.setTimeout(30_000);
 
 const entityRef = { kind: 'component', namespace: 'default', name: 'checkout' };
 
+const change = {
+  executor: 'github',
+  kind: 'pull-request' as const,
+  repository: 'https://github.com/acme/gitops',
+  path: 'charts/checkout/values-prod.yaml',
+  keyPath: 'image.tag',
+};
+
 const preview = (
   overrides: Partial<PromotionPreview> = {},
 ): PromotionPreview => ({
@@ -46,14 +54,7 @@ const preview = (
     },
     { guard: 'version-jump', outcome: 'pass', message: '2.4.0 follows 2.3.0' },
   ],
-  change: {
-    executor: 'github',
-    kind: 'pull-request',
-    repository: 'https://github.com/acme/gitops',
-    path: 'charts/checkout/values-prod.yaml',
-    keyPath: 'image.tag',
-    autoMerge: false,
-  },
+  change: { ...change, autoMerge: false },
   changelog: {
     commits: [],
     pullRequests: [{ number: 7, labels: ['no-deploy-to-prod'] }],
@@ -95,11 +96,7 @@ const promotion = (overrides: Partial<Promotion> = {}): Promotion => ({
   timeline: [{ state: 'requested', at: '2026-01-01T00:00:00Z' }],
   guards: [],
   change: {
-    executor: 'github',
-    kind: 'pull-request',
-    repository: 'https://github.com/acme/gitops',
-    path: 'charts/checkout/values-prod.yaml',
-    keyPath: 'image.tag',
+    ...change,
     number: 42,
     url: 'https://github.com/acme/gitops/pull/42',
   },

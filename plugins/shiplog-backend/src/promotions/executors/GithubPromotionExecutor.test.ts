@@ -288,7 +288,7 @@ describe('GithubPromotionExecutor', () => {
       url: 'https://github.com/acme/gitops/pull/42',
       number: 42,
       branch: 'shiplog/promote-checkout-prod-p1',
-      commitSha: 'a'.repeat(39) + '1',
+      commitSha: `${'a'.repeat(39)}1`,
     });
     expect(
       github.files.get('shiplog/promote-checkout-prod-p1')!.get(PATH),
