@@ -4,10 +4,7 @@ import {
   promotionRequestSchema,
   promotionsQuerySchema,
 } from './promotions';
-import {
-  parsePromotionResourceRef,
-  promotionResourceRef,
-} from './permissions';
+import { parsePromotionResourceRef, promotionResourceRef } from './permissions';
 
 describe('promotion schemas', () => {
   it('needs a reason for a rollback, except in a preview', () => {
@@ -45,9 +42,9 @@ describe('promotion schemas', () => {
         force: true,
       }).success,
     ).toBe(false);
-    expect(
-      promotionsQuerySchema.safeParse({ state: 'shipped' }).success,
-    ).toBe(false);
+    expect(promotionsQuerySchema.safeParse({ state: 'shipped' }).success).toBe(
+      false,
+    );
     expect(promotionsQuerySchema.parse({ limit: '5' })).toEqual({ limit: 5 });
   });
 
