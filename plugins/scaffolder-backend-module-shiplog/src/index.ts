@@ -8,6 +8,13 @@ export {
   createShiplogBootstrapAction,
   type ShiplogBootstrapActionOptions,
 } from './actions/bootstrap';
+export { createShiplogNextVersionAction } from './actions/nextVersion';
+export {
+  bumpOfCommit,
+  bumpOfCommits,
+  nextVersion,
+  type VersionBump,
+} from './versioning/conventionalCommits';
 export {
   RUNTIMES,
   REGISTRIES,

@@ -5,6 +5,7 @@ import {
 import { ScmIntegrations } from '@backstage/integration';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import { createShiplogBootstrapAction } from './actions/bootstrap';
+import { createShiplogNextVersionAction } from './actions/nextVersion';
 
 /**
  * Registers Shiplog's scaffolder actions.
@@ -27,6 +28,7 @@ export const scaffolderModuleShiplog = createBackendModule({
             integrations,
             defaultShiplogUrl: config.getString('backend.baseUrl'),
           }),
+          createShiplogNextVersionAction(),
         );
       },
     });
