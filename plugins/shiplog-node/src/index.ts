@@ -5,3 +5,4 @@
  * @packageDocumentation
  */
 export * from './gitops';
+export * from './argocd';
