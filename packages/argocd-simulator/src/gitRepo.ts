@@ -34,24 +34,37 @@ export interface CommitInfo {
 
 /** Read access to a bare repository's default branch, the way Argo CD's repo server sees it. */
 export class GitRepository {
-  constructor(
-    readonly gitDir: string,
-    readonly branch = 'main',
-  ) {}
+  constructor(readonly gitDir: string, readonly branch = 'main') {}
 
   /** The branch head, or undefined while the repository does not exist yet. */
   async head(): Promise<string | undefined> {
     try {
       return (
-        await git(['--git-dir', this.gitDir, 'rev-parse', '--verify', '--quiet', `refs/heads/${this.branch}`])
-      ).trim() || undefined;
+        (
+          await git([
+            '--git-dir',
+            this.gitDir,
+            'rev-parse',
+            '--verify',
+            '--quiet',
+            `refs/heads/${this.branch}`,
+          ])
+        ).trim() || undefined
+      );
     } catch {
       return undefined;
     }
   }
 
   async listFiles(revision: string): Promise<string[]> {
-    const out = await git(['--git-dir', this.gitDir, 'ls-tree', '-r', '--name-only', revision]);
+    const out = await git([
+      '--git-dir',
+      this.gitDir,
+      'ls-tree',
+      '-r',
+      '--name-only',
+      revision,
+    ]);
     return out.split('\n').filter(Boolean);
   }
 

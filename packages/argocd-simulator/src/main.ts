@@ -12,13 +12,24 @@ import { GitRepository } from './gitRepo';
  * ARGOCD_SIM_PROD_PORT (7012), SHIPLOG_GIT_DAEMON_PORT (7011), ARGOCD_SIM_LATENCY_MS (0), ARGOCD_SIM_PROGRESS_MS (4000).
  */
 async function main() {
-  const dir = resolve(process.env.SHIPLOG_GITOPS_DIR ?? join(process.cwd(), '.data/gitops'));
+  const dir = resolve(
+    process.env.SHIPLOG_GITOPS_DIR ?? join(process.cwd(), '.data/gitops'),
+  );
   mkdirSync(dir, { recursive: true });
   const gitPort = Number(process.env.SHIPLOG_GIT_DAEMON_PORT ?? 7011);
   const latencyMs = Number(process.env.ARGOCD_SIM_LATENCY_MS ?? 0);
   const daemon = spawn(
     'git',
-    ['daemon', '--reuseaddr', '--listen=127.0.0.1', `--port=${gitPort}`, `--base-path=${dir}`, '--export-all', '--enable=receive-pack', dir],
+    [
+      'daemon',
+      '--reuseaddr',
+      '--listen=127.0.0.1',
+      `--port=${gitPort}`,
+      `--base-path=${dir}`,
+      '--export-all',
+      '--enable=receive-pack',
+      dir,
+    ],
     { stdio: 'inherit' },
   );
   const simulator = new ArgoCdSimulator({
@@ -29,8 +40,19 @@ async function main() {
     progressMs: Number(process.env.ARGOCD_SIM_PROGRESS_MS ?? 4000),
     failingTag: /-broken$/,
     instances: [
-      { name: 'nonprod', environments: ['dev', 'qa', 'stage'], token: 'shiplog-dev-argocd-token', latencyMs },
-      { name: 'prod', environments: ['prod'], username: 'admin', password: 'shiplog-dev-argocd-password', latencyMs },
+      {
+        name: 'nonprod',
+        environments: ['dev', 'qa', 'stage'],
+        token: 'shiplog-dev-argocd-token',
+        latencyMs,
+      },
+      {
+        name: 'prod',
+        environments: ['prod'],
+        username: 'admin',
+        password: 'shiplog-dev-argocd-password',
+        latencyMs,
+      },
     ],
   });
   const urls = await simulator.start({
@@ -38,7 +60,9 @@ async function main() {
     prod: Number(process.env.ARGOCD_SIM_PROD_PORT ?? 7012),
   });
   process.stdout.write(
-    `argocd-simulator: ${Object.entries(urls).map(([name, url]) => `${name} ${url}`).join(', ')}; git daemon git://localhost:${gitPort}/ over ${dir}\n`,
+    `argocd-simulator: ${Object.entries(urls)
+      .map(([name, url]) => `${name} ${url}`)
+      .join(', ')}; git daemon git://localhost:${gitPort}/ over ${dir}\n`,
   );
   const stop = async () => {
     daemon.kill();

@@ -72,11 +72,7 @@ const CHART_VERSION = '1.4.0';
 const CHART_REPO = 'https://charts.acme.example/helm';
 
 class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-    readonly code: number,
-  ) {
+  constructor(readonly status: number, message: string, readonly code: number) {
     super(message);
   }
 }
@@ -90,7 +86,11 @@ function pick(value: unknown, path: string[]): unknown {
   return current;
 }
 
-function assign(target: Record<string, unknown>, path: string[], value: unknown) {
+function assign(
+  target: Record<string, unknown>,
+  path: string[],
+  value: unknown,
+) {
   let current = target;
   path.slice(0, -1).forEach(key => {
     current[key] ??= {};
@@ -137,7 +137,10 @@ function hash(text: string, length = 10): string {
  */
 export class ArgoCdSimulator {
   private readonly apps = new Map<string, AppState>();
-  private readonly sessions = new Map<string, { instance: string; expires: number }>();
+  private readonly sessions = new Map<
+    string,
+    { instance: string; expires: number }
+  >();
   private readonly servers: Server[] = [];
   private head?: string;
   private poller?: NodeJS.Timeout;
@@ -148,13 +151,19 @@ export class ArgoCdSimulator {
   constructor(private readonly options: SimulatorOptions) {}
 
   /** Starts one HTTP server per instance (port 0 picks a free port) and returns their URLs by instance name. */
-  async start(ports: Record<string, number> = {}): Promise<Record<string, string>> {
+  async start(
+    ports: Record<string, number> = {},
+  ): Promise<Record<string, string>> {
     await this.refresh();
     const urls: Record<string, string> = {};
     for (const instance of this.options.instances) {
       const server = createServer((req, res) => {
         this.handle(instance, req, res).catch(error => {
-          this.reply(res, 500, { error: String(error), code: 13, message: String(error) });
+          this.reply(res, 500, {
+            error: String(error),
+            code: 13,
+            message: String(error),
+          });
         });
       });
       await new Promise<void>((resolve, reject) => {
@@ -162,7 +171,9 @@ export class ArgoCdSimulator {
         server.listen(ports[instance.name] ?? 0, '127.0.0.1', () => resolve());
       });
       this.servers.push(server);
-      urls[instance.name] = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      urls[instance.name] = `http://127.0.0.1:${
+        (server.address() as AddressInfo).port
+      }`;
     }
     if (this.options.pollMs !== 0) {
       this.poller = setInterval(() => {
@@ -198,14 +209,18 @@ export class ArgoCdSimulator {
     const repo = this.options.repository;
     const head = await repo.head();
     if (!head || head === this.head) return;
-    const pattern = this.options.valuesPattern ?? /^charts\/([a-z0-9-]+)\/values-([a-z0-9-]+)\.ya?ml$/;
+    const pattern =
+      this.options.valuesPattern ??
+      /^charts\/([a-z0-9-]+)\/values-([a-z0-9-]+)\.ya?ml$/;
     const now = new Date().toISOString();
     const commit = await repo.commit(head);
     for (const path of await repo.listFiles(head)) {
       const match = pattern.exec(path);
       if (!match) continue;
       const [, component, environment] = match;
-      let values: { image?: { repository?: string; tag?: unknown } } | undefined;
+      let values:
+        | { image?: { repository?: string; tag?: unknown } }
+        | undefined;
       try {
         values = parseYaml(await repo.readFile(head, path));
       } catch {
@@ -263,20 +278,30 @@ export class ArgoCdSimulator {
   }
 
   private isManual(app: AppState): boolean {
-    return (this.options.manualEnvironments ?? ['prod']).includes(app.environment);
+    return (this.options.manualEnvironments ?? ['prod']).includes(
+      app.environment,
+    );
   }
 
   private isMultiSource(app: AppState): boolean {
     return (this.options.multiSourceComponents ?? []).includes(app.component);
   }
 
-  private revisions(app: AppState, revision: string): { revision?: string; revisions?: string[] } {
-    return this.isMultiSource(app) ? { revisions: [CHART_VERSION, revision] } : { revision };
+  private revisions(
+    app: AppState,
+    revision: string,
+  ): { revision?: string; revisions?: string[] } {
+    return this.isMultiSource(app)
+      ? { revisions: [CHART_VERSION, revision] }
+      : { revision };
   }
 
   private startSync(app: AppState, revision: string, initiatedBy: InitiatedBy) {
     const startedAt = new Date().toISOString();
     const targetTag = app.declaredTag;
+    // The new Deployment spec is applied when the sync starts, so the live image is the new one while it rolls out.
+    app.liveTag = targetTag;
+    app.syncStatus = 'OutOfSync';
     app.operationState = {
       operation: { sync: this.revisions(app, revision), initiatedBy },
       phase: 'Running',
@@ -305,7 +330,9 @@ export class ArgoCdSimulator {
         finishedAt,
         syncResult: {
           ...this.revisions(app, revision),
-          resources: [{ kind: 'Deployment', name: app.component, status: 'Synced' }],
+          resources: [
+            { kind: 'Deployment', name: app.component, status: 'Synced' },
+          ],
         },
       };
       app.history = [
@@ -327,7 +354,9 @@ export class ArgoCdSimulator {
     app.timer.unref?.();
   }
 
-  private sources(app: AppState): Pick<Application['spec'], 'source' | 'sources'> {
+  private sources(
+    app: AppState,
+  ): Pick<Application['spec'], 'source' | 'sources'> {
     const valuesFile = `values-${app.environment}.yaml`;
     if (this.isMultiSource(app)) {
       const sources: ApplicationSource[] = [
@@ -335,9 +364,15 @@ export class ArgoCdSimulator {
           repoURL: CHART_REPO,
           chart: app.component,
           targetRevision: CHART_VERSION,
-          helm: { valueFiles: [`$values/charts/${app.component}/${valuesFile}`] },
+          helm: {
+            valueFiles: [`$values/charts/${app.component}/${valuesFile}`],
+          },
         },
-        { repoURL: this.options.repoUrl, targetRevision: 'main', ref: 'values' },
+        {
+          repoURL: this.options.repoUrl,
+          targetRevision: 'main',
+          ref: 'values',
+        },
       ];
       return { sources };
     }
@@ -355,8 +390,21 @@ export class ArgoCdSimulator {
     const namespace = `${app.component}-${app.environment}`;
     const synced = app.syncStatus === 'Synced' ? 'Synced' : 'OutOfSync';
     return [
-      { version: 'v1', kind: 'ConfigMap', namespace, name: `${app.component}-config`, status: 'Synced' },
-      { version: 'v1', kind: 'Service', namespace, name: app.component, status: 'Synced', health: { status: 'Healthy' } },
+      {
+        version: 'v1',
+        kind: 'ConfigMap',
+        namespace,
+        name: `${app.component}-config`,
+        status: 'Synced',
+      },
+      {
+        version: 'v1',
+        kind: 'Service',
+        namespace,
+        name: app.component,
+        status: 'Synced',
+        health: { status: 'Healthy' },
+      },
       {
         group: 'apps',
         version: 'v1',
@@ -391,11 +439,19 @@ export class ArgoCdSimulator {
           server: 'https://kubernetes.default.svc',
           namespace: `${app.component}-${app.environment}`,
         },
-        syncPolicy: manual ? {} : { automated: { prune: true, selfHeal: true } },
+        syncPolicy: manual
+          ? {}
+          : { automated: { prune: true, selfHeal: true } },
       },
       status: {
-        sync: { status: app.syncStatus, ...this.revisions(app, app.liveRevision) },
-        health: { status: app.health, ...(app.healthMessage ? { message: app.healthMessage } : {}) },
+        sync: {
+          status: app.syncStatus,
+          ...this.revisions(app, app.liveRevision),
+        },
+        health: {
+          status: app.health,
+          ...(app.healthMessage ? { message: app.healthMessage } : {}),
+        },
         history: app.history,
         ...(app.operationState ? { operationState: app.operationState } : {}),
         reconciledAt: app.reconciledAt,
@@ -413,8 +469,21 @@ export class ArgoCdSimulator {
     const replicaSetUid = hash(`${app.uid}/${replicaSet}`, 12);
     const image = `${app.image}:${app.liveTag}`;
     const nodes: ResourceNode[] = [
-      { version: 'v1', kind: 'ConfigMap', namespace, name: `${app.component}-config`, uid: hash(`${app.uid}/cm`, 12) },
-      { version: 'v1', kind: 'Service', namespace, name: app.component, uid: hash(`${app.uid}/svc`, 12), health: { status: 'Healthy' } },
+      {
+        version: 'v1',
+        kind: 'ConfigMap',
+        namespace,
+        name: `${app.component}-config`,
+        uid: hash(`${app.uid}/cm`, 12),
+      },
+      {
+        version: 'v1',
+        kind: 'Service',
+        namespace,
+        name: app.component,
+        uid: hash(`${app.uid}/svc`, 12),
+        health: { status: 'Healthy' },
+      },
       {
         group: 'apps',
         version: 'v1',
@@ -422,7 +491,10 @@ export class ArgoCdSimulator {
         namespace,
         name: app.component,
         uid: deploymentUid,
-        health: { status: app.health, ...(app.healthMessage ? { message: app.healthMessage } : {}) },
+        health: {
+          status: app.health,
+          ...(app.healthMessage ? { message: app.healthMessage } : {}),
+        },
         info: [{ name: 'Revision', value: `Rev:${app.history.length}` }],
       },
       {
@@ -432,8 +504,18 @@ export class ArgoCdSimulator {
         namespace,
         name: replicaSet,
         uid: replicaSetUid,
-        parentRefs: [{ group: 'apps', kind: 'Deployment', namespace, name: app.component, uid: deploymentUid }],
-        health: { status: app.health === 'Progressing' ? 'Progressing' : 'Healthy' },
+        parentRefs: [
+          {
+            group: 'apps',
+            kind: 'Deployment',
+            namespace,
+            name: app.component,
+            uid: deploymentUid,
+          },
+        ],
+        health: {
+          status: app.health === 'Progressing' ? 'Progressing' : 'Healthy',
+        },
       },
     ];
     for (const index of [0, 1]) {
@@ -444,15 +526,31 @@ export class ArgoCdSimulator {
         namespace,
         name: `${replicaSet}-${hash(`${app.uid}${index}${app.liveTag}`, 5)}`,
         uid: hash(`${app.uid}/pod/${index}/${app.liveTag}`, 12),
-        parentRefs: [{ group: 'apps', kind: 'ReplicaSet', namespace, name: replicaSet, uid: replicaSetUid }],
+        parentRefs: [
+          {
+            group: 'apps',
+            kind: 'ReplicaSet',
+            namespace,
+            name: replicaSet,
+            uid: replicaSetUid,
+          },
+        ],
         health: unhealthy
           ? {
               status: app.health === 'Degraded' ? 'Degraded' : 'Progressing',
-              message: app.health === 'Degraded' ? 'back-off 5m0s restarting failed container' : 'ContainerCreating',
+              message:
+                app.health === 'Degraded'
+                  ? 'back-off 5m0s restarting failed container'
+                  : 'ContainerCreating',
             }
           : { status: 'Healthy' },
         images: [image],
-        info: [{ name: 'Status Reason', value: unhealthy ? 'CrashLoopBackOff' : 'Running' }],
+        info: [
+          {
+            name: 'Status Reason',
+            value: unhealthy ? 'CrashLoopBackOff' : 'Running',
+          },
+        ],
       });
     }
     return { nodes };
@@ -460,12 +558,23 @@ export class ArgoCdSimulator {
 
   private authorize(instance: SimulatedInstance, req: IncomingMessage): void {
     const header = req.headers.authorization ?? '';
-    const cookie = /(?:^|;\s*)argocd\.token=([^;]+)/.exec(req.headers.cookie ?? '')?.[1];
+    const cookie = /(?:^|;\s*)argocd\.token=([^;]+)/.exec(
+      req.headers.cookie ?? '',
+    )?.[1];
     const token = header.startsWith('Bearer ') ? header.slice(7) : cookie;
     if (token && instance.token && token === instance.token) return;
     const session = token ? this.sessions.get(token) : undefined;
-    if (session && session.instance === instance.name && session.expires > Date.now()) return;
-    throw new HttpError(401, token ? 'invalid session: token is expired' : 'no session information', 16);
+    if (
+      session &&
+      session.instance === instance.name &&
+      session.expires > Date.now()
+    )
+      return;
+    throw new HttpError(
+      401,
+      token ? 'invalid session: token is expired' : 'no session information',
+      16,
+    );
   }
 
   private count(instance: string, route: string) {
@@ -475,15 +584,29 @@ export class ArgoCdSimulator {
 
   private appsOf(instance: SimulatedInstance): Array<[string, AppState]> {
     return [...this.apps.entries()]
-      .filter(([, app]) => !instance.environments || instance.environments.includes(app.environment))
+      .filter(
+        ([, app]) =>
+          !instance.environments ||
+          instance.environments.includes(app.environment),
+      )
       .sort(([a], [b]) => a.localeCompare(b));
   }
 
-  private findApp(instance: SimulatedInstance, name: string, url: URL): AppState {
+  private findApp(
+    instance: SimulatedInstance,
+    name: string,
+    url: URL,
+  ): AppState {
     const namespace = url.searchParams.get('appNamespace');
-    const app = this.appsOf(instance).find(([appName]) => appName === name)?.[1];
+    const app = this.appsOf(instance).find(
+      ([appName]) => appName === name,
+    )?.[1];
     if (!app || (namespace && namespace !== 'argocd')) {
-      throw new HttpError(404, `applications.argoproj.io "${name}" not found`, 5);
+      throw new HttpError(
+        404,
+        `applications.argoproj.io "${name}" not found`,
+        5,
+      );
     }
     return app;
   }
@@ -506,31 +629,49 @@ export class ArgoCdSimulator {
     res.end(JSON.stringify(body));
   }
 
-  private async handle(instance: SimulatedInstance, req: IncomingMessage, res: ServerResponse) {
+  private async handle(
+    instance: SimulatedInstance,
+    req: IncomingMessage,
+    res: ServerResponse,
+  ) {
     const url = new URL(req.url ?? '/', 'http://simulator');
     const path = url.pathname.replace(/\/+$/, '');
-    if (instance.latencyMs) await new Promise(r => setTimeout(r, instance.latencyMs));
+    if (instance.latencyMs)
+      await new Promise(r => setTimeout(r, instance.latencyMs));
     try {
       if (req.method === 'POST' && path === '/api/v1/session') {
         this.count(instance.name, 'session');
         const { username, password } = await this.body(req);
-        if (!instance.username || username !== instance.username || password !== instance.password) {
+        if (
+          !instance.username ||
+          username !== instance.username ||
+          password !== instance.password
+        ) {
           throw new HttpError(401, 'Invalid username or password', 16);
         }
         const token = randomBytes(24).toString('hex');
-        this.sessions.set(token, { instance: instance.name, expires: Date.now() + (instance.sessionTtlMs ?? 86_400_000) });
+        this.sessions.set(token, {
+          instance: instance.name,
+          expires: Date.now() + (instance.sessionTtlMs ?? 86_400_000),
+        });
         this.reply(res, 200, { token });
         return;
       }
       this.authorize(instance, req);
       if (req.method === 'GET' && path === '/api/v1/session/userinfo') {
-        this.reply(res, 200, { loggedIn: true, username: instance.username ?? 'shiplog', iss: 'argocd' });
+        this.reply(res, 200, {
+          loggedIn: true,
+          username: instance.username ?? 'shiplog',
+          iss: 'argocd',
+        });
         return;
       }
       if (req.method === 'GET' && path === '/api/v1/applications') {
         this.count(instance.name, 'list');
         const selector = url.searchParams.get('selector') ?? '';
-        const projects = url.searchParams.getAll('projects').concat(url.searchParams.getAll('project'));
+        const projects = url.searchParams
+          .getAll('projects')
+          .concat(url.searchParams.getAll('project'));
         const names = url.searchParams.getAll('name');
         const fields = (url.searchParams.get('fields') ?? '')
           .split(',')
@@ -538,17 +679,29 @@ export class ArgoCdSimulator {
           .filter(Boolean);
         const items = this.appsOf(instance)
           .map(([name, app]) => this.toApplication(name, app))
-          .filter(app => !selector || matchesSelector(selector, app.metadata.labels ?? {}))
-          .filter(app => !projects.length || projects.includes(app.spec.project))
+          .filter(
+            app =>
+              !selector || matchesSelector(selector, app.metadata.labels ?? {}),
+          )
+          .filter(
+            app => !projects.length || projects.includes(app.spec.project),
+          )
           .filter(app => !names.length || names.includes(app.metadata.name));
-        const itemFields = fields.filter(f => f.startsWith('items.')).map(f => f.slice(6).split('.'));
+        const itemFields = fields
+          .filter(f => f.startsWith('items.'))
+          .map(f => f.slice(6).split('.'));
         this.reply(res, 200, {
           metadata: { resourceVersion: String(Date.now()) },
-          items: itemFields.length ? items.map(item => project(item, itemFields)) : items,
+          items: itemFields.length
+            ? items.map(item => project(item, itemFields))
+            : items,
         });
         return;
       }
-      const appRoute = /^\/api\/v1\/applications\/([^/]+)(?:\/(resource-tree|sync|revisions\/([^/]+)\/metadata))?$/.exec(path);
+      const appRoute =
+        /^\/api\/v1\/applications\/([^/]+)(?:\/(resource-tree|sync|revisions\/([^/]+)\/metadata))?$/.exec(
+          path,
+        );
       if (appRoute) {
         const name = decodeURIComponent(appRoute[1]);
         const app = this.findApp(instance, name, url);
@@ -567,14 +720,32 @@ export class ArgoCdSimulator {
           this.count(instance.name, 'sync');
           const body = await this.body(req);
           if (app.operationState?.phase === 'Running') {
-            throw new HttpError(400, 'another operation is already in progress', 9);
+            throw new HttpError(
+              400,
+              'another operation is already in progress',
+              9,
+            );
           }
           const head = this.head ?? app.liveRevision;
-          const requested = typeof body.revision === 'string' && body.revision ? body.revision : undefined;
-          if (requested && requested !== head && requested !== 'main' && requested !== 'HEAD') {
-            throw new HttpError(400, `revision ${requested} is not the head of main; the simulator only syncs to the head`, 3);
+          const requested =
+            typeof body.revision === 'string' && body.revision
+              ? body.revision
+              : undefined;
+          if (
+            requested &&
+            requested !== head &&
+            requested !== 'main' &&
+            requested !== 'HEAD'
+          ) {
+            throw new HttpError(
+              400,
+              `revision ${requested} is not the head of main; the simulator only syncs to the head`,
+              3,
+            );
           }
-          this.startSync(app, head, { username: instance.username ?? 'shiplog' });
+          this.startSync(app, head, {
+            username: instance.username ?? 'shiplog',
+          });
           this.reply(res, 200, this.toApplication(name, app));
           return;
         }
@@ -582,10 +753,15 @@ export class ArgoCdSimulator {
           this.count(instance.name, 'revision-metadata');
           const revision = decodeURIComponent(appRoute[3]);
           if (revision === CHART_VERSION) {
-            throw new HttpError(400, `revision metadata is only available for Git sources, not chart ${CHART_VERSION}`, 3);
+            throw new HttpError(
+              400,
+              `revision metadata is only available for Git sources, not chart ${CHART_VERSION}`,
+              3,
+            );
           }
           const commit = await this.options.repository.commit(revision);
-          if (!commit) throw new HttpError(404, `revision ${revision} not found`, 5);
+          if (!commit)
+            throw new HttpError(404, `revision ${revision} not found`, 5);
           const metadata: RevisionMetadata = {
             author: commit.author,
             date: commit.date,
@@ -596,10 +772,18 @@ export class ArgoCdSimulator {
           return;
         }
       }
-      throw new HttpError(404, `${req.method} ${path} is not served by the simulator`, 5);
+      throw new HttpError(
+        404,
+        `${req.method} ${path} is not served by the simulator`,
+        5,
+      );
     } catch (error) {
       if (error instanceof HttpError) {
-        this.reply(res, error.status, { error: error.message, code: error.code, message: error.message });
+        this.reply(res, error.status, {
+          error: error.message,
+          code: error.code,
+          message: error.message,
+        });
       } else {
         throw error;
       }

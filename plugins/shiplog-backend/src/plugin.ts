@@ -92,10 +92,7 @@ export const shiplogPlugin = createBackendPlugin({
         const inbox = new WebhookInbox(
           db,
           store,
-          createDeliveryTranslator(
-            entityIndex,
-            shiplogConfig.environments,
-          ),
+          createDeliveryTranslator(entityIndex, shiplogConfig.environments),
           logger.child({ component: 'webhooks' }),
         );
         await events.subscribe({

@@ -103,7 +103,9 @@ export class ArgoCdService {
         },
         async error => {
           this.options.logger.warn(
-            `Argo CD instance ${instance} could not be listed: ${message(error)}`,
+            `Argo CD instance ${instance} could not be listed: ${message(
+              error,
+            )}`,
           );
           await this.options.store.saveError(instance, message(error), started);
         },
@@ -288,10 +290,12 @@ export class ArgoCdService {
       environment,
       component: entity.metadata.name,
     });
-    const normalize = (url: string) => url.replace(/\.git$/, '').replace(/\/+$/, '');
+    const normalize = (url: string) =>
+      url.replace(/\.git$/, '').replace(/\/+$/, '');
     const source =
-      sourcesOf(app).find(s => normalize(s.repoURL) === normalize(repository)) ??
-      sourcesOf(app).find(s => !s.chart);
+      sourcesOf(app).find(
+        s => normalize(s.repoURL) === normalize(repository),
+      ) ?? sourcesOf(app).find(s => !s.chart);
     const ref =
       !source?.targetRevision || source.targetRevision === 'HEAD'
         ? 'HEAD'
@@ -331,7 +335,9 @@ export class ArgoCdService {
     }
     if (!target.manualSync) {
       throw new ConflictError(
-        `${target.name} syncs automatically (environment ${target.environment ?? 'unknown'}); Argo CD applies changes on its own`,
+        `${target.name} syncs automatically (environment ${
+          target.environment ?? 'unknown'
+        }); Argo CD applies changes on its own`,
       );
     }
     if (target.operation?.phase === 'Running') {

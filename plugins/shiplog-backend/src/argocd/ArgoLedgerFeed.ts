@@ -62,7 +62,14 @@ export class ArgoLedgerFeed {
       if (!steps.length || !operation) continue;
       const key = `${instance}\u0000${app.metadata.namespace}\u0000${app.metadata.name}`;
       const fingerprint = `${operation.startedAt}|${steps.join(',')}`;
-      if (this.recorded.get(key) === fingerprint) continue;
+      const previous = this.recorded.get(key);
+      if (previous === fingerprint) continue;
+      // Outcomes of this operation already recorded (a start seen while it ran) are not sent again.
+      const already =
+        previous?.startsWith(`${operation.startedAt}|`) === true
+          ? previous.slice(operation.startedAt.length + 1).split(',')
+          : [];
+      const fresh = steps.filter(step => !already.includes(step));
       const environment = applicationEnvironment(
         app,
         this.options.config,
@@ -81,7 +88,7 @@ export class ArgoLedgerFeed {
         );
         if (!version) continue;
         const initiatedBy = operation.operation?.initiatedBy;
-        for (const status of steps) {
+        for (const status of fresh) {
           const at =
             status === 'started'
               ? operation.startedAt

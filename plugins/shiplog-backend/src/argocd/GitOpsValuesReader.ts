@@ -104,8 +104,26 @@ export class GitOpsValuesReader {
     }
   }
 
+  /** Fetches into one cache repository run one at a time (git locks the repository). */
+  private readonly queues = new Map<string, Promise<unknown>>();
+
+  private fetch(repository: string, ref: string): Promise<string> {
+    const previous = this.queues.get(repository) ?? Promise.resolve();
+    const next = previous
+      .catch(() => undefined)
+      .then(() => this.fetchNow(repository, ref));
+    this.queues.set(repository, next);
+    next
+      .catch(() => undefined)
+      .finally(() => {
+        if (this.queues.get(repository) === next)
+          this.queues.delete(repository);
+      });
+    return next;
+  }
+
   /** Shallow-fetches the branch into a bare cache repository, once per TTL per (repository, branch). */
-  private async fetch(repository: string, ref: string): Promise<string> {
+  private async fetchNow(repository: string, ref: string): Promise<string> {
     this.checkRepositoryUrl(repository);
     if (ref.startsWith('-')) throw new Error(`"${ref}" is not a branch`);
     const gitDir = join(

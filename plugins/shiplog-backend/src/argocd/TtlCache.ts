@@ -3,7 +3,10 @@
  * views of one component cost one upstream call. Failures are not kept. Bounded: the oldest entries go first.
  */
 export class TtlCache<T> {
-  private readonly entries = new Map<string, { at: number; value: Promise<T> }>();
+  private readonly entries = new Map<
+    string,
+    { at: number; value: Promise<T>; settled: boolean }
+  >();
 
   constructor(
     private readonly ttlMs: number,
@@ -13,15 +16,22 @@ export class TtlCache<T> {
   get(key: string, load: () => Promise<T>): Promise<T> {
     const now = Date.now();
     const entry = this.entries.get(key);
-    if (entry && (this.ttlMs === Infinity || now - entry.at < this.ttlMs)) {
+    // A load in flight is always shared, even with a TTL of zero.
+    if (entry && (!entry.settled || now - entry.at < this.ttlMs)) {
       return entry.value;
     }
     const value = load();
+    const fresh = { at: now, value, settled: false };
     this.entries.delete(key);
-    this.entries.set(key, { at: now, value });
-    value.catch(() => {
-      if (this.entries.get(key)?.value === value) this.entries.delete(key);
-    });
+    this.entries.set(key, fresh);
+    value.then(
+      () => {
+        fresh.settled = true;
+      },
+      () => {
+        if (this.entries.get(key) === fresh) this.entries.delete(key);
+      },
+    );
     if (this.entries.size > this.maxEntries) {
       const oldest = this.entries.keys().next().value;
       if (oldest !== undefined) this.entries.delete(oldest);

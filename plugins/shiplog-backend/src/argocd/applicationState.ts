@@ -63,8 +63,9 @@ export function versionFromImages(
   entityImage: string | undefined,
 ): string | undefined {
   const match =
-    images.find(ref => (entityImage ? ref.startsWith(`${entityImage}:`) : false)) ??
-    (images.length === 1 ? images[0] : undefined);
+    images.find(ref =>
+      entityImage ? ref.startsWith(`${entityImage}:`) : false,
+    ) ?? (images.length === 1 ? images[0] : undefined);
   if (!match) return undefined;
   const withoutDigest = match.split('@')[0];
   const colon = withoutDigest.lastIndexOf(':');
@@ -82,8 +83,8 @@ export function sourcesOf(app: ArgoApplication) {
   return app.spec.sources?.length
     ? app.spec.sources
     : app.spec.source
-      ? [app.spec.source]
-      : [];
+    ? [app.spec.source]
+    : [];
 }
 
 export function revisionsOf(value?: {
@@ -101,8 +102,9 @@ export function summarizeResources(
 ): NonNullable<ArgoCdApplicationState['resources']> {
   const byKind: Record<string, number> = {};
   const byHealth: Record<string, number> = {};
-  const unhealthy: NonNullable<ArgoCdApplicationState['resources']>['unhealthy'] =
-    [];
+  const unhealthy: NonNullable<
+    ArgoCdApplicationState['resources']
+  >['unhealthy'] = [];
   for (const node of nodes) {
     byKind[node.kind] = (byKind[node.kind] ?? 0) + 1;
     if (node.health?.status) {
@@ -118,7 +120,12 @@ export function summarizeResources(
       }
     }
   }
-  return { total: nodes.length, byKind, byHealth, unhealthy: unhealthy.slice(0, 20) };
+  return {
+    total: nodes.length,
+    byKind,
+    byHealth,
+    unhealthy: unhealthy.slice(0, 20),
+  };
 }
 
 /** The part of the state that comes from the application list alone. */

@@ -58,11 +58,13 @@ export async function createArgoCd(options: {
     }),
     logger,
     onApplications: (instance, applications) =>
-      feed.observe(instance, applications).catch(error =>
-        logger.warn(
-          `Argo CD ${instance}: recording observed syncs failed: ${error}`,
+      feed
+        .observe(instance, applications)
+        .catch(error =>
+          logger.warn(
+            `Argo CD ${instance}: recording observed syncs failed: ${error}`,
+          ),
         ),
-      ),
   });
   if (service.enabled) {
     await options.scheduler.scheduleTask({

@@ -78,8 +78,7 @@ export function parseIngestBody(body: unknown): ReleaseEvent[] {
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const { httpAuth, ingester, ledger, entities, permissions, argocd } =
-    options;
+  const { httpAuth, ingester, ledger, entities, permissions, argocd } = options;
   const router = Router();
   router.use(express.json({ limit: MAX_BODY_SIZE }));
 

@@ -94,7 +94,10 @@ export function argoOperationEventId(
     status,
     entityRef,
   ].join('\u0000');
-  return `argocd-op:${createHash('sha256').update(key).digest('hex').slice(0, 40)}`;
+  return `argocd-op:${createHash('sha256')
+    .update(key)
+    .digest('hex')
+    .slice(0, 40)}`;
 }
 
 export type ArgoTranslation = { events: LedgerEvent[] } | { ignored: string };

@@ -79,7 +79,11 @@ export interface ArgoApplication {
     syncPolicy?: { automated?: { prune?: boolean; selfHeal?: boolean } };
   };
   status: {
-    sync: { status: 'Synced' | 'OutOfSync' | 'Unknown'; revision?: string; revisions?: string[] };
+    sync: {
+      status: 'Synced' | 'OutOfSync' | 'Unknown';
+      revision?: string;
+      revisions?: string[];
+    };
     health: { status: string; message?: string };
     history?: ArgoHistoryEntry[];
     operationState?: ArgoOperationState;
@@ -100,7 +104,13 @@ export interface ArgoResourceNode {
   name: string;
   uid: string;
   resourceVersion?: string;
-  parentRefs?: Array<{ group?: string; kind: string; namespace?: string; name: string; uid: string }>;
+  parentRefs?: Array<{
+    group?: string;
+    kind: string;
+    namespace?: string;
+    name: string;
+    uid: string;
+  }>;
   health?: { status: string; message?: string };
   images?: string[];
   createdAt?: string;
