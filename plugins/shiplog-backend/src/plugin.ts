@@ -4,6 +4,8 @@ import {
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
+import { shiplogPermissions } from '@shiplog/plugin-shiplog-common';
+import { createArgoCd } from './argocd/createArgoCd';
 import { readShiplogConfig } from './config/readShiplogConfig';
 import { LedgerStore } from './database/LedgerStore';
 import { applyDatabaseMigrations } from './database/migrations';
@@ -38,6 +40,9 @@ export const shiplogPlugin = createBackendPlugin({
         lifecycle: coreServices.lifecycle,
         catalog: catalogServiceRef,
         events: eventsServiceRef,
+        permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
+        urlReader: coreServices.urlReader,
       },
       async init({
         config,
@@ -50,28 +55,44 @@ export const shiplogPlugin = createBackendPlugin({
         lifecycle,
         catalog,
         events,
+        permissions,
+        permissionsRegistry,
+        urlReader,
       }) {
         const shiplogConfig = readShiplogConfig(config);
         const db = await applyDatabaseMigrations(database);
         const store = new LedgerStore(db);
         const ledger = new LedgerService(store, shiplogConfig.environments);
 
+        const entityIndex = new CatalogEntityIndex(catalog, auth);
+        const ingester = new CoalescingIngester(store);
+        permissionsRegistry.addPermissions(shiplogPermissions);
+        const argocd = await createArgoCd({
+          config,
+          environments: shiplogConfig.environments,
+          db,
+          urlReader,
+          scheduler,
+          logger,
+          entities: entityIndex,
+          ingest: events => store.ingest(events),
+        });
+
         httpRouter.use(
           await createRouter({
             httpAuth,
-            ingester: new CoalescingIngester(store),
+            ingester,
             ledger,
             entities: new EntityLoader(catalog, auth),
+            permissions,
+            argocd,
           }),
         );
 
         const inbox = new WebhookInbox(
           db,
           store,
-          createDeliveryTranslator(
-            new CatalogEntityIndex(catalog, auth),
-            shiplogConfig.environments,
-          ),
+          createDeliveryTranslator(entityIndex, shiplogConfig.environments),
           logger.child({ component: 'webhooks' }),
         );
         await events.subscribe({

@@ -4,6 +4,8 @@
  * @packageDocumentation
  */
 export * from './annotations';
+export * from './argocd';
+export * from './permissions';
 export * from './schema';
 export * from './types';
 export * from './versions';

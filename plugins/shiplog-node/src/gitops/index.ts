@@ -1,0 +1,3 @@
+export { setYamlScalar, YamlEditError } from './setYamlScalar';
+export type { YamlScalarEdit } from './setYamlScalar';
+export { resolveValuesPath } from './resolveValuesPath';
