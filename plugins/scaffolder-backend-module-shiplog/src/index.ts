@@ -9,6 +9,7 @@ export {
   type ShiplogBootstrapActionOptions,
 } from './actions/bootstrap';
 export { createShiplogNextVersionAction } from './actions/nextVersion';
+export { createShiplogSetImageAction } from './actions/setImage';
 export {
   bumpOfCommit,
   bumpOfCommits,

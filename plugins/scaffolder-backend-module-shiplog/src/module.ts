@@ -6,6 +6,7 @@ import { ScmIntegrations } from '@backstage/integration';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import { createShiplogBootstrapAction } from './actions/bootstrap';
 import { createShiplogNextVersionAction } from './actions/nextVersion';
+import { createShiplogSetImageAction } from './actions/setImage';
 
 /**
  * Registers Shiplog's scaffolder actions.
@@ -29,6 +30,7 @@ export const scaffolderModuleShiplog = createBackendModule({
             defaultShiplogUrl: config.getString('backend.baseUrl'),
           }),
           createShiplogNextVersionAction(),
+          createShiplogSetImageAction(),
         );
       },
     });

@@ -1,10 +1,8 @@
 import type { TemplateExample } from '@backstage/plugin-scaffolder-node';
-import { stringify } from 'yaml';
+import { exampleStep } from './exampleStep';
 
 const step = (name: string, input: Record<string, unknown>) =>
-  stringify({
-    steps: [{ id: 'bootstrap', action: 'shiplog:bootstrap', name, input }],
-  });
+  exampleStep('shiplog:bootstrap', name, input);
 
 /** Inputs the examples' tests run through the action, so every example stays valid. */
 export const exampleInputs = {

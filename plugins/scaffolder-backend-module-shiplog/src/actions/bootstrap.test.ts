@@ -3,6 +3,7 @@ import { ConfigReader } from '@backstage/config';
 import { ScmIntegrations } from '@backstage/integration';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { releaseEventInputSchema } from '@shiplog/plugin-shiplog-common';
+import { setYamlScalar } from '@shiplog/plugin-shiplog-node';
 import { DockerfileParser } from 'dockerfile-ast';
 import { spawnSync } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
@@ -448,6 +449,16 @@ describe('shiplog:bootstrap', () => {
       );
     },
   );
+
+  it('writes values files that promotions can edit in place', () => {
+    const { read } = generated.get('node/ghcr/github-actions')!;
+    for (const environment of ['dev', 'stage', 'prod']) {
+      const source = read(`deploy/charts/checkout/values-${environment}.yaml`);
+      const edit = setYamlScalar(source, 'image.tag', '1.5.0');
+      expect(edit).toMatchObject({ previous: '0.1.0', changed: true });
+      expect(edit.content).toBe(source.replace('"0.1.0"', '"1.5.0"'));
+    }
+  });
 
   it('keeps a numeric-looking image tag a string in the values files', async () => {
     const { read } = await bootstrap({ ...baseInput, imageTag: '1.10' });

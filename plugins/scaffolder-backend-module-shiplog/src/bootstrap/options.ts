@@ -25,6 +25,8 @@ export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const MAX_NAME_LENGTH = 42;
 const MAX_ENVIRONMENT_LENGTH = 20;
 
+/** An OCI image tag. */
+export const IMAGE_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 const IMAGE_REPOSITORY = /^[a-z0-9.-]+(:[0-9]+)?(\/[a-z0-9._-]+)+$/;
 const ECR_HOST = /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com$/;
 const GAR_HOST = /^[a-z0-9-]+-docker\.pkg\.dev$/;
@@ -167,10 +169,7 @@ export function bootstrapInputSchema(zod: typeof z) {
       ),
       imageTag: zod
         .string()
-        .regex(
-          /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/,
-          'must be a valid image tag',
-        )
+        .regex(IMAGE_TAG, 'must be a valid image tag')
         .default('0.1.0')
         .describe(
           'Image tag written to every values-<env>.yaml until the first promotion',
