@@ -509,6 +509,19 @@ describe('shiplog:bootstrap', () => {
     });
   });
 
+  it('takes the GitOps repository in RepoUrlPicker form too', async () => {
+    const { read } = await bootstrap({
+      ...exampleInputs.garGoSeparateRepository,
+      gitops: {
+        layout: 'separate-repository',
+        repoUrl: 'github.com?owner=acme&repo=gitops',
+      },
+    });
+    expect(
+      parse(read('gitops/argocd/payments-dev.yaml')).spec.source.repoURL,
+    ).toBe('https://github.com/acme/gitops');
+  });
+
   it('syncs the chosen production environments by hand', async () => {
     const { read } = await bootstrap(exampleInputs.harborPython);
     const automated = (env: string) =>
@@ -643,7 +656,7 @@ describe('shiplog:bootstrap', () => {
     ],
     [
       { repoUrl: 'bitbucket.example.com?owner=a&repo=b' },
-      'No matching integration configuration for host bitbucket.example.com',
+      'repoUrl: No matching integration configuration for host bitbucket.example.com',
     ],
     [{ imageTag: 'latest tag' }, 'imageTag: must be a valid image tag'],
   ])('refuses bad input %j', async (override, message) => {

@@ -84,9 +84,24 @@ export function createShiplogBootstrapAction(
         gitopsDirInput,
         'gitops.targetPath',
       );
+      const gitopsRepoUrl = input.gitops.repoUrl;
       const plan = planBootstrap(
-        input,
-        serviceRepository(input.repoUrl, options.integrations),
+        {
+          ...input,
+          gitops: {
+            ...input.gitops,
+            // A repository picked with RepoUrlPicker becomes the URL Argo CD clones.
+            repoUrl:
+              gitopsRepoUrl && !gitopsRepoUrl.startsWith('https://')
+                ? repositoryOf(
+                    gitopsRepoUrl,
+                    options.integrations,
+                    'gitops.repoUrl',
+                  ).url
+                : gitopsRepoUrl,
+          },
+        },
+        repositoryOf(input.repoUrl, options.integrations, 'repoUrl'),
         options.defaultShiplogUrl,
       );
       const files = generateFiles(plan);
@@ -119,15 +134,23 @@ export function createShiplogBootstrapAction(
   });
 }
 
-function serviceRepository(
+/** A repository in RepoUrlPicker form (`github.com?owner=acme&repo=checkout`). */
+function repositoryOf(
   repoUrl: string,
   integrations: ScmIntegrationRegistry,
+  field: string,
 ): ServiceRepository {
-  // parseRepoUrl checks the host against the configured integrations, as publish steps will.
-  const { host, owner, repo } = parseRepoUrl(repoUrl, integrations);
+  let parsed;
+  try {
+    // parseRepoUrl checks the host against the configured integrations, as publish steps will.
+    parsed = parseRepoUrl(repoUrl, integrations);
+  } catch (error) {
+    throw new InputError(`${field}: ${(error as Error).message}`);
+  }
+  const { host, owner, repo } = parsed;
   if (!owner) {
     throw new InputError(
-      `repoUrl: "${repoUrl}" names no owner (…?owner=acme&repo=name)`,
+      `${field}: "${repoUrl}" names no owner (…?owner=acme&repo=name)`,
     );
   }
   return {

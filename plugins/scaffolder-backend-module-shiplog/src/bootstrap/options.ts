@@ -135,7 +135,7 @@ export function bootstrapInputSchema(zod: typeof z) {
               'in-repository: chart, values and Applications under deploy/ in the new repository; separate-repository: written under targetPath for a GitOps repository',
             ),
           repoUrl: optionalText(
-            'separate-repository: HTTPS URL of the GitOps repository Argo CD reads, e.g. https://github.com/acme/gitops',
+            'separate-repository: the GitOps repository Argo CD reads, as an HTTPS URL (https://github.com/acme/gitops) or in RepoUrlPicker form (github.com?owner=acme&repo=gitops)',
           ),
           targetPath: zod
             .string()
@@ -248,10 +248,11 @@ export function bootstrapInputSchema(zod: typeof z) {
         );
       }
       if (input.gitops.layout === 'separate-repository') {
-        if (!input.gitops.repoUrl?.match(/^https:\/\/[^\s/]+\/\S+$/)) {
+        const url = input.gitops.repoUrl;
+        if (!url?.match(/^https:\/\/[^\s/]+\/\S+$/) && !url?.includes('?')) {
           issue(
             ['gitops', 'repoUrl'],
-            'is required for a separate GitOps repository, as an https URL',
+            'is required for a separate GitOps repository, as an https URL or host?owner=...&repo=...',
           );
         }
       }
