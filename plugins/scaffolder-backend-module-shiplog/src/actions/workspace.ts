@@ -73,10 +73,9 @@ export async function writeWorkspaceFiles(
       kept.push(file.path);
     } else {
       await fs.mkdir(dirname(target), { recursive: true });
-      await fs.writeFile(target, file.content, {
-        encoding: 'utf8',
-        mode: file.executable ? 0o755 : 0o644,
-      });
+      await fs.writeFile(target, file.content, 'utf8');
+      // Set even on an existing file: writeFile's mode applies only when it creates one.
+      await fs.chmod(target, file.executable ? 0o755 : 0o644);
       written.push(file.path);
     }
   }
