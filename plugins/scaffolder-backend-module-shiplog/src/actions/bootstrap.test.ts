@@ -204,31 +204,9 @@ describe('shiplog:bootstrap', () => {
       checkDockerfile(read('Dockerfile'));
       expect(read('.dockerignore')).toContain('.git\n');
 
-      if (ci === 'github-actions') {
-        expect(files).not.toContain('Jenkinsfile');
-        expect(workflowErrors[`${runtime}/${registry}/${ci}`]).toEqual([]);
-        const workflow = parse(read(WORKFLOW_PATH));
-        expect(workflow.permissions).toEqual({});
-        expect(workflow.concurrency.group).toContain('github.ref');
-        const permissions = workflow.jobs.build.permissions;
-        expect(permissions.contents).toBe('read');
-        expect(Boolean(permissions['id-token'])).toBe(
-          registry === 'gar' || registry === 'ecr',
-        );
-        expect(Boolean(permissions.packages)).toBe(registry === 'ghcr');
-        expect(
-          Object.keys(permissions).every(key =>
-            ['contents', 'packages', 'id-token'].includes(key),
-          ),
-        ).toBe(true);
-        expect(workflow.jobs.build.needs).toBe('test');
-      } else {
-        expect(files).toContain('Jenkinsfile');
-        expect(files).not.toContain(WORKFLOW_PATH);
-        const jenkinsfile = read('Jenkinsfile');
-        expect(jenkinsfile).toContain("credentials('shiplog-ci-token')");
-        expect(jenkinsfile).toContain('disableConcurrentBuilds()');
-      }
+      // The other CI system's file is not written.
+      expect(files.includes('Jenkinsfile')).toBe(ci === 'jenkins');
+      expect(files.includes(WORKFLOW_PATH)).toBe(ci === 'github-actions');
 
       for (const environment of ['dev', 'stage', 'prod']) {
         const values = parse(
@@ -250,6 +228,33 @@ describe('shiplog:bootstrap', () => {
           environment !== 'prod',
         );
       }
+    },
+  );
+
+  it.each(combinations.filter(c => c.ci === 'github-actions'))(
+    'writes a workflow that passes GitHub\'s parser with least privilege for $runtime on $registry',
+    ({ runtime, registry, ci }) => {
+      const { read } = generated.get(`${runtime}/${registry}/${ci}`)!;
+      expect(workflowErrors[`${runtime}/${registry}/${ci}`]).toEqual([]);
+      const workflow = parse(read(WORKFLOW_PATH));
+      expect(workflow.permissions).toEqual({});
+      expect(workflow.concurrency.group).toContain('github.ref');
+      expect(workflow.jobs.build.needs).toBe('test');
+      // contents: read, plus packages: write for GHCR or id-token: write for OIDC logins; nothing else.
+      const expected: Record<string, string> = { contents: 'read' };
+      if (registry === 'ghcr') expected.packages = 'write';
+      if (registry === 'gar' || registry === 'ecr') expected['id-token'] = 'write';
+      expect(workflow.jobs.build.permissions).toEqual(expected);
+      expect(workflow.jobs.test.permissions).toEqual({ contents: 'read' });
+    },
+  );
+
+  it.each(combinations.filter(c => c.ci === 'jenkins'))(
+    'writes a Jenkinsfile with the Shiplog credential and one build per branch for $runtime on $registry',
+    ({ runtime, registry, ci }) => {
+      const jenkinsfile = generated.get(`${runtime}/${registry}/${ci}`)!.read('Jenkinsfile');
+      expect(jenkinsfile).toContain("credentials('shiplog-ci-token')");
+      expect(jenkinsfile).toContain('disableConcurrentBuilds()');
     },
   );
 
