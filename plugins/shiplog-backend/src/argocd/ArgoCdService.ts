@@ -314,12 +314,16 @@ export class ArgoCdService {
   }
 
   /**
-   * Starts a sync of one of the entity's applications where sync is manual. Returns the app's state and
-   * the version Git declares, which the caller records in the ledger with the actor.
+   * Starts a sync of one of the entity's applications where sync is manual, after `record` has written
+   * the start to the ledger. Returns the app's state as it was before the sync.
    */
   async sync(
     entity: Entity,
     request: ArgoCdSyncRequest,
+    record?: (
+      target: ArgoCdApplicationState,
+      outcome: 'started' | 'cancelled',
+    ) => Promise<void>,
   ): Promise<ArgoCdApplicationState> {
     const { applications } = await this.getEntityState(entity);
     const target = applications.find(
@@ -346,7 +350,15 @@ export class ArgoCdService {
       );
     }
     const client = this.clients.get(target.instance)!;
-    await client.sync(target.name, target.namespace);
+    // Recorded before Argo CD starts, so the operation Argo reports joins this deployment rather than
+    // racing it; withdrawn (cancelled) if Argo CD refuses.
+    await record?.(target, 'started');
+    try {
+      await client.sync(target.name, target.namespace);
+    } catch (error) {
+      await record?.(target, 'cancelled');
+      throw error;
+    }
     // Refresh now rather than at the next interval, so the page shows the sync starting.
     this.poll(target.instance).catch(() => undefined);
     return target;

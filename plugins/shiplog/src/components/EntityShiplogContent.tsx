@@ -19,10 +19,12 @@ import { isShiplogAvailable } from '../isShiplogAvailable';
 import { CommitList } from './CommitList';
 import { CompareReleases } from './CompareReleases';
 import { DeploymentHistory } from './DeploymentHistory';
+import { ArgoCdApplicationSummary } from './ArgoCdStatus';
 import { EnvironmentMatrix } from './EnvironmentMatrix';
 import { plural } from './format';
 import { ReleaseList } from './ReleaseList';
 import { ShiplogEmptyState } from './ShiplogEmptyState';
+import { useArgoCdState } from './useArgoCdState';
 
 const RELEASES_PAGE = 20;
 
@@ -53,6 +55,7 @@ function ShiplogContent() {
   const [releasesCursor, setReleasesCursor] = useState<string | undefined>();
   const [loadingMore, setLoadingMore] = useState(false);
   const [loadMoreError, setLoadMoreError] = useState<Error | undefined>();
+  const argo = useArgoCdState(entity, entityRef);
 
   const { value, loading, error } = useAsync(async () => {
     const [environments, releases] = await Promise.all([
@@ -122,7 +125,51 @@ function ShiplogContent() {
               />
             </Alert>
           )}
-          <EnvironmentMatrix environments={environments.environments} />
+          {argo.error && (
+            <Alert severity="error" style={{ marginBottom: 16 }}>
+              Live Argo CD state is unavailable: {argo.error.message}
+            </Alert>
+          )}
+          {argo.value?.instances
+            .filter(instance => instance.status === 'error')
+            .map(instance => (
+              <Alert
+                key={instance.name}
+                severity="warning"
+                style={{ marginBottom: 16 }}
+              >
+                Argo CD instance {instance.name} is not answering; its
+                applications are not shown. {instance.error}
+              </Alert>
+            ))}
+          <EnvironmentMatrix
+            environments={environments.environments}
+            footer={env =>
+              argo.value?.applications
+                .filter(app => app.environment === env.name)
+                .map(app => (
+                  <ArgoCdApplicationSummary
+                    key={`${app.instance}/${app.namespace}/${app.name}`}
+                    app={app}
+                    entityRef={stringifyEntityRef(entity)}
+                    onSync={argo.sync}
+                  />
+                ))
+            }
+          />
+          {argo.value?.applications
+            .filter(
+              app =>
+                !app.environment || !environmentNames.includes(app.environment),
+            )
+            .map(app => (
+              <ArgoCdApplicationSummary
+                key={`${app.instance}/${app.namespace}/${app.name}`}
+                app={app}
+                entityRef={stringifyEntityRef(entity)}
+                onSync={argo.sync}
+              />
+            ))}
         </InfoCard>
       </Grid>
       <Grid item xs={12}>
