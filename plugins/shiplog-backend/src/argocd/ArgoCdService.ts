@@ -68,10 +68,13 @@ export class ArgoCdService {
     ArgoCdApplicationState['revisionMetadata']
   >(Infinity, 20_000);
   private readonly polls = new Map<string, Promise<void>>();
+  /** Whole answers per entity and snapshot generation: concurrent views of one page share one computation. */
+  private readonly responses: TtlCache<ArgoCdStateResponse>;
   private readonly clients: Map<string, ArgoCdClient>;
 
   constructor(private readonly options: ArgoCdServiceOptions) {
     this.trees = new TtlCache(options.config.refreshIntervalMs);
+    this.responses = new TtlCache(options.config.refreshIntervalMs, 2000);
     this.clients = new Map(options.clients.map(c => [c.instance.name, c]));
   }
 
@@ -155,6 +158,22 @@ export class ArgoCdService {
   async getEntityState(entity: Entity): Promise<ArgoCdStateResponse> {
     const instanceNames = this.instancesFor(entity);
     const snapshots = await this.snapshots(instanceNames);
+    const key = JSON.stringify([
+      entity.metadata.namespace,
+      entity.metadata.name,
+      entity.metadata.annotations ?? {},
+      instanceNames.map(name => snapshots.get(name)?.generation ?? 0),
+    ]);
+    return this.responses.get(key, () =>
+      this.computeEntityState(entity, instanceNames, snapshots),
+    );
+  }
+
+  private async computeEntityState(
+    entity: Entity,
+    instanceNames: string[],
+    snapshots: Map<string, ArgoSnapshot>,
+  ): Promise<ArgoCdStateResponse> {
     const instances: ArgoCdInstanceStatus[] = [];
     const found: Array<{ client: ArgoCdClient; app: ArgoApplication }> = [];
     for (const name of instanceNames) {
