@@ -11,8 +11,8 @@ import {
 import { useEntity } from '@backstage/plugin-catalog-react';
 import Grid from '@material-ui/core/Grid';
 import Alert from '@material-ui/lab/Alert';
-import { Release } from '@shiplog/plugin-shiplog-common';
-import { useCallback, useMemo, useState } from 'react';
+import { EnvironmentsResponse, Release } from '@shiplog/plugin-shiplog-common';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import { shiplogApiRef } from '../api/ShiplogApi';
 import { isShiplogAvailable } from '../isShiplogAvailable';
@@ -56,6 +56,32 @@ function ShiplogContent() {
   const [loadingMore, setLoadingMore] = useState(false);
   const [loadMoreError, setLoadMoreError] = useState<Error | undefined>();
   const argo = useArgoCdState(entity, entityRef);
+  const [liveEnvironments, setLiveEnvironments] =
+    useState<EnvironmentsResponse>();
+  // When Argo CD shows a rollout start or finish, the ledger has news too: refresh the matrix quietly.
+  const rollouts = argo.value?.applications
+    .map(
+      app =>
+        `${app.name}:${app.version}:${app.operation?.phase}:${app.operation?.finishedAt}`,
+    )
+    .join('|');
+  const seenRollouts = useRef<string | undefined>();
+  useEffect(() => {
+    if (rollouts === undefined) return undefined;
+    const previous = seenRollouts.current;
+    seenRollouts.current = rollouts;
+    if (previous === undefined || previous === rollouts) return undefined;
+    let cancelled = false;
+    api
+      .getEnvironments(entityRef)
+      .then(fresh => {
+        if (!cancelled) setLiveEnvironments(fresh);
+      })
+      .catch(() => undefined);
+    return () => {
+      cancelled = true;
+    };
+  }, [api, entityRef, rollouts]);
 
   const { value, loading, error } = useAsync(async () => {
     const [environments, releases] = await Promise.all([
@@ -89,7 +115,8 @@ function ShiplogContent() {
   if (error) return <ResponseErrorPanel error={error} />;
   if (!value) return null;
 
-  const { environments, releases } = value;
+  const { releases } = value;
+  const environments = liveEnvironments ?? value.environments;
   const allReleases = [...releases.items, ...olderReleases];
   const anyEvents =
     allReleases.length > 0 ||
