@@ -70,9 +70,11 @@ async function pageViews(url: string, views: number) {
   };
 }
 
-function counts(simulator: ArgoCdSimulator) {
+function counts(...simulators: ArgoCdSimulator[]) {
   const result: Record<string, Record<string, number>> = {};
-  for (const [instance, routes] of Object.entries(simulator.requests)) {
+  for (const [instance, routes] of simulators.flatMap(s =>
+    Object.entries(s.requests),
+  )) {
     result[instance] = { ...routes };
     for (const key of Object.keys(routes)) routes[key] = 0;
   }
@@ -87,16 +89,20 @@ function report(
   const upstream = Object.entries(requests)
     .map(
       ([instance, routes]) =>
-        `${instance} ${Object.entries(routes)
-          .filter(([, n]) => n > 0)
-          .map(([route, n]) => `${route}=${n}`)
-          .join(' ') || '(none)'}`,
+        `${instance} ${
+          Object.entries(routes)
+            .filter(([, n]) => n > 0)
+            .map(([route, n]) => `${route}=${n}`)
+            .join(' ') || '(none)'
+        }`,
     )
     .join('; ');
   console.log(
-    `${name.padEnd(34)} p50 ${latency.p50.toFixed(1)} ms, p95 ${latency.p95.toFixed(
+    `${name.padEnd(34)} p50 ${latency.p50.toFixed(
       1,
-    )} ms, max ${latency.max.toFixed(1)} ms | upstream: ${upstream}`,
+    )} ms, p95 ${latency.p95.toFixed(1)} ms, max ${latency.max.toFixed(
+      1,
+    )} ms | upstream: ${upstream}`,
   );
 }
 
@@ -107,8 +113,9 @@ async function run(knex: Knex, label: string) {
   const files: Record<string, string> = {};
   for (let c = 0; c < COMPONENTS; c++) {
     for (const env of ENVIRONMENTS) {
-      files[`charts/service-${c}/values-${env}.yaml`] =
-        `image:\n  repository: ghcr.io/acme/service-${c}\n  tag: 1.${c}.0\n`;
+      files[
+        `charts/service-${c}/values-${env}.yaml`
+      ] = `image:\n  repository: ghcr.io/acme/service-${c}\n  tag: 1.${c}.0\n`;
     }
   }
   await seedBareRepository(gitDir, files);
@@ -136,25 +143,40 @@ async function run(knex: Knex, label: string) {
     environmentLabels: ['shiplog.dev/environment'],
     destinationEnvironments: {},
   };
-  const service = new ArgoCdService({
-    config,
+  const serviceOptions = {
     environments: ENVIRONMENTS.map(name => ({
       name,
       autoPromote: false,
       requiresApproval: false,
-      sync: name === 'prod' ? 'manual' : 'automatic',
-      change: 'commit',
+      sync: name === 'prod' ? ('manual' as const) : ('automatic' as const),
+      change: 'commit' as const,
     })),
-    store: new ArgoSnapshotStore(knex),
-    clients: config.instances.map(i => new ArgoCdClient(i, config.timeoutMs)),
     values: new GitOpsValuesReader({
-      urlReader: { readUrl: async () => { throw new Error('unused'); } } as never,
+      urlReader: {
+        readUrl: async () => {
+          throw new Error('unused');
+        },
+      } as never,
       integrations: ScmIntegrations.fromConfig(new ConfigReader({})),
       allowedFileRoots: [dir],
       ttlMs: config.refreshIntervalMs,
       timeoutMs: 10_000,
     }),
-    logger: { warn: () => {}, info: () => {}, error: () => {}, debug: () => {}, child() { return this; } } as never,
+    logger: {
+      warn: () => {},
+      info: () => {},
+      error: () => {},
+      debug: () => {},
+      child() {
+        return this;
+      },
+    } as never,
+  };
+  const service = new ArgoCdService({
+    ...serviceOptions,
+    config,
+    store: new ArgoSnapshotStore(knex),
+    clients: config.instances.map(i => new ArgoCdClient(i, config.timeoutMs)),
   });
   const entity = {
     apiVersion: 'backstage.io/v1alpha1',
@@ -166,30 +188,54 @@ async function run(knex: Knex, label: string) {
         'argocd/app-selector': 'app.kubernetes.io/name=service-7',
         'shiplog.dev/image': 'ghcr.io/acme/service-7',
         'shiplog.dev/gitops-repo': `file://${gitDir}`,
-        'shiplog.dev/values-path': 'charts/{{component}}/values-{{environment}}.yaml',
+        'shiplog.dev/values-path':
+          'charts/{{component}}/values-{{environment}}.yaml',
       },
     },
   };
   // Shiplog's real route, with stand-ins for Backstage's auth and catalog (their cost is not Shiplog's).
-  const router = Router();
-  registerArgoCdRoutes(router, '/v1/entities/:kind/:namespace/:name', {
+  const routeStandIns = {
     httpAuth: { credentials: async () => ({}) } as never,
     permissions: {} as never,
-    entities: { load: async () => ({ entity, entityRef: 'component:default/service-7' }) } as never,
-    argocd: service,
+    entities: {
+      load: async () => ({ entity, entityRef: 'component:default/service-7' }),
+    } as never,
     ingester: {} as never,
+  };
+  const router = Router();
+  registerArgoCdRoutes(router, '/v1/entities/:kind/:namespace/:name', {
+    ...routeStandIns,
+    argocd: service,
   });
   const app = express().use(router);
   const server = createServer(app);
   await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/entities/component/default/service-7/argocd`;
+  const url = `http://127.0.0.1:${
+    (server.address() as AddressInfo).port
+  }/v1/entities/component/default/service-7/argocd`;
 
-  console.log(`\n${label}: 3 instances × ${LATENCY} ms latency, ${VIEWS} concurrent views, ${COMPONENTS * 3} applications`);
-  report('cold (page triggers the lists)', await pageViews(url, VIEWS), counts(simulator));
-  report('warm (poller ran, caches full)', await pageViews(url, VIEWS), counts(simulator));
+  console.log(
+    `\n${label}: 3 instances × ${LATENCY} ms latency, ${VIEWS} concurrent views, ${
+      COMPONENTS * 3
+    } applications`,
+  );
+  report(
+    'cold (page triggers the lists)',
+    await pageViews(url, VIEWS),
+    counts(simulator),
+  );
+  report(
+    'warm (poller ran, caches full)',
+    await pageViews(url, VIEWS),
+    counts(simulator),
+  );
   // One refresh interval later: the scheduled task lists each instance once; trees of changed apps refetch.
   await service.pollAll();
-  report('after one scheduled refresh', await pageViews(url, VIEWS), counts(simulator));
+  report(
+    'after one scheduled refresh',
+    await pageViews(url, VIEWS),
+    counts(simulator),
+  );
   const single: number[] = [];
   for (let i = 0; i < 200; i++) {
     const t0 = performance.now();
@@ -198,7 +244,12 @@ async function run(knex: Knex, label: string) {
   }
   single.sort((a, b) => a - b);
   console.log(
-    `${'warm, one view at a time (200)'.padEnd(34)} p50 ${quantile(single, 0.5).toFixed(1)} ms, p95 ${quantile(single, 0.95).toFixed(1)} ms, max ${single[single.length - 1].toFixed(1)} ms`,
+    `${'warm, one view at a time (200)'.padEnd(34)} p50 ${quantile(
+      single,
+      0.5,
+    ).toFixed(1)} ms, p95 ${quantile(single, 0.95).toFixed(1)} ms, max ${single[
+      single.length - 1
+    ].toFixed(1)} ms`,
   );
   const warm: number[] = [];
   for (let round = 0; round < 10; round++) {
@@ -206,7 +257,76 @@ async function run(knex: Knex, label: string) {
     warm.push(r.p95);
   }
   warm.sort((a, b) => a - b);
-  console.log(`${'warm, 10 more rounds'.padEnd(34)} p95 of rounds: median ${quantile(warm, 0.5).toFixed(1)} ms, worst ${warm[warm.length - 1].toFixed(1)} ms`);
+  console.log(
+    `${'warm, 10 more rounds'.padEnd(34)} p95 of rounds: median ${quantile(
+      warm,
+      0.5,
+    ).toFixed(1)} ms, worst ${warm[warm.length - 1].toFixed(1)} ms`,
+  );
+
+  // A fourth instance that hangs (answers after 10 s; timeout 5 s): cold and warm views of the same page.
+  const hung = new ArgoCdSimulator({
+    repository: new GitRepository(gitDir),
+    repoUrl: `file://${gitDir}`,
+    pollMs: 0,
+    instances: [
+      {
+        name: 'hung',
+        environments: ['stage'],
+        token: 'bench',
+        latencyMs: 10_000,
+      },
+    ],
+  });
+  const hungUrls = await hung.start();
+  const withHung: ArgoCdConfig = {
+    ...config,
+    timeoutMs: 5_000,
+    instances: [
+      ...config.instances,
+      {
+        name: 'hung',
+        url: hungUrls.hung,
+        frontendUrl: hungUrls.hung,
+        token: 'bench',
+      },
+    ],
+  };
+  const hungService = new ArgoCdService({
+    ...serviceOptions,
+    config: withHung,
+    store: new ArgoSnapshotStore(knex),
+    clients: withHung.instances.map(
+      i => new ArgoCdClient(i, withHung.timeoutMs),
+    ),
+  });
+  const hungRouter = Router();
+  registerArgoCdRoutes(hungRouter, '/v1/entities/:kind/:namespace/:name', {
+    ...routeStandIns,
+    argocd: hungService,
+  });
+  const hungServer = createServer(express().use(hungRouter));
+  await new Promise<void>(resolve =>
+    hungServer.listen(0, '127.0.0.1', resolve),
+  );
+  const hungUrl = `http://127.0.0.1:${
+    (hungServer.address() as AddressInfo).port
+  }/v1/entities/component/default/service-7/argocd`;
+  await knex('shiplog_argocd_snapshots').delete();
+  report(
+    'one of 4 instances hanging, cold',
+    await pageViews(hungUrl, VIEWS),
+    counts(simulator, hung),
+  );
+  // Once its list call has timed out, the hanging instance has an error in its snapshot: views stop waiting.
+  await new Promise(resolve => setTimeout(resolve, withHung.timeoutMs + 500));
+  report(
+    'one of 4 instances hanging, warm',
+    await pageViews(hungUrl, VIEWS),
+    counts(simulator, hung),
+  );
+  hungServer.close();
+  await hung.stop();
 
   await simulator.stop();
   server.close();
@@ -228,7 +348,10 @@ async function main() {
     const admin = knexFactory({ client: 'pg', connection: pg });
     const database = `shiplog_bench_argocd_${Date.now()}`;
     await admin.raw(`CREATE DATABASE ${database}`);
-    const knex = knexFactory({ client: 'pg', connection: `${pg.replace(/\/[^/]*$/, '')}/${database}` });
+    const knex = knexFactory({
+      client: 'pg',
+      connection: `${pg.replace(/\/[^/]*$/, '')}/${database}`,
+    });
     try {
       await run(knex, 'PostgreSQL 15');
     } finally {
