@@ -1,12 +1,22 @@
 #!/usr/bin/env node
 // End-to-end check of the Deployments tab in real headless Chromium, against a running portal
 // (`npm start` in another terminal, or PORTAL_URL/BACKEND_URL): the demo's drift and rollback show,
+// live Argo CD state and a manual production sync flow through the simulator into the ledger,
 // a component with 2,000 releases and 10,000 deployments renders its first view, the new-service
 // template's dry run generates its files (through the API and in the template editor), and
 // screenshots are saved under docs/screenshots/. Prints figures; exits non-zero when a check fails.
 // Needs Debian's chromium (apt-get install chromium); it never downloads a browser.
 import { chromium } from 'playwright-core';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
 import { parse as parseYaml } from 'yaml';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,6 +26,7 @@ const PORTAL = process.env.PORTAL_URL ?? 'http://localhost:3000';
 const BACKEND = process.env.BACKEND_URL ?? 'http://localhost:7007';
 const TOKEN = process.env.SHIPLOG_TOKEN ?? 'shiplog-dev-ci-token-0123456789';
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const GITOPS_URL = process.env.GITOPS_URL ?? 'git://localhost:7011/gitops.git';
 const RELEASES = 2000;
 const DEPLOYMENTS = 10000;
 const screenshots =
@@ -338,6 +349,124 @@ async function checkTemplateEditor(context) {
   }
 }
 
+/**
+ * Live Argo CD state and a manual production sync, for real: a GitOps commit (as a merged promotion would
+ * make) puts prod OutOfSync in the simulator; the tab shows what Git declares against what runs; Sync, as
+ * the signed-in guest, rolls it out, and the ledger records the guest as the deployer.
+ */
+async function checkArgoCdSync(page) {
+  const prodApp = page.getByTestId('argocd-checkout-prod');
+  const shown = await prodApp.waitFor({ timeout: 60_000 }).then(
+    () => true,
+    () => false,
+  );
+  check(shown, 'checkout: live Argo CD state is shown in the prod column');
+  if (!shown) return;
+  const work = mkdtempSync(join(tmpdir(), 'shiplog-e2e-push-'));
+  const git = (...args) =>
+    execFileSync('git', args, {
+      cwd: work,
+      env: {
+        ...process.env,
+        GIT_AUTHOR_NAME: 'e2e',
+        GIT_AUTHOR_EMAIL: 'e2e@shiplog.localhost',
+        GIT_COMMITTER_NAME: 'e2e',
+        GIT_COMMITTER_EMAIL: 'e2e@shiplog.localhost',
+      },
+      encoding: 'utf8',
+    });
+  let target;
+  try {
+    git('clone', '--quiet', GITOPS_URL, '.');
+    const tagOf = file =>
+      /^\s*tag:\s*"?([^"\s#]+)/m.exec(
+        readFileSync(join(work, file), 'utf8'),
+      )?.[1];
+    target = tagOf('charts/checkout/values-stage.yaml');
+    const prodFile = 'charts/checkout/values-prod.yaml';
+    const running = tagOf(prodFile);
+    if (!target || target === running) {
+      check(
+        false,
+        `checkout: stage and prod differ in Git (stage ${target}, prod ${running})`,
+      );
+      return;
+    }
+    writeFileSync(
+      join(work, prodFile),
+      readFileSync(join(work, prodFile), 'utf8').replace(
+        /^(\s*tag:\s*)"?[^"\s#]+"?/m,
+        `$1${target}`,
+      ),
+    );
+    git('commit', '--quiet', '-am', `promote checkout ${target} to prod`);
+    git('push', '--quiet', 'origin', 'HEAD:main');
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+  const drift = prodApp.getByText(`Git declares ${target}`);
+  check(
+    await drift.waitFor({ timeout: 60_000 }).then(
+      () => true,
+      () => false,
+    ),
+    `checkout: prod is OutOfSync with Git declaring ${target}`,
+  );
+  await prodApp.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: join(screenshots, 'argocd-out-of-sync.png') });
+  await page.getByRole('button', { name: 'Sync checkout-prod' }).click();
+  await page.getByRole('button', { name: 'Sync now' }).click();
+  const synced = await page
+    .waitForFunction(
+      version => {
+        const app = document.querySelector(
+          '[data-testid="argocd-checkout-prod"]',
+        );
+        const text = app?.textContent ?? '';
+        return (
+          text.includes('Synced') &&
+          text.includes('Healthy') &&
+          text.includes(`:${version}`) &&
+          !text.includes('Git declares')
+        );
+      },
+      target,
+      { timeout: 90_000 },
+    )
+    .then(
+      () => true,
+      () => false,
+    );
+  check(synced, `checkout: Sync rolls prod out to ${target} (Synced, Healthy)`);
+  const matrixUpdated = await page
+    .waitForFunction(
+      version =>
+        document
+          .querySelector('[data-testid="environment-prod"] h5')
+          ?.textContent?.trim() === version,
+      target,
+      { timeout: 30_000 },
+    )
+    .then(
+      () => true,
+      () => false,
+    );
+  check(
+    matrixUpdated,
+    `checkout: the matrix shows ${target} in prod without a reload`,
+  );
+  const history = await fetch(
+    `${BACKEND}/api/shiplog/v1/entities/component/default/checkout/deployments?environment=prod&limit=1`,
+    { headers: { authorization: `Bearer ${TOKEN}` } },
+  ).then(res => res.json());
+  const latest = history.items?.[0];
+  check(
+    latest?.version === target && latest?.actor === 'user:development/guest',
+    `checkout: the ledger records the prod sync of ${target} by the guest (got ${latest?.version} by ${latest?.actor}, ${latest?.status})`,
+  );
+  await page.screenshot({ path: join(screenshots, 'argocd-synced.png') });
+}
+
 async function main() {
   if (!existsSync(CHROMIUM)) {
     console.log(
@@ -468,6 +597,8 @@ async function main() {
     await page.screenshot({
       path: join(screenshots, 'deployments-history.png'),
     });
+
+    await checkArgoCdSync(page);
 
     // First view of a large history: from clicking the tab (app already loaded, as a user does) to the
     // matrix and the first page of releases on screen.

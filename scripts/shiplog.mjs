@@ -422,7 +422,23 @@ async function bench() {
   process.exit(status);
 }
 
-const commands = { start, test, bench };
+async function benchArgoCd() {
+  ensureInstalled();
+  const status = await withPostgres(env =>
+    yarn(
+      [
+        'workspace',
+        '@shiplog/plugin-shiplog-backend',
+        'bench:argocd',
+        ...extraArgs,
+      ],
+      { env },
+    ),
+  );
+  process.exit(status);
+}
+
+const commands = { start, test, bench, 'bench-argocd': benchArgoCd };
 if (!commands[command]) {
   console.error(
     `usage: node scripts/shiplog.mjs <${Object.keys(commands).join(

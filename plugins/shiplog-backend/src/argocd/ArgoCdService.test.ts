@@ -227,6 +227,66 @@ describe.each(databases.eachSupportedId())(
       });
     });
 
+    it('answers within its budget while an instance hangs, and completes on a later view', async () => {
+      const hanging = new ArgoCdSimulator({
+        repository: new GitRepository(gitDir),
+        repoUrl: `file://${gitDir}`,
+        pollMs: 0,
+        instances: [
+          {
+            name: 'slow',
+            environments: ['stage'],
+            token: 't',
+            latencyMs: 1500,
+          },
+        ],
+      });
+      const urls = await hanging.start();
+      try {
+        const slowConfig = {
+          ...config,
+          instances: [
+            config.instances[0],
+            {
+              name: 'slow',
+              url: urls.slow,
+              frontendUrl: urls.slow,
+              token: 't',
+            },
+          ],
+        };
+        const slowService = new ArgoCdService({
+          config: slowConfig,
+          environments,
+          store: new ArgoSnapshotStore(knex),
+          clients: slowConfig.instances.map(i => new ArgoCdClient(i, 5000)),
+          values: new GitOpsValuesReader({
+            urlReader: mockServices.urlReader.mock(),
+            integrations: ScmIntegrations.fromConfig(new ConfigReader({})),
+            allowedFileRoots: [dir],
+            ttlMs: 0,
+            timeoutMs: 10_000,
+          }),
+          logger: mockServices.logger.mock(),
+          pageBudgetMs: 300,
+        });
+        const started = Date.now();
+        const first = await slowService.getEntityState(entity());
+        expect(Date.now() - started).toBeLessThan(1400);
+        expect(first.instances).toEqual([
+          expect.objectContaining({ name: 'nonprod', status: 'ok' }),
+          expect.objectContaining({ name: 'slow', status: 'pending' }),
+        ]);
+        expect(first.applications.map(a => a.name)).toEqual(['checkout-dev']);
+        await until(async () => {
+          const later = await slowService.getEntityState(entity());
+          return later.instances[1].status === 'ok';
+        });
+      } finally {
+        await hanging.stop();
+      }
+    });
+
     it('makes one list call per instance however many views, and fetches each tree and revision once', async () => {
       await service.pollAll();
       await Promise.all(

@@ -32,6 +32,8 @@ export interface ArgoCdServiceOptions {
   clients: ArgoCdClient[];
   values: GitOpsValuesReader;
   logger: LoggerService;
+  /** How long a page waits on Argo CD (default 1.5 s) before answering with what it has. */
+  pageBudgetMs?: number;
   /** Told about every instance's fresh application list, to feed the ledger. */
   onApplications?: (
     instance: string,
@@ -41,6 +43,28 @@ export interface ArgoCdServiceOptions {
 
 function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * How long a page waits on Argo CD before answering with what it has; a slow call keeps running and fills
+ * the cache for the next view.
+ */
+const PAGE_BUDGET_MS = 1500;
+
+function withinBudget<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new Error(
+            `still waiting for Argo CD after ${ms} ms; shown on the next refresh`,
+          ),
+        ),
+      ms,
+    );
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
 }
 
 /** A result or its error message, so one failing part leaves the rest of the state intact. */
@@ -68,11 +92,19 @@ export class ArgoCdService {
     ArgoCdApplicationState['revisionMetadata']
   >(Infinity, 20_000);
   private readonly polls = new Map<string, Promise<void>>();
+  /** Whole answers per entity and snapshot generation: concurrent views of one page share one computation. */
+  private readonly responses: TtlCache<ArgoCdStateResponse>;
+  private readonly incomplete = new WeakSet<ArgoCdStateResponse>();
   private readonly clients: Map<string, ArgoCdClient>;
 
   constructor(private readonly options: ArgoCdServiceOptions) {
     this.trees = new TtlCache(options.config.refreshIntervalMs);
+    this.responses = new TtlCache(options.config.refreshIntervalMs, 2000);
     this.clients = new Map(options.clients.map(c => [c.instance.name, c]));
+  }
+
+  private get budgetMs(): number {
+    return this.options.pageBudgetMs ?? PAGE_BUDGET_MS;
   }
 
   get enabled(): boolean {
@@ -132,7 +164,11 @@ export class ArgoCdService {
       );
     });
     if (stale.length) {
-      await Promise.all(stale.map(name => this.poll(name)));
+      // A hanging instance must not hold the page: it shows as pending, the others' data is served.
+      await withinBudget(
+        Promise.all(stale.map(name => this.poll(name))),
+        this.budgetMs,
+      ).catch(() => undefined);
       snapshots = await this.options.store.read();
     }
     return snapshots;
@@ -155,6 +191,25 @@ export class ArgoCdService {
   async getEntityState(entity: Entity): Promise<ArgoCdStateResponse> {
     const instanceNames = this.instancesFor(entity);
     const snapshots = await this.snapshots(instanceNames);
+    const key = JSON.stringify([
+      entity.metadata.namespace,
+      entity.metadata.name,
+      entity.metadata.annotations ?? {},
+      instanceNames.map(name => snapshots.get(name)?.generation ?? 0),
+    ]);
+    const response = await this.responses.get(key, () =>
+      this.computeEntityState(entity, instanceNames, snapshots),
+    );
+    // An answer given before a slow part arrived is not kept: the next view gets the completed one.
+    if (this.incomplete.has(response)) this.responses.delete(key);
+    return response;
+  }
+
+  private async computeEntityState(
+    entity: Entity,
+    instanceNames: string[],
+    snapshots: Map<string, ArgoSnapshot>,
+  ): Promise<ArgoCdStateResponse> {
     const instances: ArgoCdInstanceStatus[] = [];
     const found: Array<{ client: ArgoCdClient; app: ArgoApplication }> = [];
     for (const name of instanceNames) {
@@ -185,7 +240,14 @@ export class ArgoCdService {
         this.environmentIndex(a.environment) -
           this.environmentIndex(b.environment) || a.name.localeCompare(b.name),
     );
-    return { applications, instances };
+    const response = { applications, instances };
+    if (
+      instances.some(i => i.status === 'pending') ||
+      applications.some(a => a.resourcesError?.startsWith('still waiting'))
+    ) {
+      this.incomplete.add(response);
+    }
+    return response;
   }
 
   private environmentIndex(name?: string): number {
@@ -213,23 +275,31 @@ export class ArgoCdService {
           ? Promise.reject(
               new Error(`instance ${client.instance.name} is not answering`),
             )
-          : this.trees.get(treeKey, async () =>
-              summarizeResources(
-                (
-                  await client.getResourceTree(
-                    app.metadata.name,
-                    app.metadata.namespace,
-                  )
-                ).nodes ?? [],
+          : withinBudget(
+              this.trees.get(treeKey, async () =>
+                summarizeResources(
+                  (
+                    await client.getResourceTree(
+                      app.metadata.name,
+                      app.metadata.namespace,
+                    )
+                  ).nodes ?? [],
+                ),
               ),
+              this.budgetMs,
             ),
       ),
       settle(
         instanceFailing
           ? Promise.resolve(undefined)
-          : this.revisionMetadata(client, app),
+          : withinBudget(this.revisionMetadata(client, app), this.budgetMs),
       ),
-      settle(this.declared(app, entity, state.environment)),
+      settle(
+        withinBudget(
+          this.declared(app, entity, state.environment),
+          this.budgetMs,
+        ),
+      ),
     ]);
     if (!resources.error) state.resources = resources.value;
     else state.resourcesError = resources.error;
@@ -314,12 +384,16 @@ export class ArgoCdService {
   }
 
   /**
-   * Starts a sync of one of the entity's applications where sync is manual. Returns the app's state and
-   * the version Git declares, which the caller records in the ledger with the actor.
+   * Starts a sync of one of the entity's applications where sync is manual, after `record` has written
+   * the start to the ledger. Returns the app's state as it was before the sync.
    */
   async sync(
     entity: Entity,
     request: ArgoCdSyncRequest,
+    record?: (
+      target: ArgoCdApplicationState,
+      outcome: 'started' | 'cancelled',
+    ) => Promise<void>,
   ): Promise<ArgoCdApplicationState> {
     const { applications } = await this.getEntityState(entity);
     const target = applications.find(
@@ -346,7 +420,15 @@ export class ArgoCdService {
       );
     }
     const client = this.clients.get(target.instance)!;
-    await client.sync(target.name, target.namespace);
+    // Recorded before Argo CD starts, so the operation Argo reports joins this deployment rather than
+    // racing it; withdrawn (cancelled) if Argo CD refuses.
+    await record?.(target, 'started');
+    try {
+      await client.sync(target.name, target.namespace);
+    } catch (error) {
+      await record?.(target, 'cancelled');
+      throw error;
+    }
     // Refresh now rather than at the next interval, so the page shows the sync starting.
     this.poll(target.instance).catch(() => undefined);
     return target;

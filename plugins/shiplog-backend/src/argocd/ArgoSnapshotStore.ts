@@ -1,4 +1,5 @@
 import type { ArgoApplication } from '@shiplog/plugin-shiplog-node';
+import { createHash } from 'crypto';
 import { Knex } from 'knex';
 
 const TABLE = 'shiplog_argocd_snapshots';
@@ -77,18 +78,41 @@ export class ArgoSnapshotStore {
     );
   }
 
-  /** Records a successful list. */
+  /** What this replica last wrote per instance, so an unchanged list is not rewritten. */
+  private readonly written = new Map<string, string>();
+
+  /**
+   * Records a successful list. An unchanged list only moves the timestamps and keeps its generation, so
+   * readers keep their parsed copy and cached answers.
+   */
   async saveApplications(
     instance: string,
     applications: ArgoApplication[],
     at: number,
   ): Promise<void> {
+    const json = JSON.stringify(applications);
+    const digest = createHash('sha256').update(json).digest('hex');
+    if (this.written.get(instance) === digest) {
+      const updated = await this.db(TABLE)
+        .where({ instance })
+        .update({
+          fetched_at: at,
+          attempted_at: at,
+          error: null,
+          // Recovering from an error changes what pages show.
+          generation: this.db.raw(
+            'CASE WHEN error IS NULL THEN generation ELSE generation + 1 END',
+          ),
+        });
+      if (updated) return;
+    }
     await this.upsert(instance, {
       fetched_at: at,
       attempted_at: at,
       error: null,
-      applications: JSON.stringify(applications),
+      applications: json,
     });
+    this.written.set(instance, digest);
   }
 
   /** Records a failed list, keeping the last good applications beside the error. */

@@ -149,7 +149,12 @@ export class GitOpsValuesReader {
   private git(args: string[]) {
     return run('git', args, {
       timeout: this.options.timeoutMs,
-      env: { ...process.env, GIT_TERMINAL_PROMPT: '0' },
+      // Data transports only: never `ext::` (runs commands) or other remote helpers a URL could name.
+      env: {
+        ...process.env,
+        GIT_TERMINAL_PROMPT: '0',
+        GIT_ALLOW_PROTOCOL: 'file:git:http:https:ssh',
+      },
       maxBuffer: 8 * 1024 * 1024,
     });
   }

@@ -97,6 +97,7 @@ describe.each(databases.eachSupportedId())(
                 ],
                 gitops: { allowedFileRoots: [dir] },
                 argocd: {
+                  refreshIntervalSeconds: 1,
                   instances: [
                     {
                       name: 'main',
@@ -137,7 +138,7 @@ describe.each(databases.eachSupportedId())(
         manualSync: true,
       });
       expect(JSON.stringify(res.body)).not.toContain('secret-argo-token');
-      });
+    });
 
     it('syncs a manual environment for a permitted user and records who did it', async () => {
       const server = await start(databaseId, AuthorizeResult.ALLOW);
@@ -163,6 +164,30 @@ describe.each(databases.eachSupportedId())(
         status: 'in_progress',
         actor: mockCredentials.user().principal.userEntityRef,
       });
+      // Argo CD's own report of the operation joins that deployment: one row, finished, still the user's.
+      let items: Array<{ version: string; status: string; actor: string }> = [];
+      for (let i = 0; i < 100 && items[0]?.status !== 'succeeded'; i++) {
+        await new Promise(r => setTimeout(r, 200));
+        // The test backend's scheduler does not run tasks; a view of stale state polls instead.
+        await request(server)
+          .get(PATH)
+          .set('Authorization', mockCredentials.user.header());
+        items = (
+          await request(server)
+            .get(
+              '/api/shiplog/v1/entities/component/default/checkout/deployments',
+            )
+            .query({ environment: 'prod' })
+            .set('Authorization', mockCredentials.user.header())
+        ).body.items;
+      }
+      expect(items).toEqual([
+        expect.objectContaining({
+          version: '1.1.0',
+          status: 'succeeded',
+          actor: mockCredentials.user().principal.userEntityRef,
+        }),
+      ]);
     });
 
     it('refuses without permission (403), for automated apps (409), bad bodies (400) and services (403)', async () => {

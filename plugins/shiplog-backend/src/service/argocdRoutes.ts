@@ -77,23 +77,30 @@ export function registerArgoCdRoutes(
         `You may not sync ${entityRef}'s Argo CD applications (permission shiplog.argocd.sync)`,
       );
     }
-    const application = await argocd.sync(entity, request);
-    const version = application.declared?.tag ?? application.version;
-    if (application.environment && version) {
-      await ingester.ingest([
-        releaseEventInputSchema.parse({
-          id: `shiplog-sync:${randomUUID()}`,
-          entityRef,
-          type: 'deploy',
-          status: 'started',
-          environment: application.environment,
-          version,
-          actor: credentials.principal.userEntityRef,
-          source: 'shiplog',
-          runUrl: application.url,
-        }),
-      ]);
-    }
+    const syncId = randomUUID();
+    const requestedAt = new Date().toISOString();
+    const application = await argocd.sync(
+      entity,
+      request,
+      async (target, outcome) => {
+        const version = target.declared?.tag ?? target.version;
+        if (!target.environment || !version) return;
+        await ingester.ingest([
+          releaseEventInputSchema.parse({
+            id: `shiplog-sync:${syncId}:${outcome}`,
+            entityRef,
+            type: 'deploy',
+            status: outcome,
+            environment: target.environment,
+            version,
+            actor: credentials.principal.userEntityRef,
+            source: 'shiplog',
+            runUrl: target.url,
+            occurredAt: outcome === 'started' ? requestedAt : undefined,
+          }),
+        ]);
+      },
+    );
     const body: ArgoCdSyncResponse = { application };
     res.status(202).json(body);
   });

@@ -7,6 +7,7 @@ import Tooltip from '@material-ui/core/Tooltip';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import { EnvironmentStatus } from '@shiplog/plugin-shiplog-common';
+import { ReactNode } from 'react';
 import { describeDrift } from './drift';
 import { exactTime, relativeTime, shortSha } from './format';
 import { StatusIndicator } from './StatusIndicator';
@@ -31,7 +32,13 @@ const useStyles = makeStyles(theme => ({
   },
 }));
 
-function EnvironmentColumn({ env }: { env: EnvironmentStatus }) {
+function EnvironmentColumn({
+  env,
+  footer,
+}: {
+  env: EnvironmentStatus;
+  footer?: ReactNode;
+}) {
   const classes = useStyles();
   const { current, lastAttempt } = env;
   const drift = describeDrift(env);
@@ -113,15 +120,18 @@ function EnvironmentColumn({ env }: { env: EnvironmentStatus }) {
           <Chip size="small" variant="outlined" label="auto-promote" />
         )}
       </div>
+      {footer}
     </Paper>
   );
 }
 
-/** One column per environment, in promotion order. */
+/** One column per environment, in promotion order; `footer` adds live state (Argo CD) or actions to a column. */
 export function EnvironmentMatrix({
   environments,
+  footer,
 }: {
   environments: EnvironmentStatus[];
+  footer?: (environment: EnvironmentStatus) => ReactNode;
 }) {
   return (
     <Grid container spacing={2} alignItems="stretch">
@@ -139,7 +149,7 @@ export function EnvironmentMatrix({
           }
           key={env.name}
         >
-          <EnvironmentColumn env={env} />
+          <EnvironmentColumn env={env} footer={footer?.(env)} />
         </Grid>
       ))}
     </Grid>
