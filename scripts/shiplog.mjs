@@ -9,6 +9,7 @@ import {
   existsSync,
   openSync,
   mkdirSync,
+  mkdtempSync,
   readFileSync,
   rmSync,
   writeFileSync,
@@ -17,6 +18,7 @@ import {
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import net from 'node:net';
+import { tmpdir } from 'node:os';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const yarnRelease = join(root, '.yarn/releases/yarn-4.13.0.cjs');
@@ -182,7 +184,8 @@ async function withPostgres(fn) {
   }
 }
 
-const PORTAL_PORTS = [3000, 7007];
+// The portal, and the demo's Argo CD simulator (two instances) and git daemon.
+const PORTAL_PORTS = [3000, 7007, 7010, 7011, 7012];
 
 function portInUse(port) {
   return new Promise(resolve => {
@@ -253,7 +256,12 @@ async function runEndToEnd(env) {
     cwd: root,
     detached: true,
     stdio: ['ignore', log, log],
-    env: { ...process.env, APP_CONFIG_backend_database_connection: ':memory:' },
+    env: {
+      ...process.env,
+      APP_CONFIG_backend_database_connection: ':memory:',
+      // A fresh GitOps repository too, matching the fresh ledger.
+      SHIPLOG_GITOPS_DIR: mkdtempSync(join(tmpdir(), 'shiplog-e2e-gitops-')),
+    },
   });
   let hasExited = false;
   portal.on('exit', () => {
@@ -414,7 +422,23 @@ async function bench() {
   process.exit(status);
 }
 
-const commands = { start, test, bench };
+async function benchArgoCd() {
+  ensureInstalled();
+  const status = await withPostgres(env =>
+    yarn(
+      [
+        'workspace',
+        '@shiplog/plugin-shiplog-backend',
+        'bench:argocd',
+        ...extraArgs,
+      ],
+      { env },
+    ),
+  );
+  process.exit(status);
+}
+
+const commands = { start, test, bench, 'bench-argocd': benchArgoCd };
 if (!commands[command]) {
   console.error(
     `usage: node scripts/shiplog.mjs <${Object.keys(commands).join(

@@ -43,18 +43,48 @@ export interface Config {
       pullRequestPollInterval?: HumanDuration | string;
     };
 
-    /** How promotions write to GitOps repositories. */
+    /** GitOps repositories Shiplog reads (drift) and writes (promotions). */
     gitops?: {
       /**
-       * Folders on the backend host under which `file://` GitOps repositories may be. A catalog
-       * author could otherwise point `shiplog.dev/gitops-repo` at any repository on the host, so
-       * `file://` repositories are refused unless listed here (absolute paths). Default none.
+       * Folders on the backend host under which `file://` GitOps repositories may lie (absolute
+       * paths). Empty by default: a catalog author could otherwise point `shiplog.dev/gitops-repo` at
+       * any repository on the backend host.
        */
       allowedFileRoots?: string[];
       /** Author and committer of the plain Git executor's commits. Default Shiplog <shiplog@localhost>. */
       author?: { name?: string; email?: string };
       /** Time limit of each git command (clone, push, ...). Default 60 seconds. */
       commandTimeout?: HumanDuration | string;
+    };
+
+    /** Live Argo CD state beside the ledger, and manual sync. */
+    argocd?: {
+      /** How often each instance's application list is polled (one replica polls). Default 15. */
+      refreshIntervalSeconds?: number;
+      /** Per request to Argo CD; a slower instance is reported as failing. Default 5000. */
+      timeoutMs?: number;
+      /** Application labels that name the environment, in order. Default shiplog.dev/environment, environment, env. */
+      environmentLabels?: string[];
+      /** Destination cluster name, server URL or namespace → environment, for apps without such a label. */
+      destinationEnvironments?: { [destination: string]: string };
+      /** Argo CD instances. Without `argocd/instance-name`, an entity's apps are looked up in all of them. */
+      instances?: Array<{
+        /** Matches the `argocd/instance-name` annotation. */
+        name: string;
+        /** API base URL, e.g. https://argocd.example.com */
+        url: string;
+        /** The Argo CD UI, when users reach it at another URL. */
+        frontendUrl?: string;
+        /**
+         * An Argo CD account token (preferred).
+         * @visibility secret
+         */
+        token?: string;
+        /** Local user, when there is no token; the session token is fetched once and renewed on expiry or 401. */
+        username?: string;
+        /** @visibility secret */
+        password?: string;
+      }>;
     };
   };
 }

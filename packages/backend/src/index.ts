@@ -24,6 +24,8 @@ backend.add(import('./modules/permissionPolicy'));
 // Scaffolder
 backend.add(import('@backstage/plugin-scaffolder-backend'));
 backend.add(import('@backstage/plugin-scaffolder-backend-module-github'));
+// Shiplog's scaffolder actions: shiplog:bootstrap, shiplog:next-version, shiplog:gitops:set-image
+backend.add(import('@shiplog/plugin-scaffolder-backend-module-shiplog'));
 
 // Search
 backend.add(import('@backstage/plugin-search-backend'));

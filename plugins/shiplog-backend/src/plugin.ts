@@ -4,10 +4,12 @@ import {
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
+import { shiplogPermissions } from '@shiplog/plugin-shiplog-common';
 import {
   PromotionExecutor,
   shiplogPromotionExecutorsExtensionPoint,
 } from '@shiplog/plugin-shiplog-node';
+import { createArgoCd } from './argocd/createArgoCd';
 import { readShiplogConfig } from './config/readShiplogConfig';
 import { LedgerStore } from './database/LedgerStore';
 import { applyDatabaseMigrations } from './database/migrations';
@@ -51,6 +53,7 @@ export const shiplogPlugin = createBackendPlugin({
         events: eventsServiceRef,
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
+        urlReader: coreServices.urlReader,
         auditor: coreServices.auditor,
       },
       async init({
@@ -66,6 +69,7 @@ export const shiplogPlugin = createBackendPlugin({
         events,
         permissions,
         permissionsRegistry,
+        urlReader,
         auditor,
       }) {
         const shiplogConfig = readShiplogConfig(config);
@@ -87,12 +91,28 @@ export const shiplogPlugin = createBackendPlugin({
           extraExecutors: promotionExecutors,
         });
 
+        const entityIndex = new CatalogEntityIndex(catalog, auth);
+        const ingester = new CoalescingIngester(store);
+        permissionsRegistry.addPermissions(shiplogPermissions);
+        const argocd = await createArgoCd({
+          config,
+          environments: shiplogConfig.environments,
+          db,
+          urlReader,
+          scheduler,
+          logger,
+          entities: entityIndex,
+          ingest: events => store.ingest(events),
+        });
+
         httpRouter.use(
           await createRouter({
             httpAuth,
-            ingester: new CoalescingIngester(store),
+            ingester,
             ledger,
             entities,
+            permissions,
+            argocd,
             promotions: { httpAuth, permissions, entities, promotions },
           }),
         );
@@ -100,10 +120,7 @@ export const shiplogPlugin = createBackendPlugin({
         const inbox = new WebhookInbox(
           db,
           store,
-          createDeliveryTranslator(
-            new CatalogEntityIndex(catalog, auth),
-            shiplogConfig.environments,
-          ),
+          createDeliveryTranslator(entityIndex, shiplogConfig.environments),
           logger.child({ component: 'webhooks' }),
         );
         await events.subscribe({

@@ -4,6 +4,7 @@
  * @packageDocumentation
  */
 export * from './annotations';
+export * from './argocd';
 export * from './permissions';
 export * from './promotions';
 export * from './schema';

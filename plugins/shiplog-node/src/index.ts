@@ -6,3 +6,4 @@
  */
 export * from './gitops';
 export * from './promotions';
+export * from './argocd';

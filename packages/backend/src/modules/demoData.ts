@@ -2,6 +2,8 @@ import {
   coreServices,
   createBackendModule,
 } from '@backstage/backend-plugin-api';
+import { resolve } from 'path';
+import { seedDemoGitOps } from './demoGitOps';
 import { demoHistory } from './demoHistory';
 
 const BATCH = 500;
@@ -61,6 +63,16 @@ export default createBackendModule({
             logger.info(
               `Demo history: ${events.length} events sent, ${accepted} new`,
             );
+            // The GitOps repository the Argo CD simulator watches, at the versions the history deployed.
+            const gitopsDir = process.env.SHIPLOG_GITOPS_DIR;
+            if (gitopsDir) {
+              const created = await seedDemoGitOps(resolve(gitopsDir), events);
+              logger.info(
+                `Demo GitOps repository ${
+                  created ? 'created' : 'already there'
+                } in ${gitopsDir}`,
+              );
+            }
           } catch (error) {
             logger.error('Demo history could not be seeded', error as Error);
           }

@@ -621,6 +621,8 @@ describe('openapi.yaml', () => {
       ingester: {} as never,
       ledger: {} as never,
       entities: {} as never,
+      permissions: mockServices.permissions(),
+      argocd: {} as never,
     });
     expect(routerRoutes(router).sort()).toEqual(documentedRoutes().sort());
   });

@@ -1,4 +1,7 @@
-import { HttpAuthService } from '@backstage/backend-plugin-api';
+import {
+  HttpAuthService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import {
   changelogQuerySchema,
@@ -11,6 +14,8 @@ import {
 } from '@shiplog/plugin-shiplog-common';
 import express from 'express';
 import Router from 'express-promise-router';
+import { ArgoCdService } from '../argocd/ArgoCdService';
+import { registerArgoCdRoutes } from './argocdRoutes';
 import { EntityLoader } from './EntityLoader';
 import { LedgerService } from './LedgerService';
 import {
@@ -25,6 +30,8 @@ export interface RouterOptions {
   ingester: { ingest(events: ReleaseEvent[]): Promise<IngestResponse> };
   ledger: LedgerService;
   entities: EntityLoader;
+  permissions: PermissionsService;
+  argocd: ArgoCdService;
   /** Promotions; without them their routes answer 501. */
   promotions?: PromotionRoutesOptions;
 }
@@ -77,7 +84,7 @@ export function parseIngestBody(body: unknown): ReleaseEvent[] {
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const { httpAuth, ingester, ledger, entities } = options;
+  const { httpAuth, ingester, ledger, entities, permissions, argocd } = options;
   const router = Router();
   router.use(express.json({ limit: MAX_BODY_SIZE }));
 
@@ -119,6 +126,14 @@ export async function createRouter(
     const query = parseInput(changelogQuerySchema, req.query);
     const { entityRef } = await loadEntity(req);
     res.json(await ledger.getChangelog(entityRef, query.from, query.to));
+  });
+
+  registerArgoCdRoutes(router, entityRoute, {
+    httpAuth,
+    permissions,
+    entities,
+    argocd,
+    ingester,
   });
 
   registerPromotionRoutes(router, options.promotions);

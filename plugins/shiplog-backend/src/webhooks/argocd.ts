@@ -1,4 +1,5 @@
 import { Entity } from '@backstage/catalog-model';
+import { createHash } from 'crypto';
 import {
   EnvironmentConfig,
   SHIPLOG_ANNOTATIONS,
@@ -71,6 +72,34 @@ function argoVersion(
   return tag && !tag.includes('/') ? tag : payload.revision;
 }
 
+/**
+ * One id per (application operation, outcome, entity), whether Shiplog learns of it from a notification or
+ * by polling, so the same sync is recorded once.
+ */
+export function argoOperationEventId(
+  operation: {
+    instance: string;
+    namespace?: string;
+    app: string;
+    startedAt: string;
+  },
+  status: 'started' | 'succeeded' | 'failed',
+  entityRef: string,
+): string {
+  const key = [
+    operation.instance,
+    operation.namespace ?? 'argocd',
+    operation.app,
+    new Date(operation.startedAt).toISOString(),
+    status,
+    entityRef,
+  ].join('\u0000');
+  return `argocd-op:${createHash('sha256')
+    .update(key)
+    .digest('hex')
+    .slice(0, 40)}`;
+}
+
 export type ArgoTranslation = { events: LedgerEvent[] } | { ignored: string };
 
 export function translateArgoNotification(
@@ -102,10 +131,26 @@ export function translateArgoNotification(
     status === 'started'
       ? payload.startedAt
       : payload.finishedAt || payload.startedAt;
+  const operationId =
+    payload.instance &&
+    payload.app &&
+    payload.startedAt &&
+    !Number.isNaN(Date.parse(payload.startedAt))
+      ? argoOperationEventId(
+          {
+            instance: payload.instance,
+            namespace: payload.namespace,
+            app: payload.app,
+            startedAt: payload.startedAt,
+          },
+          status,
+          entityRef,
+        )
+      : undefined;
   return {
     events: [
       releaseEventInputSchema.parse({
-        id: eventId,
+        id: operationId ?? eventId,
         entityRef,
         type: 'deploy',
         status,

@@ -1,6 +1,9 @@
 import { CompoundEntityRef } from '@backstage/catalog-model';
 import { createApiRef } from '@backstage/core-plugin-api';
 import {
+  ArgoCdStateResponse,
+  ArgoCdSyncRequest,
+  ArgoCdSyncResponse,
   ChangelogResponse,
   Deployment,
   EnvironmentsResponse,
@@ -48,6 +51,13 @@ export interface ShiplogApi {
     from: string,
     to: string,
   ): Promise<ChangelogResponse>;
+  /** Live Argo CD state of the entity's applications, with each instance's status. */
+  getArgoCdState(entity: CompoundEntityRef): Promise<ArgoCdStateResponse>;
+  /** Starts a manual sync; needs the `shiplog.argocd.sync` permission on the entity. */
+  syncArgoCdApplication(
+    entity: CompoundEntityRef,
+    request: ArgoCdSyncRequest,
+  ): Promise<ArgoCdSyncResponse>;
   /** What promoting would do, every guard's verdict and the changelog; changes nothing. */
   previewPromotion(
     entity: CompoundEntityRef,

@@ -2,6 +2,9 @@ import { CompoundEntityRef } from '@backstage/catalog-model';
 import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import {
+  ArgoCdStateResponse,
+  ArgoCdSyncRequest,
+  ArgoCdSyncResponse,
   ChangelogResponse,
   Deployment,
   EnvironmentsResponse,
@@ -52,11 +55,23 @@ export class ShiplogClient implements ShiplogApi {
     return this.get(entity, 'changelog', { from, to });
   }
 
+  getArgoCdState(entity: CompoundEntityRef): Promise<ArgoCdStateResponse> {
+    return this.get(entity, 'argocd');
+  }
+
+  syncArgoCdApplication(
+    entity: CompoundEntityRef,
+    request: ArgoCdSyncRequest,
+  ): Promise<ArgoCdSyncResponse> {
+    return this.get(entity, 'argocd/sync', {}, request);
+  }
+
+  /** GET with a query, or POST when there is a JSON body. */
   private async get<T>(
     entity: CompoundEntityRef,
     resource: string,
     query: Record<string, string | number | undefined> = {},
-    init?: RequestInit,
+    body?: object,
   ): Promise<T> {
     const baseUrl = await this.options.discoveryApi.getBaseUrl('shiplog');
     const path = [entity.kind, entity.namespace, entity.name]
@@ -69,7 +84,13 @@ export class ShiplogClient implements ShiplogApi {
     const search = params.toString();
     const response = await this.options.fetchApi.fetch(
       `${baseUrl}/v1/entities/${path}/${resource}${search ? `?${search}` : ''}`,
-      init,
+      body
+        ? {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify(body),
+          }
+        : undefined,
     );
     if (!response.ok) {
       throw await ResponseError.fromResponse(response);
@@ -102,15 +123,6 @@ export class ShiplogClient implements ShiplogApi {
     entity: CompoundEntityRef,
     body: PromotionRequestInput,
   ): Promise<T> {
-    return this.get(
-      entity,
-      'promotions',
-      {},
-      {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-      },
-    );
+    return this.get(entity, 'promotions', {}, body);
   }
 }

@@ -11,20 +11,26 @@ import {
 import { useEntity } from '@backstage/plugin-catalog-react';
 import Grid from '@material-ui/core/Grid';
 import Alert from '@material-ui/lab/Alert';
-import { EnvironmentStatus, Release } from '@shiplog/plugin-shiplog-common';
-import { useCallback, useMemo, useState } from 'react';
+import {
+  EnvironmentsResponse,
+  EnvironmentStatus,
+  Release,
+} from '@shiplog/plugin-shiplog-common';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import { shiplogApiRef } from '../api/ShiplogApi';
 import { isShiplogAvailable } from '../isShiplogAvailable';
 import { CommitList } from './CommitList';
 import { CompareReleases } from './CompareReleases';
 import { DeploymentHistory } from './DeploymentHistory';
+import { ArgoCdApplicationSummary } from './ArgoCdStatus';
 import { EnvironmentMatrix } from './EnvironmentMatrix';
 import { plural } from './format';
-import { PromoteDialog } from './PromoteDialog';
+import { PromoteButton, PromoteDialog } from './PromoteDialog';
 import { PromotionList } from './PromotionList';
 import { ReleaseList } from './ReleaseList';
 import { ShiplogEmptyState } from './ShiplogEmptyState';
+import { useArgoCdState } from './useArgoCdState';
 
 const RELEASES_PAGE = 20;
 
@@ -64,6 +70,33 @@ function ShiplogContent() {
   const [releasesCursor, setReleasesCursor] = useState<string | undefined>();
   const [loadingMore, setLoadingMore] = useState(false);
   const [loadMoreError, setLoadMoreError] = useState<Error | undefined>();
+  const argo = useArgoCdState(entity, entityRef);
+  const [liveEnvironments, setLiveEnvironments] =
+    useState<EnvironmentsResponse>();
+  // When Argo CD shows a rollout start or finish, the ledger has news too: refresh the matrix quietly.
+  const rollouts = argo.value?.applications
+    .map(
+      app =>
+        `${app.name}:${app.version}:${app.operation?.phase}:${app.operation?.finishedAt}`,
+    )
+    .join('|');
+  const seenRollouts = useRef<string | undefined>();
+  useEffect(() => {
+    if (rollouts === undefined) return undefined;
+    const previous = seenRollouts.current;
+    seenRollouts.current = rollouts;
+    if (previous === undefined || previous === rollouts) return undefined;
+    let cancelled = false;
+    api
+      .getEnvironments(entityRef)
+      .then(fresh => {
+        if (!cancelled) setLiveEnvironments(fresh);
+      })
+      .catch(() => undefined);
+    return () => {
+      cancelled = true;
+    };
+  }, [api, entityRef, rollouts]);
   const [promoteTo, setPromoteTo] = useState<string | undefined>();
   const [lastPromotion, setLastPromotion] = useState<string | undefined>();
 
@@ -99,7 +132,8 @@ function ShiplogContent() {
   if (error) return <ResponseErrorPanel error={error} />;
   if (!value) return null;
 
-  const { environments, releases } = value;
+  const { releases } = value;
+  const environments = liveEnvironments ?? value.environments;
   const allReleases = [...releases.items, ...olderReleases];
   const anyEvents =
     allReleases.length > 0 ||
@@ -135,10 +169,54 @@ function ShiplogContent() {
               />
             </Alert>
           )}
+          {argo.error && (
+            <Alert severity="error" style={{ marginBottom: 16 }}>
+              Live Argo CD state is unavailable: {argo.error.message}
+            </Alert>
+          )}
+          {argo.value?.instances
+            .filter(instance => instance.status === 'error')
+            .map(instance => (
+              <Alert
+                key={instance.name}
+                severity="warning"
+                style={{ marginBottom: 16 }}
+              >
+                Argo CD instance {instance.name} is not answering; its
+                applications are not shown. {instance.error}
+              </Alert>
+            ))}
           <EnvironmentMatrix
             environments={environments.environments}
-            onPromote={setPromoteTo}
+            footer={env => (
+              <>
+                {argo.value?.applications
+                  .filter(app => app.environment === env.name)
+                  .map(app => (
+                    <ArgoCdApplicationSummary
+                      key={`${app.instance}/${app.namespace}/${app.name}`}
+                      app={app}
+                      entityRef={stringifyEntityRef(entity)}
+                      onSync={argo.sync}
+                    />
+                  ))}
+                <PromoteButton onClick={() => setPromoteTo(env.name)} />
+              </>
+            )}
           />
+          {argo.value?.applications
+            .filter(
+              app =>
+                !app.environment || !environmentNames.includes(app.environment),
+            )
+            .map(app => (
+              <ArgoCdApplicationSummary
+                key={`${app.instance}/${app.namespace}/${app.name}`}
+                app={app}
+                entityRef={stringifyEntityRef(entity)}
+                onSync={argo.sync}
+              />
+            ))}
         </InfoCard>
       </Grid>
       {promoteTo && (

@@ -1,6 +1,5 @@
 import { Link } from '@backstage/core-components';
 import Box from '@material-ui/core/Box';
-import Button from '@material-ui/core/Button';
 import Chip from '@material-ui/core/Chip';
 import Grid from '@material-ui/core/Grid';
 import Paper from '@material-ui/core/Paper';
@@ -8,6 +7,7 @@ import Tooltip from '@material-ui/core/Tooltip';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import { EnvironmentStatus } from '@shiplog/plugin-shiplog-common';
+import { ReactNode } from 'react';
 import { describeDrift } from './drift';
 import { exactTime, relativeTime, shortSha } from './format';
 import { StatusIndicator } from './StatusIndicator';
@@ -34,10 +34,10 @@ const useStyles = makeStyles(theme => ({
 
 function EnvironmentColumn({
   env,
-  onPromote,
+  footer,
 }: {
   env: EnvironmentStatus;
-  onPromote?: (environment: string) => void;
+  footer?: ReactNode;
 }) {
   const classes = useStyles();
   const { current, lastAttempt } = env;
@@ -120,30 +120,18 @@ function EnvironmentColumn({
           <Chip size="small" variant="outlined" label="auto-promote" />
         )}
       </div>
-      {onPromote && (
-        <Box mt={1}>
-          <Button
-            size="small"
-            variant="outlined"
-            color="primary"
-            onClick={() => onPromote(env.name)}
-          >
-            Promote
-          </Button>
-        </Box>
-      )}
+      {footer}
     </Paper>
   );
 }
 
-/** One column per environment, in promotion order. */
+/** One column per environment, in promotion order; `footer` adds live state (Argo CD) or actions to a column. */
 export function EnvironmentMatrix({
   environments,
-  onPromote,
+  footer,
 }: {
   environments: EnvironmentStatus[];
-  /** Shows a Promote button per environment. */
-  onPromote?: (environment: string) => void;
+  footer?: (environment: EnvironmentStatus) => ReactNode;
 }) {
   return (
     <Grid container spacing={2} alignItems="stretch">
@@ -161,7 +149,7 @@ export function EnvironmentMatrix({
           }
           key={env.name}
         >
-          <EnvironmentColumn env={env} onPromote={onPromote} />
+          <EnvironmentColumn env={env} footer={footer?.(env)} />
         </Grid>
       ))}
     </Grid>

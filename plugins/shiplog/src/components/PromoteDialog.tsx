@@ -291,3 +291,14 @@ export function PromotionLinks({ promotion }: { promotion: Promotion }) {
     </>
   );
 }
+
+/** The Promote button of an environment column. */
+export function PromoteButton({ onClick }: { onClick: () => void }) {
+  return (
+    <Box mt={1}>
+      <Button size="small" variant="outlined" color="primary" onClick={onClick}>
+        Promote
+      </Button>
+    </Box>
+  );
+}

@@ -1,0 +1,3 @@
+export { ArgoCdSimulator } from './simulator';
+export type { SimulatedInstance, SimulatorOptions } from './simulator';
+export { GitRepository, seedBareRepository } from './gitRepo';

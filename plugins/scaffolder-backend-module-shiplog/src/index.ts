@@ -1,0 +1,28 @@
+/**
+ * Scaffolder actions that make a new service deployable and tracked by Shiplog from its first merge.
+ *
+ * @packageDocumentation
+ */
+export { scaffolderModuleShiplog as default } from './module';
+export {
+  createShiplogBootstrapAction,
+  type ShiplogBootstrapActionOptions,
+} from './actions/bootstrap';
+export { createShiplogNextVersionAction } from './actions/nextVersion';
+export { createShiplogSetImageAction } from './actions/setImage';
+export {
+  bumpOfCommit,
+  bumpOfCommits,
+  nextVersion,
+  type VersionBump,
+} from './versioning/conventionalCommits';
+export {
+  RUNTIMES,
+  REGISTRIES,
+  CI_SYSTEMS,
+  GITOPS_LAYOUTS,
+  type Runtime,
+  type RegistryType,
+  type CiSystem,
+  type BootstrapInput,
+} from './bootstrap/options';
