@@ -313,7 +313,13 @@ describe('PromotionList', () => {
             automatic: true,
             requestedBy: 'shiplog',
             error: 'the deployment of 2.3.0 to qa failed',
-            change: undefined,
+            change: {
+              ...change,
+              executor: 'git',
+              kind: 'commit',
+              repository: 'git://localhost:7011/gitops.git',
+              commitSha: 'c0ffee1234567890',
+            },
           }),
         ],
       })),
@@ -337,6 +343,7 @@ describe('PromotionList', () => {
       screen.getByText('the deployment of 2.3.0 to qa failed'),
     ).toBeInTheDocument();
     expect(screen.getByText(/by auto-promotion/)).toBeInTheDocument();
+    expect(screen.getByText('commit c0ffee1')).toBeInTheDocument();
   });
 });
 

@@ -63,6 +63,11 @@ export function GuardVerdicts({ guards }: { guards: GuardVerdict[] }) {
             <VerdictIcon outcome={verdict.outcome} />
           </ListItemIcon>
           <ListItemText
+            // The theme keeps list items on one line; a verdict must be read whole.
+            style={{ whiteSpace: 'normal' }}
+            primaryTypographyProps={{
+              style: { whiteSpace: 'normal', overflowWrap: 'anywhere' },
+            }}
             primary={`${GUARD_TITLES[verdict.guard] ?? verdict.guard}: ${
               verdict.message
             }`}
@@ -280,11 +285,17 @@ export function PromotionLinks({ promotion }: { promotion: Promotion }) {
     ]);
   }
   if (deployment?.runUrl) links.push(['sync', deployment.runUrl]);
+  // A plain Git host has no page to link to: name the commit.
+  const commit =
+    change && !change.url && change.commitSha
+      ? `commit ${change.commitSha.slice(0, 7)}`
+      : undefined;
   return (
     <>
+      {commit && <span title={change?.commitSha}>{commit}</span>}
       {links.map(([label, url], index) => (
         <span key={url}>
-          {index > 0 && ' · '}
+          {(index > 0 || commit) && ' · '}
           <Link to={url}>{label}</Link>
         </span>
       ))}
