@@ -497,9 +497,11 @@ async function main() {
     ],
   });
   try {
-    const page = await browser.newPage({
+    // A context of our own, so that the template editor check can open a second page signed in alike.
+    const context = await browser.newContext({
       viewport: { width: 1400, height: 1000 },
     });
+    const page = await context.newPage();
     await page.goto(`${PORTAL}/catalog/default/component/checkout`, {
       waitUntil: 'networkidle',
       timeout: 120_000,
@@ -640,7 +642,7 @@ async function main() {
       path: join(screenshots, 'deployments-monolith.png'),
     });
 
-    await checkTemplateEditor(page.context()).catch(error =>
+    await checkTemplateEditor(context).catch(error =>
       check(false, `template editor dry run: ${error.message.split('\n')[0]}`),
     );
   } finally {
