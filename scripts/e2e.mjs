@@ -461,10 +461,99 @@ async function checkArgoCdSync(page) {
   ).then(res => res.json());
   const latest = history.items?.[0];
   check(
-    latest?.version === target && latest?.actor === 'user:development/guest',
+    latest?.version === target && latest?.actor === 'user:default/guest',
     `checkout: the ledger records the prod sync of ${target} by the guest (got ${latest?.version} by ${latest?.actor}, ${latest?.status})`,
   );
   await page.screenshot({ path: join(screenshots, 'argocd-synced.png') });
+}
+
+/**
+ * A promotion in the demo, for real: from payments' prod column, Promote the version stage runs; Shiplog
+ * commits the values change to the demo GitOps repository; prod (manual sync) goes OutOfSync in the
+ * simulator; Sync rolls it out, and the promotion is tracked to "deployed".
+ */
+async function checkPromotion(page) {
+  await page.goto(`${PORTAL}/catalog/default/component/payments/deployments`, {
+    waitUntil: 'networkidle',
+    timeout: 120_000,
+  });
+  const prodColumn = page.getByTestId('environment-prod');
+  await prodColumn.waitFor({ timeout: 60_000 });
+  await prodColumn
+    .getByRole('button', { name: 'Promote', exact: true })
+    .click();
+  const confirm = page.getByRole('button', { name: /^Promote \S+ to prod$/ });
+  const enabled = await page
+    .waitForFunction(
+      () =>
+        [...document.querySelectorAll('button')].some(
+          b =>
+            /^Promote \S+ to prod$/.test(b.textContent?.trim() ?? '') &&
+            !b.disabled,
+        ),
+      undefined,
+      { timeout: 60_000 },
+    )
+    .then(
+      () => true,
+      () => false,
+    );
+  check(
+    enabled,
+    'payments: the Promote dialog shows every guard and allows the stage version to prod',
+  );
+  if (!enabled) return;
+  const version = (await confirm.textContent()).trim().split(' ')[1];
+  await page.screenshot({ path: join(screenshots, 'promotion-dialog.png') });
+  await confirm.click();
+  const promotions = async () => {
+    const res = await fetch(
+      `${BACKEND}/api/shiplog/v1/entities/component/default/payments/promotions`,
+      { headers: { authorization: `Bearer ${TOKEN}` } },
+    );
+    const body = await res.json();
+    return (body.items ?? []).find(
+      p => p.environment === 'prod' && p.version === version,
+    );
+  };
+  const waitForState = async (states, timeoutMs) => {
+    const deadline = Date.now() + timeoutMs;
+    let promotion;
+    while (Date.now() < deadline) {
+      promotion = await promotions().catch(() => undefined);
+      if (promotion && states.includes(promotion.state)) return promotion;
+      await new Promise(resolve => setTimeout(resolve, 1000));
+    }
+    return promotion;
+  };
+  const merged = await waitForState(['merged', 'synced', 'deployed'], 60_000);
+  check(
+    ['merged', 'synced', 'deployed'].includes(merged?.state),
+    `payments: promoting ${version} to prod commits the values change (state ${merged?.state})`,
+  );
+  const prodApp = page.getByTestId('argocd-payments-prod');
+  const outOfSync = await prodApp
+    .getByText(`Git declares ${version}`)
+    .waitFor({ timeout: 60_000 })
+    .then(
+      () => true,
+      () => false,
+    );
+  check(
+    outOfSync,
+    `payments: Argo CD shows prod OutOfSync with ${version} declared`,
+  );
+  if (!outOfSync) return;
+  await page.getByRole('button', { name: 'Sync payments-prod' }).click();
+  await page.getByRole('button', { name: 'Sync now' }).click();
+  const deployed = await waitForState(['deployed', 'failed'], 90_000);
+  check(
+    deployed?.state === 'deployed',
+    `payments: the promotion of ${version} to prod is tracked to deployed (state ${deployed?.state})`,
+  );
+  await page.waitForTimeout(11_000);
+  await prodColumn.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: join(screenshots, 'promotion-deployed.png') });
 }
 
 async function main() {
@@ -641,6 +730,10 @@ async function main() {
     await page.screenshot({
       path: join(screenshots, 'deployments-monolith.png'),
     });
+
+    await checkPromotion(page).catch(error =>
+      check(false, `promotion: ${error.message.split('\n')[0]}`),
+    );
 
     await checkTemplateEditor(context).catch(error =>
       check(false, `template editor dry run: ${error.message.split('\n')[0]}`),
