@@ -102,7 +102,7 @@ export const shiplogPlugin = createBackendPlugin({
           scheduler,
           logger,
           entities: entityIndex,
-          ingest: events => store.ingest(events),
+          ingest: ledgerEvents => store.ingest(ledgerEvents),
         });
 
         httpRouter.use(

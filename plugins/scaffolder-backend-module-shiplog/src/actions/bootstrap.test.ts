@@ -232,7 +232,7 @@ describe('shiplog:bootstrap', () => {
   );
 
   it.each(combinations.filter(c => c.ci === 'github-actions'))(
-    'writes a workflow that passes GitHub\'s parser with least privilege for $runtime on $registry',
+    "writes a workflow that passes GitHub's parser with least privilege for $runtime on $registry",
     ({ runtime, registry, ci }) => {
       const { read } = generated.get(`${runtime}/${registry}/${ci}`)!;
       expect(workflowErrors[`${runtime}/${registry}/${ci}`]).toEqual([]);
@@ -243,7 +243,8 @@ describe('shiplog:bootstrap', () => {
       // contents: read, plus packages: write for GHCR or id-token: write for OIDC logins; nothing else.
       const expected: Record<string, string> = { contents: 'read' };
       if (registry === 'ghcr') expected.packages = 'write';
-      if (registry === 'gar' || registry === 'ecr') expected['id-token'] = 'write';
+      if (registry === 'gar' || registry === 'ecr')
+        expected['id-token'] = 'write';
       expect(workflow.jobs.build.permissions).toEqual(expected);
       expect(workflow.jobs.test.permissions).toEqual({ contents: 'read' });
     },
@@ -252,7 +253,9 @@ describe('shiplog:bootstrap', () => {
   it.each(combinations.filter(c => c.ci === 'jenkins'))(
     'writes a Jenkinsfile with the Shiplog credential and one build per branch for $runtime on $registry',
     ({ runtime, registry, ci }) => {
-      const jenkinsfile = generated.get(`${runtime}/${registry}/${ci}`)!.read('Jenkinsfile');
+      const jenkinsfile = generated
+        .get(`${runtime}/${registry}/${ci}`)!
+        .read('Jenkinsfile');
       expect(jenkinsfile).toContain("credentials('shiplog-ci-token')");
       expect(jenkinsfile).toContain('disableConcurrentBuilds()');
     },

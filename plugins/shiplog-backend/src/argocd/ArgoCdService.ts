@@ -67,6 +67,13 @@ function withinBudget<T>(promise: Promise<T>, ms: number): Promise<T> {
   return Promise.race([promise, late]).finally(() => clearTimeout(timer));
 }
 
+function instanceStatus(
+  snapshot?: ArgoSnapshot,
+): ArgoCdInstanceStatus['status'] {
+  if (!snapshot) return 'pending';
+  return snapshot.error ? 'error' : 'ok';
+}
+
 /** A result or its error message, so one failing part leaves the rest of the state intact. */
 async function settle<T>(
   promise: Promise<T>,
@@ -217,7 +224,7 @@ export class ArgoCdService {
       const client = this.clients.get(name)!;
       instances.push({
         name,
-        status: !snapshot ? 'pending' : snapshot.error ? 'error' : 'ok',
+        status: instanceStatus(snapshot),
         error: snapshot?.error,
         fetchedAt: snapshot?.fetchedAt
           ? new Date(snapshot.fetchedAt).toISOString()

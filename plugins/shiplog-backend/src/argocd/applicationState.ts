@@ -80,11 +80,8 @@ function initiator(by?: { username?: string; automated?: boolean }) {
 
 /** Single- and multi-source apps alike: sources as a list, revisions as a list. */
 export function sourcesOf(app: ArgoApplication) {
-  return app.spec.sources?.length
-    ? app.spec.sources
-    : app.spec.source
-    ? [app.spec.source]
-    : [];
+  if (app.spec.sources?.length) return app.spec.sources;
+  return app.spec.source ? [app.spec.source] : [];
 }
 
 export function revisionsOf(value?: {
