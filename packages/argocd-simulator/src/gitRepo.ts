@@ -73,6 +73,10 @@ export class GitRepository {
   }
 
   async commit(revision: string): Promise<CommitInfo | undefined> {
+    // Revisions come from request URLs: never let one be read as an option.
+    if (!/^[A-Za-z0-9._/-]+$/.test(revision) || revision.startsWith('-')) {
+      return undefined;
+    }
     try {
       const out = await git([
         '--git-dir',

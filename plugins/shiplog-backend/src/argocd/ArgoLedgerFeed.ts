@@ -93,35 +93,45 @@ export class ArgoLedgerFeed {
             status === 'started'
               ? operation.startedAt
               : operation.finishedAt ?? operation.startedAt;
-          events.push(
-            releaseEventInputSchema.parse({
-              id: argoOperationEventId(
-                {
-                  instance,
-                  namespace: app.metadata.namespace,
-                  app: app.metadata.name,
-                  startedAt: operation.startedAt,
-                },
-                status,
-                entityRef,
-              ),
-              entityRef,
-              type: 'deploy',
+          // One odd application (an unusual tag, a long username) is skipped, not the whole instance.
+          const parsed = releaseEventInputSchema.safeParse({
+            id: argoOperationEventId(
+              {
+                instance,
+                namespace: app.metadata.namespace,
+                app: app.metadata.name,
+                startedAt: operation.startedAt,
+              },
               status,
-              environment,
-              version,
-              actor:
-                initiatedBy?.username ??
-                (initiatedBy?.automated ? 'argocd (automated sync)' : 'argocd'),
-              source: 'argocd',
-              runUrl: frontendUrl
-                ? `${frontendUrl}/applications/${encodeURIComponent(
-                    app.metadata.namespace,
-                  )}/${encodeURIComponent(app.metadata.name)}`
-                : undefined,
-              occurredAt: new Date(at).toISOString(),
-            }),
-          );
+              entityRef,
+            ),
+            entityRef,
+            type: 'deploy',
+            status,
+            environment,
+            version,
+            actor:
+              initiatedBy?.username ??
+              (initiatedBy?.automated ? 'argocd (automated sync)' : 'argocd'),
+            source: 'argocd',
+            runUrl: frontendUrl
+              ? `${frontendUrl}/applications/${encodeURIComponent(
+                  app.metadata.namespace,
+                )}/${encodeURIComponent(app.metadata.name)}`
+              : undefined,
+            occurredAt: new Date(at).toISOString(),
+          });
+          if (parsed.success) {
+            events.push(parsed.data);
+          } else {
+            this.options.logger.warn(
+              `Argo CD ${instance}: ${
+                app.metadata.name
+              }'s ${status} is not recorded: ${parsed.error.issues[0]?.path.join(
+                '.',
+              )}: ${parsed.error.issues[0]?.message}`,
+            );
+          }
         }
       }
       seen.push([key, fingerprint]);

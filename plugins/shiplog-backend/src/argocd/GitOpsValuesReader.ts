@@ -2,9 +2,11 @@ import { UrlReaderService } from '@backstage/backend-plugin-api';
 import { ScmIntegrationRegistry } from '@backstage/integration';
 import { execFile } from 'child_process';
 import { createHash } from 'crypto';
+import { realpathSync } from 'fs';
 import { mkdir } from 'fs/promises';
 import { tmpdir } from 'os';
 import { join, resolve, sep } from 'path';
+import { fileURLToPath } from 'url';
 import { promisify } from 'util';
 import { parseDocument } from 'yaml';
 import { TtlCache } from './TtlCache';
@@ -89,9 +91,22 @@ export class GitOpsValuesReader {
       throw new Error(`repository "${repository}" is not a Git URL`);
     }
     if (repository.startsWith('file:')) {
-      const path = resolve(new URL(repository).pathname);
+      // fileURLToPath refuses an encoded "/" (git would decode `..%2F`), realpath follows symlinks.
+      let path: string;
+      try {
+        path = realpathSync(fileURLToPath(repository));
+      } catch {
+        throw new Error(
+          `repository ${repository} is not a readable local path`,
+        );
+      }
       const allowed = this.options.allowedFileRoots.some(root => {
-        const base = resolve(root);
+        let base = resolve(root);
+        try {
+          base = realpathSync(base);
+        } catch {
+          // a root that does not exist allows nothing below it but itself
+        }
         return path === base || path.startsWith(base + sep);
       });
       if (!allowed) {

@@ -531,6 +531,24 @@ describe.each(databases.eachSupportedId())(
       expect((await store.get(again.id))!.error).toContain(
         'no deployment of 1.2.0 to qa was reported within 60 minutes',
       );
+
+      // A withdrawn manual sync does not settle it, and a rollout that starts but never finishes does not
+      // hold the environment's lock for ever.
+      const stuck = await create(req('1.2.0', 'qa'));
+      await deploy('sync-1', '1.2.0', 'qa', 'cancelled');
+      await service.track();
+      expect((await store.get(stuck.id))!.state).toBe('merged');
+      await deploy('argo-qa-2', '1.2.0', 'qa', 'started');
+      await service.track();
+      expect((await store.get(stuck.id))!.state).toBe('synced');
+      await service.track(Date.now() + CONFIG.deployTimeoutMs + 60_000);
+      expect(await store.get(stuck.id)).toMatchObject({
+        state: 'failed',
+        error: expect.stringContaining(
+          'no finished deployment of 1.2.0 to qa was reported within 60 minutes',
+        ),
+      });
+      expect(await store.findInFlight(ENTITY, 'qa')).toBeUndefined();
     });
 
     it('answers the executor: 422 for the values file, 409 for a concurrent edit, 502 for the rest', async () => {

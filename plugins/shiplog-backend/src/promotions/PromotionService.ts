@@ -655,12 +655,27 @@ export class PromotionService {
         branch: change.branch,
       })
       .catch(async error => {
-        await this.options.store.transition(
-          promotion.id,
-          ['change_opened'],
-          'change_opened',
-          { checkedAt: now },
+        // A status that cannot be read for as long as a deployment may take (repository renamed, token
+        // revoked) ends the promotion, so the environment's lock is not held for ever.
+        const openedAt = Date.parse(
+          promotion.timeline.find(t => t.state === 'change_opened')?.at ??
+            promotion.requestedAt,
         );
+        if (now - openedAt > this.options.config.deployTimeoutMs) {
+          await this.advance(promotion, 'failed', {
+            checkedAt: now,
+            error: `the pull request's state could not be read for ${Math.round(
+              this.options.config.deployTimeoutMs / 60_000,
+            )} minutes: ${error instanceof Error ? error.message : error}`,
+          });
+        } else {
+          await this.options.store.transition(
+            promotion.id,
+            ['change_opened'],
+            'change_opened',
+            { checkedAt: now },
+          );
+        }
         throw error;
       });
     if (status.state === 'merged') {
@@ -694,8 +709,10 @@ export class PromotionService {
       },
       Date.parse(promotion.requestedAt),
     );
-    const terminal = events.filter(e => e.status !== 'started').pop();
-    const first = events[0];
+    // A withdrawn manual sync (Argo refused it) is not the deployment's outcome: Git still holds the change.
+    const relevant = events.filter(e => e.status !== 'cancelled');
+    const terminal = relevant.filter(e => e.status !== 'started').pop();
+    const first = relevant[0];
     let current: PromotionRecord | undefined = promotion;
     if (first && current.state === 'merged') {
       current = await this.advance(current, 'synced', {
@@ -726,15 +743,13 @@ export class PromotionService {
       promotion.timeline.find(t => t.state === 'merged')?.at ??
         promotion.requestedAt,
     );
-    if (
-      current &&
-      !first &&
-      now - mergedAt > this.options.config.deployTimeoutMs
-    ) {
+    // Started but never finished (health stuck Progressing, a sync nobody made) must not hold the
+    // environment's lock for ever either.
+    if (current && now - mergedAt > this.options.config.deployTimeoutMs) {
       await this.advance(current, 'failed', {
-        error: `no deployment of ${promotion.version} to ${
-          promotion.environment
-        } was reported within ${Math.round(
+        error: `no ${first ? 'finished ' : ''}deployment of ${
+          promotion.version
+        } to ${promotion.environment} was reported within ${Math.round(
           this.options.config.deployTimeoutMs / 60_000,
         )} minutes of the merge; check Argo CD`,
       });

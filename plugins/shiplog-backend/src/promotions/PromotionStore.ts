@@ -410,8 +410,9 @@ export class PromotionStore {
         type: 'deploy',
         environment: target.environment,
       })
-      // The (entity, occurred_at) index bounds the scan; senders' clocks may lag by up to a day.
-      .where('occurred_at', '>=', since - 24 * 60 * 60 * 1000)
+      // Only deployments from after the request (with ten minutes for senders' clock skew): a late report
+      // of an earlier deploy of the same version must not settle this promotion.
+      .where('occurred_at', '>=', since - 10 * 60 * 1000)
       .where('received_at', '>=', since)
       .where(q => {
         q.where('version', target.version);

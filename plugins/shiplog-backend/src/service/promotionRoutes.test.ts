@@ -349,6 +349,26 @@ describe.each(databases.eachSupportedId())(
       );
     });
 
+    it('lets a service token preview but not promote (the policy only decides for users)', async () => {
+      const server = await startBackend({});
+      const asService = (body: object) =>
+        request(server)
+          .post(`${ENTITY_PATH}/promotions`)
+          .set('Authorization', mockCredentials.service.header())
+          .send(body);
+      const preview = await asService({
+        version: '1.1.0',
+        environment: 'dev',
+        dryRun: true,
+      });
+      expect(preview.status).toBe(200);
+      const refused = await asService({ version: '1.1.0', environment: 'dev' });
+      expect(refused.status).toBe(403);
+      expect(refused.body.error.message).toContain(
+        'Promotions are made by signed-in users',
+      );
+    });
+
     it('refuses a file:// repository outside the allowed roots with 422', async () => {
       const elsewhere = mkdtempSync(join(tmpdir(), 'shiplog-elsewhere-'));
       try {

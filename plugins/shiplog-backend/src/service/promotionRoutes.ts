@@ -45,6 +45,12 @@ export function registerPromotionRoutes(
       allow: ['user', 'service'],
     });
     const body = parseInput(promotionRequestSchema, req.body);
+    // A service token (CI's) may preview, not promote: the permission policy is only consulted for users.
+    if (!body.dryRun && credentials.principal.type !== 'user') {
+      throw new NotAllowedError(
+        'Promotions are made by signed-in users, whose permissions the policy decides; services may only preview (dryRun: true)',
+      );
+    }
     const { kind, namespace, name } = req.params;
     const { entity, entityRef } = await entities.load(
       { kind, namespace, name },

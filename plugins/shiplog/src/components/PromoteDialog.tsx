@@ -200,8 +200,13 @@ export function PromoteDialog(props: {
   };
 
   const needsReason = rollback && !reason.trim();
+  // Only the preview of the version on screen counts: react-use keeps the last one while the next loads.
   const canConfirm =
-    Boolean(preview.value?.canProceed) && !needsReason && !submitting;
+    !preview.loading &&
+    preview.value?.version === version &&
+    Boolean(preview.value?.canProceed) &&
+    !needsReason &&
+    !submitting;
 
   return (
     <Dialog open={props.open} onClose={props.onClose} fullWidth maxWidth="md">
