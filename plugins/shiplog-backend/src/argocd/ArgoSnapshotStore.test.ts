@@ -21,7 +21,8 @@ describe.each(databases.eachSupportedId())(
       const knex = await databases.init(databaseId);
       await knex.migrate.latest({ directory: migrationsDir });
       const writer = new ArgoSnapshotStore(knex);
-      const reader = new ArgoSnapshotStore(knex);
+      // Another replica's store, reading without sharing reads, so it sees every write at once.
+      const reader = new ArgoSnapshotStore(knex, 0);
 
       await writer.saveApplications('main', [app('a')], 1000);
       let snapshot = (await reader.read()).get('main')!;

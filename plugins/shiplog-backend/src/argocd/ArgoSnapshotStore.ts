@@ -32,9 +32,32 @@ export class ArgoSnapshotStore {
     { generation: number; applications: ArgoApplication[] }
   >();
 
-  constructor(private readonly db: Knex) {}
+  constructor(
+    private readonly db: Knex,
+    /** How long a read is shared; other replicas' writes show after at most this long. */
+    private readonly memoMs = 500,
+  ) {}
 
-  async read(): Promise<Map<string, ArgoSnapshot>> {
+  private recent?: { at: number; value: Promise<Map<string, ArgoSnapshot>> };
+
+  /**
+   * The snapshots; concurrent and back-to-back reads within half a second share one query (snapshots
+   * change once per refresh interval, seconds apart).
+   */
+  read(): Promise<Map<string, ArgoSnapshot>> {
+    const now = Date.now();
+    if (this.recent && now - this.recent.at < this.memoMs) {
+      return this.recent.value;
+    }
+    const value = this.readNow();
+    this.recent = { at: now, value };
+    value.catch(() => {
+      if (this.recent?.value === value) this.recent = undefined;
+    });
+    return value;
+  }
+
+  private async readNow(): Promise<Map<string, ArgoSnapshot>> {
     const headers: SnapshotHeader[] = await this.db(TABLE).select(
       'instance',
       'generation',
@@ -90,6 +113,7 @@ export class ArgoSnapshotStore {
     applications: ArgoApplication[],
     at: number,
   ): Promise<void> {
+    this.recent = undefined;
     const json = JSON.stringify(applications);
     const digest = createHash('sha256').update(json).digest('hex');
     if (this.written.get(instance) === digest) {
@@ -104,7 +128,10 @@ export class ArgoSnapshotStore {
             'CASE WHEN error IS NULL THEN generation ELSE generation + 1 END',
           ),
         });
-      if (updated) return;
+      if (updated) {
+        this.recent = undefined;
+        return;
+      }
     }
     await this.upsert(instance, {
       fetched_at: at,
@@ -113,10 +140,12 @@ export class ArgoSnapshotStore {
       applications: json,
     });
     this.written.set(instance, digest);
+    this.recent = undefined;
   }
 
   /** Records a failed list, keeping the last good applications beside the error. */
   async saveError(instance: string, error: string, at: number): Promise<void> {
+    this.recent = undefined;
     await this.db(TABLE)
       .insert({
         instance,
@@ -132,6 +161,7 @@ export class ArgoSnapshotStore {
         attempted_at: at,
         error,
       });
+    this.recent = undefined;
   }
 
   private async upsert(
