@@ -124,10 +124,24 @@ describe('promotion guards', () => {
     ).toBe('pass');
     expect(
       verdict(
-        { ...skipped, rollback: true, reason: 'x', succeededInTarget: true },
+        {
+          ...skipped,
+          version: '1.1.0',
+          release: release('1.1.0'),
+          rollback: true,
+          reason: 'x',
+          succeededInTarget: true,
+        },
         'environment-order',
       ).outcome,
     ).toBe('pass');
+    // `rollback: true` on a newer version is no rollback: the order still applies.
+    expect(
+      verdict(
+        { ...skipped, rollback: true, reason: 'x', succeededInTarget: true },
+        'environment-order',
+      ).outcome,
+    ).toBe('refuse');
     expect(
       verdict(
         { ...skipped, previousEnvironment: undefined },
@@ -163,6 +177,12 @@ describe('promotion guards', () => {
       message:
         'not auto-promoted: #12 (feat: new tax engine) is labelled no-deploy-to-prod',
     });
+    expect(
+      verdict(
+        context({ commits, automatic: true, rollback: true, reason: 'x' }),
+        'no-deploy-label',
+      ).outcome,
+    ).toBe('refuse');
     expect(verdict(context({ commits }), 'no-deploy-label')).toMatchObject({
       outcome: 'warn',
       message: '#12 (feat: new tax engine) is labelled no-deploy-to-prod',

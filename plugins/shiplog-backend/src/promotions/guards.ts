@@ -79,12 +79,7 @@ function noDowngrade(ctx: GuardContext): GuardVerdict {
       howToProceed: 'Nothing to promote: choose another version',
     };
   }
-  const targetKey = ctx.release?.versionKey;
-  const older =
-    targetKey !== undefined &&
-    running.versionKey !== undefined &&
-    targetKey < running.versionKey;
-  if (!older) {
+  if (!isOlderThanRunning(ctx)) {
     return pass(guard, `${ctx.version} is newer than ${running.version}`);
   }
   if (ctx.rollback) {
@@ -215,7 +210,23 @@ function versionJump(ctx: GuardContext): GuardVerdict {
 }
 
 /** Every guard's verdict, in PROMOTION_GUARDS order. */
-export function evaluateGuards(ctx: GuardContext): GuardVerdict[] {
+/** Is the target older than what runs? Only then is `rollback: true` a rollback. */
+export function isOlderThanRunning(ctx: GuardContext): boolean {
+  const targetKey = ctx.release?.versionKey;
+  const runningKey = ctx.running?.versionKey;
+  return (
+    targetKey !== undefined &&
+    runningKey !== undefined &&
+    targetKey < runningKey
+  );
+}
+
+export function evaluateGuards(request: GuardContext): GuardVerdict[] {
+  // `rollback: true` on a newer version must not lift the guards a forward promotion gets.
+  const ctx = {
+    ...request,
+    rollback: Boolean(request.rollback) && isOlderThanRunning(request),
+  };
   return [
     versionPublished(ctx),
     noDowngrade(ctx),
