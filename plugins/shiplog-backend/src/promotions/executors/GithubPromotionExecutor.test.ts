@@ -18,7 +18,7 @@ import labelsExample from './__fixtures__/github/labels.json';
 import pullRequestExample from './__fixtures__/github/pull-request.json';
 import repositoryExample from './__fixtures__/github/repository.json';
 import { promotionChangeRequest } from '../../__testUtils__/promotionRequest';
-import { GithubPromotionExecutor } from './GithubPromotionExecutor';
+import { GithubPromotionExecutor, toHttpsUrl } from './GithubPromotionExecutor';
 
 type Schemas = components['schemas'];
 
@@ -277,6 +277,15 @@ describe('GithubPromotionExecutor', () => {
     );
     expect(executor.supports('https://gitlab.com/acme/gitops')).toBe(false);
     expect(executor.supports('git://localhost:7011/gitops.git')).toBe(false);
+    // SSH and scp-style URLs of an integration host go through the API too, not around it.
+    expect(executor.supports('git@github.com:acme/gitops.git')).toBe(true);
+    expect(executor.supports('ssh://git@github.com/acme/gitops.git')).toBe(
+      true,
+    );
+    expect(executor.supports('git@gitlab.com:acme/gitops.git')).toBe(false);
+    expect(toHttpsUrl('git@github.com:acme/gitops.git')).toBe(
+      'https://github.com/acme/gitops.git',
+    );
   });
 
   it('opens a pull request from a fresh branch with the one-line change, the changelog, labels and auto-merge', async () => {

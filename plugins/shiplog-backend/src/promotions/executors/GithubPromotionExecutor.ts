@@ -30,6 +30,19 @@ const status = (error: unknown) => (error as { status?: number }).status;
  * changelog as its body, labels, and auto-merge where the environment allows it; a direct commit
  * goes to the default branch. Credentials (token or GitHub App) come from Backstage's integrations.
  */
+/**
+ * The https form of a GitHub repository URL: `https://…` as is, `ssh://git@host/owner/repo.git` and
+ * `git@host:owner/repo.git` rewritten; anything else undefined.
+ */
+export function toHttpsUrl(repository: string): string | undefined {
+  if (/^https?:\/\//i.test(repository)) return repository;
+  const ssh = /^ssh:\/\/(?:[^@/]+@)?([^/:]+)(?::\d+)?\/(.+)$/i.exec(repository);
+  if (ssh) return `https://${ssh[1]}/${ssh[2]}`;
+  const scp = /^[^@/]+@([^:/]+):(?!\/)(.+)$/.exec(repository);
+  if (scp) return `https://${scp[1]}/${scp[2]}`;
+  return undefined;
+}
+
 export class GithubPromotionExecutor implements PromotionExecutor {
   readonly id = 'github';
   readonly changeKinds = ['pull-request', 'commit'] as const;
@@ -37,13 +50,13 @@ export class GithubPromotionExecutor implements PromotionExecutor {
   constructor(private readonly options: GithubPromotionExecutorOptions) {}
 
   supports(repository: string): boolean {
-    return (
-      /^https?:\/\//i.test(repository) &&
-      Boolean(this.options.integrations.github.byUrl(repository))
-    );
+    const url = toHttpsUrl(repository);
+    return Boolean(url && this.options.integrations.github.byUrl(url));
   }
 
-  private async connect(repository: string) {
+  private async connect(gitUrl: string) {
+    // An SSH or scp-style URL of an integration host goes through the API too, with the integration's credentials.
+    const repository = toHttpsUrl(gitUrl) ?? gitUrl;
     const integration = this.options.integrations.github.byUrl(repository);
     const [owner, name] = new URL(repository).pathname
       .replace(/^\/+/, '')
