@@ -756,6 +756,10 @@ export class PromotionService {
     }
   }
 
+  /** Auto-promotion's place in the ledger (received time), and what it already looked at, per replica. */
+  private autoCursor = 0;
+  private readonly autoConsidered = new Map<string, number>();
+
   /**
    * Auto-promotion: a release that just deployed successfully to an environment whose next one
    * auto-promotes is promoted there, through every guard (labels included). Each triggering deploy
@@ -763,14 +767,28 @@ export class PromotionService {
    */
   async autoPromote(now = Date.now()): Promise<void> {
     const { store, ledger, ledgerStore, logger } = this.options;
+    const windowStart = now - AUTO_PROMOTION_WINDOW_MS;
+    for (const [id, at] of this.autoConsidered) {
+      if (at < windowStart) this.autoConsidered.delete(id);
+    }
+    // Each tick reads only what arrived since the last one (a cursor), so a busy hour is neither re-read
+    // every few seconds nor stuck behind the first page of it.
     const events = await store.recentDeploySuccesses(
-      now - AUTO_PROMOTION_WINDOW_MS,
-      now - AUTO_PROMOTION_WINDOW_MS,
+      Math.max(windowStart, this.autoCursor),
+      windowStart,
     );
     const triggered = await store.triggeredEventIds(events.map(e => e.id));
+    let firstFailure: number | undefined;
     for (const event of events) {
-      if (triggered.has(event.id) || !event.version) continue;
+      if (
+        triggered.has(event.id) ||
+        !event.version ||
+        this.autoConsidered.has(event.id)
+      ) {
+        continue;
+      }
       try {
+        this.autoConsidered.set(event.id, event.receivedAt);
         const entity = await this.options.loadEntity(event.entityRef);
         if (!entity) continue;
         const environments = ledger.environmentsOf(entity);
@@ -826,12 +844,22 @@ export class PromotionService {
           );
         });
       } catch (error) {
+        // Unexpected (catalog or database down): the cursor stays before it, so the next tick retries.
+        this.autoConsidered.delete(event.id);
+        firstFailure ??= event.receivedAt;
         logger.warn(
           `Auto-promotion after ${event.id} failed: ${
             (error as Error).message
           }`,
         );
       }
+    }
+    const last = events[events.length - 1];
+    if (last) {
+      this.autoCursor = Math.max(
+        this.autoCursor,
+        firstFailure ?? last.receivedAt,
+      );
     }
   }
 }
