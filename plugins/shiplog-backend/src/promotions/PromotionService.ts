@@ -28,7 +28,7 @@ import {
   LedgerService,
 } from '../service/LedgerService';
 import { PromotionExecutionError, PromotionRefusedError } from './errors';
-import { evaluateGuards } from './guards';
+import { evaluateGuards, isOlderThanRunning } from './guards';
 import {
   PromotionPatch,
   PromotionRecord,
@@ -57,6 +57,8 @@ interface PromotionPlan {
   changeProblem?: string;
   executor?: PromotionExecutor;
   changelog: PromotionPreview['changelog'];
+  /** `rollback: true` for a version older than what runs; otherwise a forward promotion, whatever was asked. */
+  rollback: boolean;
 }
 
 export interface PromotionServiceOptions {
@@ -157,7 +159,7 @@ export class PromotionService {
           : undefined,
         this.changelog(entityRef, running, release),
       ]);
-    const guards = evaluateGuards({
+    const guardContext = {
       component: entity.metadata.name,
       environment,
       version,
@@ -176,7 +178,8 @@ export class PromotionService {
       succeededInTarget,
       commits: changelog.commits,
       predecessor,
-    });
+    };
+    const guards = evaluateGuards(guardContext);
     const policy = this.policyOf(environments, environment);
     return {
       entityRef,
@@ -186,6 +189,7 @@ export class PromotionService {
       release,
       guards,
       changelog,
+      rollback: Boolean(request.rollback) && isOlderThanRunning(guardContext),
       ...this.planChange(entity, environment, policy),
     };
   }
@@ -379,7 +383,7 @@ export class PromotionService {
       version: request.version,
       fromVersion: plan.fromVersion,
       reason: request.reason,
-      rollback: request.rollback,
+      rollback: plan.rollback,
       automatic,
       requestedBy: input.requestedBy,
       guards: plan.guards,
@@ -412,14 +416,14 @@ export class PromotionService {
         keyPath: change.keyPath,
         kind: change.kind,
         autoMerge: change.autoMerge ?? false,
-        title: `${request.rollback ? 'Roll back' : 'Promote'} ${component} ${
+        title: `${plan.rollback ? 'Roll back' : 'Promote'} ${component} ${
           request.version
         } to ${request.environment}`,
         body: this.describe(created, plan),
         labels: [
           ...this.options.config.labels,
           `promote-to-${request.environment}`,
-          ...(request.rollback ? ['rollback'] : []),
+          ...(plan.rollback ? ['rollback'] : []),
         ],
         branch: `shiplog/promote-${component}-${
           request.environment
