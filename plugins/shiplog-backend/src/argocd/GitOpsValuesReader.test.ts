@@ -55,7 +55,7 @@ describe('GitOpsValuesReader', () => {
       `file://${dir}/allowed/link/gitops.git`,
     ]) {
       await expect(read(repository)).rejects.toThrow(
-        /outside shiplog.gitops.allowedFileRoots|not a readable local path/,
+        /outside shiplog.gitops.allowedFileRoots|does not exist on the Shiplog backend host/,
       );
     }
   });

@@ -1,17 +1,12 @@
 import { UrlReaderService } from '@backstage/backend-plugin-api';
 import { ScmIntegrationRegistry } from '@backstage/integration';
-import { execFile } from 'child_process';
 import { createHash } from 'crypto';
-import { realpathSync } from 'fs';
 import { mkdir } from 'fs/promises';
 import { tmpdir } from 'os';
-import { join, resolve, sep } from 'path';
-import { fileURLToPath } from 'url';
-import { promisify } from 'util';
+import { join } from 'path';
 import { parseDocument } from 'yaml';
+import { checkGitRepository, createGitRunner, GitRunner } from '../gitops/git';
 import { TtlCache } from './TtlCache';
-
-const run = promisify(execFile);
 
 /**
  * Reads a values file at a branch of a GitOps repository: through Backstage's URL reader on hosts with an
@@ -22,6 +17,7 @@ const run = promisify(execFile);
 export class GitOpsValuesReader {
   private readonly files: TtlCache<string>;
   private readonly fetches: TtlCache<string>;
+  private readonly runGit: GitRunner;
 
   constructor(
     private readonly options: {
@@ -35,6 +31,11 @@ export class GitOpsValuesReader {
   ) {
     this.files = new TtlCache(options.ttlMs);
     this.fetches = new TtlCache(options.ttlMs);
+    this.runGit = createGitRunner({ timeoutMs: options.timeoutMs });
+  }
+
+  private git(args: string[]) {
+    return this.runGit(args, {});
   }
 
   /** The scalar at `keyPath` (e.g. `image.tag`) of the file, as a string. */
@@ -86,39 +87,6 @@ export class GitOpsValuesReader {
     return ref.replace(/[^A-Za-z0-9._-]/g, '_');
   }
 
-  private checkRepositoryUrl(repository: string): void {
-    if (repository.startsWith('-')) {
-      throw new Error(`repository "${repository}" is not a Git URL`);
-    }
-    if (repository.startsWith('file:')) {
-      // fileURLToPath refuses an encoded "/" (git would decode `..%2F`), realpath follows symlinks.
-      let path: string;
-      try {
-        path = realpathSync(fileURLToPath(repository));
-      } catch {
-        throw new Error(
-          `repository ${repository} is not a readable local path`,
-        );
-      }
-      const allowed = this.options.allowedFileRoots.some(root => {
-        let base = resolve(root);
-        try {
-          base = realpathSync(base);
-        } catch {
-          // a root that does not exist allows nothing below it but itself
-        }
-        return path === base || path.startsWith(base + sep);
-      });
-      if (!allowed) {
-        throw new Error(
-          `repository ${repository} is outside shiplog.gitops.allowedFileRoots`,
-        );
-      }
-    } else if (!/^(https?|git|ssh):\/\/|^[\w.-]+@[\w.-]+:/.test(repository)) {
-      throw new Error(`repository "${repository}" is not a Git URL`);
-    }
-  }
-
   /** Fetches into one cache repository run one at a time (git locks the repository). */
   private readonly queues = new Map<string, Promise<unknown>>();
 
@@ -139,7 +107,7 @@ export class GitOpsValuesReader {
 
   /** Shallow-fetches the branch into a bare cache repository, once per TTL per (repository, branch). */
   private async fetchNow(repository: string, ref: string): Promise<string> {
-    this.checkRepositoryUrl(repository);
+    await checkGitRepository(repository, this.options.allowedFileRoots);
     if (ref.startsWith('-')) throw new Error(`"${ref}" is not a branch`);
     const gitDir = join(
       this.options.cacheDir ?? join(tmpdir(), 'shiplog-gitops-cache'),
@@ -159,18 +127,5 @@ export class GitOpsValuesReader {
       `+${ref === 'HEAD' ? 'HEAD' : ref}:refs/shiplog/${this.refName(ref)}`,
     ]);
     return gitDir;
-  }
-
-  private git(args: string[]) {
-    return run('git', args, {
-      timeout: this.options.timeoutMs,
-      // Data transports only: never `ext::` (runs commands) or other remote helpers a URL could name.
-      env: {
-        ...process.env,
-        GIT_TERMINAL_PROMPT: '0',
-        GIT_ALLOW_PROTOCOL: 'file:git:http:https:ssh',
-      },
-      maxBuffer: 8 * 1024 * 1024,
-    });
   }
 }

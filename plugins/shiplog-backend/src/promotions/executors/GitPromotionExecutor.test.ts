@@ -13,7 +13,7 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { PromotionChangeRequest } from '@shiplog/plugin-shiplog-node';
 import { promotionChangeRequest } from '../../__testUtils__/promotionRequest';
-import { createGitRunner, GitRunner } from './git';
+import { createGitRunner, GitRunner } from '../../gitops/git';
 import { GitPromotionExecutor } from './GitPromotionExecutor';
 
 jest.setTimeout(60_000);

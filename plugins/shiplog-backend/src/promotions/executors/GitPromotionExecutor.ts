@@ -1,4 +1,4 @@
-import { ConflictError, InputError } from '@backstage/errors';
+import { ConflictError } from '@backstage/errors';
 import {
   PromotionChangeRequest,
   PromotionChangeResult,
@@ -9,13 +9,14 @@ import {
 import { mkdtemp, readFile, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import {
+  checkGitRepository,
   createGitRunner,
   GitCommandError,
   GitRunner,
+  isGitUrl,
   redactCredentials,
-} from './git';
+} from '../../gitops/git';
 
 export interface GitPromotionExecutorOptions {
   /** Folders under which `file://` repositories may be; none means no `file://` repository at all. */
@@ -26,8 +27,6 @@ export interface GitPromotionExecutorOptions {
   /** Replaces git itself, for tests. */
   runGit?: GitRunner;
 }
-
-const GIT_URL = /^(?:(?:file|git|https?|ssh):\/\/|[\w.-]+@[\w.-]+:(?!\/\/))/i;
 
 /** The push was refused because the branch moved on since the clone. */
 function isNonFastForward(error: unknown): boolean {
@@ -57,36 +56,12 @@ export class GitPromotionExecutor implements PromotionExecutor {
   }
 
   supports(repository: string): boolean {
-    return GIT_URL.test(repository) && !repository.includes('::');
+    return isGitUrl(repository);
   }
 
   /** Refuses a `file://` repository outside the allowed folders, and anything that is not a Git URL. */
-  async checkRepository(repository: string): Promise<void> {
-    if (!this.supports(repository) || /^-/.test(repository)) {
-      throw new InputError(
-        `${redactCredentials(
-          repository,
-        )} is not a Git URL Shiplog can use (file://, git://, http(s)://, ssh:// or user@host:path)`,
-      );
-    }
-    if (!/^file:/i.test(repository)) return;
-    let path: string;
-    try {
-      path = await realpath(fileURLToPath(repository));
-    } catch {
-      throw new InputError(
-        `${repository} does not exist on the Shiplog backend host`,
-      );
-    }
-    for (const root of this.options.allowedFileRoots) {
-      const resolvedRoot = await realpath(root).catch(() => undefined);
-      if (!resolvedRoot) continue;
-      const inside = relative(resolvedRoot, path);
-      if (!inside.startsWith('..') && !isAbsolute(inside)) return;
-    }
-    throw new InputError(
-      `${repository} is a local repository outside shiplog.gitops.allowedFileRoots; an administrator must add its folder there before Shiplog writes to it`,
-    );
+  checkRepository(repository: string): Promise<void> {
+    return checkGitRepository(repository, this.options.allowedFileRoots);
   }
 
   async apply(request: PromotionChangeRequest): Promise<PromotionChangeResult> {

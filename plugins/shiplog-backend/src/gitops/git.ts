@@ -1,4 +1,8 @@
+import { InputError } from '@backstage/errors';
 import { execFile } from 'node:child_process';
+import { realpath } from 'node:fs/promises';
+import { isAbsolute, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /** Runs one git command; injectable so tests can interleave a concurrent push. */
 export type GitRunner = (
@@ -73,4 +77,48 @@ export function createGitRunner(options: { timeoutMs: number }): GitRunner {
         },
       );
     });
+}
+
+/** Git URLs Shiplog uses: file, git, http(s) and ssh URLs, and scp-style `user@host:path`. */
+const GIT_URL = /^(?:(?:file|git|https?|ssh):\/\/|[\w.-]+@[\w.-]+:(?!\/\/))/i;
+
+/** Is this a Git URL of a transport that only moves data (no `ext::` or other remote helpers)? */
+export function isGitUrl(repository: string): boolean {
+  return GIT_URL.test(repository) && !repository.includes('::');
+}
+
+/**
+ * Refuses anything that is not a Git URL, and a `file://` repository outside the allowed folders
+ * (resolved with fileURLToPath, which refuses an encoded "/", and realpath, which follows symlinks): a
+ * catalog author must not point Shiplog at any repository on the backend host.
+ */
+export async function checkGitRepository(
+  repository: string,
+  allowedFileRoots: string[],
+): Promise<void> {
+  if (!isGitUrl(repository) || /^-/.test(repository)) {
+    throw new InputError(
+      `${redactCredentials(
+        repository,
+      )} is not a Git URL Shiplog can use (file://, git://, http(s)://, ssh:// or user@host:path)`,
+    );
+  }
+  if (!/^file:/i.test(repository)) return;
+  let path: string;
+  try {
+    path = await realpath(fileURLToPath(repository));
+  } catch {
+    throw new InputError(
+      `${repository} does not exist on the Shiplog backend host`,
+    );
+  }
+  for (const root of allowedFileRoots) {
+    const resolvedRoot = await realpath(root).catch(() => undefined);
+    if (!resolvedRoot) continue;
+    const inside = relative(resolvedRoot, path);
+    if (!inside.startsWith('..') && !isAbsolute(inside)) return;
+  }
+  throw new InputError(
+    `${repository} is a local repository outside shiplog.gitops.allowedFileRoots; an administrator must add its folder there before Shiplog uses it`,
+  );
 }
