@@ -13,6 +13,7 @@ import type {
   ArgoResourceStatus as ResourceStatus,
   ArgoRevisionMetadata as RevisionMetadata,
 } from '@shiplog/plugin-shiplog-node';
+import { matchesSelector } from '@shiplog/plugin-shiplog-node';
 
 /** One simulated Argo CD: which environments' applications it manages and how clients log in. */
 export interface SimulatedInstance {
@@ -107,20 +108,6 @@ function project(item: Application, fields: string[][]): unknown {
     if (value !== undefined) assign(out, field, value);
   }
   return out;
-}
-
-function matchesSelector(selector: string, labels: Record<string, string>) {
-  return selector
-    .split(',')
-    .map(part => part.trim())
-    .filter(Boolean)
-    .every(part => {
-      const notEqual = /^([^!=]+)!=(.*)$/.exec(part);
-      if (notEqual) return labels[notEqual[1].trim()] !== notEqual[2].trim();
-      const equal = /^([^=]+)==?(.*)$/.exec(part);
-      if (equal) return labels[equal[1].trim()] === equal[2].trim();
-      return part in labels;
-    });
 }
 
 function hash(text: string, length = 10): string {

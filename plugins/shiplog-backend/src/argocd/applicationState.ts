@@ -10,7 +10,7 @@ import type {
   ArgoApplication,
   ArgoResourceNode,
 } from '@shiplog/plugin-shiplog-node';
-import { matchesSelector } from '../webhooks/argocd';
+import { matchesSelector } from '@shiplog/plugin-shiplog-node';
 import { ArgoCdConfig } from './config';
 
 /** Does this application belong to the entity, by `argocd/app-name` or `argocd/app-selector` and their filters? */
@@ -70,7 +70,7 @@ export function versionFromImages(
   const withoutDigest = match.split('@')[0];
   const colon = withoutDigest.lastIndexOf(':');
   if (colon < 0 || withoutDigest.slice(colon).includes('/')) return undefined;
-  return withoutDigest.slice(colon + 1);
+  return withoutDigest.slice(colon + 1) || undefined;
 }
 
 function initiator(by?: { username?: string; automated?: boolean }) {

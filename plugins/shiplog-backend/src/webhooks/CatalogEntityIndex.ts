@@ -7,7 +7,7 @@ import {
   GITHUB_PROJECT_SLUG_ANNOTATION,
   SHIPLOG_ANNOTATIONS,
 } from '@shiplog/plugin-shiplog-common';
-import { matchesSelector } from './argocd';
+import { matchesSelector } from '@shiplog/plugin-shiplog-node';
 
 const FIELDS = [
   'kind',

@@ -6,6 +6,7 @@ import {
   environmentNameSchema,
   releaseEventInputSchema,
 } from '@shiplog/plugin-shiplog-common';
+import { versionFromImages } from '../argocd/applicationState';
 import { LedgerEvent } from '../database/types';
 
 /**
@@ -61,15 +62,12 @@ function argoVersion(
   payload: ArgoNotificationPayload,
   entity: Entity,
 ): string | undefined {
-  const image = entity.metadata.annotations?.[SHIPLOG_ANNOTATIONS.image];
-  const images = payload.images ?? [];
-  const match =
-    images.find(ref => (image ? ref.startsWith(`${image}:`) : false)) ??
-    (images.length === 1 ? images[0] : undefined);
-  const tag = match?.includes(':')
-    ? match.slice(match.lastIndexOf(':') + 1)
-    : undefined;
-  return tag && !tag.includes('/') ? tag : payload.revision;
+  return (
+    versionFromImages(
+      payload.images ?? [],
+      entity.metadata.annotations?.[SHIPLOG_ANNOTATIONS.image],
+    ) ?? payload.revision
+  );
 }
 
 /**
@@ -172,22 +170,4 @@ export function translateArgoNotification(
       }),
     ],
   };
-}
-
-/** Does a label selector like `app=checkout,tier in (web)` match? Equality-based selectors only, as Argo's plugins use. */
-export function matchesSelector(
-  selector: string,
-  labels: Record<string, string>,
-): boolean {
-  return selector
-    .split(',')
-    .map(part => part.trim())
-    .filter(Boolean)
-    .every(part => {
-      const notEqual = /^([^!=]+)!=(.*)$/.exec(part);
-      if (notEqual) return labels[notEqual[1].trim()] !== notEqual[2].trim();
-      const equal = /^([^=]+)==?(.*)$/.exec(part);
-      if (equal) return labels[equal[1].trim()] === equal[2].trim();
-      return part in labels;
-    });
 }
