@@ -23,7 +23,7 @@ import {
 } from './applicationState';
 import { ArgoCdConfig } from './config';
 import { GitOpsValuesReader } from './GitOpsValuesReader';
-import { TtlCache } from './TtlCache';
+import { TtlCache } from '../cache/TtlCache';
 
 export interface ArgoCdServiceOptions {
   config: ArgoCdConfig;

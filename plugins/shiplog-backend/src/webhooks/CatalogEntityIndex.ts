@@ -8,6 +8,7 @@ import {
   SHIPLOG_ANNOTATIONS,
 } from '@shiplog/plugin-shiplog-common';
 import { matchesSelector } from '@shiplog/plugin-shiplog-node';
+import { TtlCache } from '../cache/TtlCache';
 
 const FIELDS = [
   'kind',
@@ -27,20 +28,20 @@ export interface IndexedEntity {
  * costs one catalog query.
  */
 export class CatalogEntityIndex {
-  private readonly cache = new Map<
-    string,
-    { at: number; value: Promise<IndexedEntity[]> }
-  >();
+  // A failed lookup is not kept: the delivery will be retried and should ask again.
+  private readonly cache: TtlCache<IndexedEntity[]>;
 
   constructor(
     private readonly catalog: CatalogService,
     private readonly auth: AuthService,
-    private readonly ttlMs = 30_000,
-  ) {}
+    ttlMs = 30_000,
+  ) {
+    this.cache = new TtlCache(ttlMs);
+  }
 
   /** Entities whose `github.com/project-slug` is the repository's `owner/name` (case-insensitive, as GitHub is). */
   byGithubRepository(fullName: string): Promise<IndexedEntity[]> {
-    return this.cached(`github:${fullName.toLowerCase()}`, async () => {
+    return this.cache.get(`github:${fullName.toLowerCase()}`, async () => {
       const all = await this.query({
         [`metadata.annotations.${GITHUB_PROJECT_SLUG_ANNOTATION}`]:
           CATALOG_FILTER_EXISTS,
@@ -56,7 +57,7 @@ export class CatalogEntityIndex {
 
   /** Entities whose `shiplog.dev/image` is the image repository. */
   byImage(repository: string): Promise<IndexedEntity[]> {
-    return this.cached(`image:${repository.toLowerCase()}`, async () => {
+    return this.cache.get(`image:${repository.toLowerCase()}`, async () => {
       const all = await this.query({
         [`metadata.annotations.${SHIPLOG_ANNOTATIONS.image}`]:
           CATALOG_FILTER_EXISTS,
@@ -80,12 +81,12 @@ export class CatalogEntityIndex {
     instance?: string,
   ): Promise<IndexedEntity[]> {
     const [named, selected] = await Promise.all([
-      this.cached(`argo-name:${app}`, () =>
+      this.cache.get(`argo-name:${app}`, () =>
         this.query({
           [`metadata.annotations.${ARGOCD_ANNOTATIONS.appName}`]: app,
         }),
       ),
-      this.cached('argo-selectors', () =>
+      this.cache.get('argo-selectors', () =>
         this.query({
           [`metadata.annotations.${ARGOCD_ANNOTATIONS.appSelector}`]:
             CATALOG_FILTER_EXISTS,
@@ -121,19 +122,5 @@ export class CatalogEntityIndex {
       entity,
       entityRef: stringifyEntityRef(entity).toLocaleLowerCase('en-US'),
     }));
-  }
-
-  private cached(
-    key: string,
-    load: () => Promise<IndexedEntity[]>,
-  ): Promise<IndexedEntity[]> {
-    const now = Date.now();
-    const hit = this.cache.get(key);
-    if (hit && now - hit.at < this.ttlMs) return hit.value;
-    const value = load();
-    // A failed lookup is not cached: the delivery will be retried and should ask again.
-    value.catch(() => this.cache.delete(key));
-    this.cache.set(key, { at: now, value });
-    return value;
   }
 }
