@@ -373,35 +373,22 @@ export class ArgoCdSimulator {
     };
   }
 
+  /** `status.resources`: the tree's top-level resources; only the Deployment changes with the image. */
   private topResources(app: AppState): ResourceStatus[] {
-    const namespace = `${app.component}-${app.environment}`;
-    const synced = app.syncStatus === 'Synced' ? 'Synced' : 'OutOfSync';
-    return [
-      {
-        version: 'v1',
-        kind: 'ConfigMap',
+    return this.resourceTree(app)
+      .nodes.filter(node => !node.parentRefs)
+      .map(({ group, version, kind, namespace, name, health }) => ({
+        ...(group ? { group } : {}),
+        version,
+        kind,
         namespace,
-        name: `${app.component}-config`,
-        status: 'Synced',
-      },
-      {
-        version: 'v1',
-        kind: 'Service',
-        namespace,
-        name: app.component,
-        status: 'Synced',
-        health: { status: 'Healthy' },
-      },
-      {
-        group: 'apps',
-        version: 'v1',
-        kind: 'Deployment',
-        namespace,
-        name: app.component,
-        status: synced,
-        health: { status: app.health, message: app.healthMessage },
-      },
-    ];
+        name,
+        status:
+          kind === 'Deployment' && app.syncStatus !== 'Synced'
+            ? 'OutOfSync'
+            : 'Synced',
+        ...(health ? { health } : {}),
+      }));
   }
 
   private toApplication(name: string, app: AppState): Application {

@@ -2,7 +2,10 @@ import { createMockDirectory } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import { ScmIntegrations } from '@backstage/integration';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
-import { releaseEventInputSchema } from '@shiplog/plugin-shiplog-common';
+import {
+  ReleaseEventInput,
+  releaseEventInputSchema,
+} from '@shiplog/plugin-shiplog-common';
 import { setYamlScalar } from '@shiplog/plugin-shiplog-node';
 import { DockerfileParser } from 'dockerfile-ast';
 import { spawnSync } from 'node:child_process';
@@ -322,7 +325,8 @@ describe('shiplog:bootstrap', () => {
         );
       }
       const [started, , published] = events.map(
-        e => e.body as Record<string, any>,
+        // Each body was validated against Shiplog's event schema just above.
+        e => e.body as ReleaseEventInput,
       );
       expect(started).toMatchObject({
         id: 'gha-123456-987654321-1-build-started',

@@ -16,7 +16,7 @@ import { ReleaseEvent } from '@shiplog/plugin-shiplog-common';
 import { pushFiles, valuesFile } from '../__testUtils__/gitops';
 import { argoOperationEventId } from '../webhooks/argocd';
 import { ArgoCdClient } from './ArgoCdClient';
-import { ArgoCdService } from './ArgoCdService';
+import { ArgoCdService, ArgoCdServiceOptions } from './ArgoCdService';
 import { ArgoLedgerFeed } from './ArgoLedgerFeed';
 import { ArgoSnapshotStore } from './ArgoSnapshotStore';
 import { ArgoCdConfig } from './config';
@@ -77,6 +77,29 @@ describe.each(databases.eachSupportedId())(
         },
       },
     });
+
+    /** The service under test over the simulator, as the plugin wires it (values read from the test's repositories). */
+    const createService = (
+      serviceConfig: ArgoCdConfig,
+      options: Partial<ArgoCdServiceOptions> = {},
+    ) =>
+      new ArgoCdService({
+        config: serviceConfig,
+        environments,
+        store: new ArgoSnapshotStore(knex),
+        clients: serviceConfig.instances.map(
+          i => new ArgoCdClient(i, serviceConfig.timeoutMs),
+        ),
+        values: new GitOpsValuesReader({
+          urlReader: mockServices.urlReader.mock(),
+          integrations: ScmIntegrations.fromConfig(new ConfigReader({})),
+          allowedFileRoots: [dir],
+          ttlMs: 0,
+          timeoutMs: 10_000,
+        }),
+        logger: mockServices.logger.mock(),
+        ...options,
+      });
 
     beforeEach(async () => {
       knex = await databases.init(databaseId);
@@ -151,21 +174,7 @@ describe.each(databases.eachSupportedId())(
         },
         logger: mockServices.logger.mock(),
       });
-      service = new ArgoCdService({
-        config,
-        environments,
-        store: new ArgoSnapshotStore(knex),
-        clients: config.instances.map(
-          i => new ArgoCdClient(i, config.timeoutMs),
-        ),
-        values: new GitOpsValuesReader({
-          urlReader: mockServices.urlReader.mock(),
-          integrations: ScmIntegrations.fromConfig(new ConfigReader({})),
-          allowedFileRoots: [dir],
-          ttlMs: 0,
-          timeoutMs: 10_000,
-        }),
-        logger: mockServices.logger.mock(),
+      service = createService(config, {
         onApplications: (instance, apps) => feed.observe(instance, apps),
       });
     });
@@ -245,6 +254,7 @@ describe.each(databases.eachSupportedId())(
       try {
         const slowConfig = {
           ...config,
+          timeoutMs: 5000,
           instances: [
             config.instances[0],
             {
@@ -255,21 +265,7 @@ describe.each(databases.eachSupportedId())(
             },
           ],
         };
-        const slowService = new ArgoCdService({
-          config: slowConfig,
-          environments,
-          store: new ArgoSnapshotStore(knex),
-          clients: slowConfig.instances.map(i => new ArgoCdClient(i, 5000)),
-          values: new GitOpsValuesReader({
-            urlReader: mockServices.urlReader.mock(),
-            integrations: ScmIntegrations.fromConfig(new ConfigReader({})),
-            allowedFileRoots: [dir],
-            ttlMs: 0,
-            timeoutMs: 10_000,
-          }),
-          logger: mockServices.logger.mock(),
-          pageBudgetMs: 300,
-        });
+        const slowService = createService(slowConfig, { pageBudgetMs: 300 });
         const started = Date.now();
         const first = await slowService.getEntityState(entity());
         expect(Date.now() - started).toBeLessThan(1400);

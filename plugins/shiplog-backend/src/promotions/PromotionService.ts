@@ -652,6 +652,14 @@ export class PromotionService {
       });
       return;
     }
+    // Still open (or unreadable for now): only the time of this check moves.
+    const markChecked = () =>
+      this.options.store.transition(
+        promotion.id,
+        ['change_opened'],
+        'change_opened',
+        { checkedAt: now },
+      );
     const status = await executor
       .getChangeStatus({
         repository: change.repository,
@@ -673,12 +681,7 @@ export class PromotionService {
             )} minutes: ${error instanceof Error ? error.message : error}`,
           });
         } else {
-          await this.options.store.transition(
-            promotion.id,
-            ['change_opened'],
-            'change_opened',
-            { checkedAt: now },
-          );
+          await markChecked();
         }
         throw error;
       });
@@ -695,12 +698,7 @@ export class PromotionService {
         } was closed without merging`,
       });
     } else {
-      await this.options.store.transition(
-        promotion.id,
-        ['change_opened'],
-        'change_opened',
-        { checkedAt: now },
-      );
+      await markChecked();
     }
   }
 

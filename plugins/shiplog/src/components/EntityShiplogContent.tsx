@@ -12,6 +12,7 @@ import { useEntity } from '@backstage/plugin-catalog-react';
 import Grid from '@material-ui/core/Grid';
 import Alert from '@material-ui/lab/Alert';
 import {
+  ArgoCdApplicationState,
   EnvironmentsResponse,
   EnvironmentStatus,
   Release,
@@ -151,6 +152,18 @@ function ShiplogContent() {
   const production =
     environments.environments[environments.environments.length - 1];
   const { undeployed } = environments;
+  /** The entity's Argo CD applications that match, as summaries (in a column, or below for unknown environments). */
+  const argoApps = (which: (app: ArgoCdApplicationState) => boolean) =>
+    argo.value?.applications
+      .filter(which)
+      .map(app => (
+        <ArgoCdApplicationSummary
+          key={`${app.instance}/${app.namespace}/${app.name}`}
+          app={app}
+          entityRef={stringifyEntityRef(entity)}
+          onSync={argo.sync}
+        />
+      ));
 
   return (
     <Grid container spacing={3}>
@@ -190,33 +203,15 @@ function ShiplogContent() {
             environments={environments.environments}
             footer={env => (
               <>
-                {argo.value?.applications
-                  .filter(app => app.environment === env.name)
-                  .map(app => (
-                    <ArgoCdApplicationSummary
-                      key={`${app.instance}/${app.namespace}/${app.name}`}
-                      app={app}
-                      entityRef={stringifyEntityRef(entity)}
-                      onSync={argo.sync}
-                    />
-                  ))}
+                {argoApps(app => app.environment === env.name)}
                 <PromoteButton onClick={() => setPromoteTo(env.name)} />
               </>
             )}
           />
-          {argo.value?.applications
-            .filter(
-              app =>
-                !app.environment || !environmentNames.includes(app.environment),
-            )
-            .map(app => (
-              <ArgoCdApplicationSummary
-                key={`${app.instance}/${app.namespace}/${app.name}`}
-                app={app}
-                entityRef={stringifyEntityRef(entity)}
-                onSync={argo.sync}
-              />
-            ))}
+          {argoApps(
+            app =>
+              !app.environment || !environmentNames.includes(app.environment),
+          )}
         </InfoCard>
       </Grid>
       {promoteTo && (
