@@ -9,9 +9,9 @@
  */
 exports.up = async function up(knex) {
   await knex.schema.createTable('shiplog_task_cursors', table => {
-    table.comment("Scheduled tasks' cursors, one row per task");
+    table.comment('Cursors of scheduled tasks, one row per task');
     table.string('name', 100).primary().notNullable();
-    table.text('value').notNullable().comment('JSON: the task\'s own cursor');
+    table.text('value').notNullable().comment('JSON: the cursor of the task');
     table.bigInteger('updated_at').notNullable();
   });
 };

@@ -2,7 +2,11 @@ import { uniquePullRequests } from './pullRequests';
 
 describe('uniquePullRequests', () => {
   it('lists each pull request once, in the order of its first commit', () => {
-    const pr = (number: number) => ({ number, title: `#${number}`, labels: [] });
+    const pr = (number: number) => ({
+      number,
+      title: `#${number}`,
+      labels: [],
+    });
     expect(
       uniquePullRequests([
         { sha: 'a', pullRequest: pr(2) },

@@ -1,7 +1,4 @@
-import {
-  LoggerService,
-  SchedulerService,
-} from '@backstage/backend-plugin-api';
+import { LoggerService, SchedulerService } from '@backstage/backend-plugin-api';
 import { Entity } from '@backstage/catalog-model';
 import { EnvironmentConfig } from '@shiplog/plugin-shiplog-common';
 import { randomUUID } from 'node:crypto';
@@ -98,7 +95,11 @@ export class AutoPromoter {
     const triggered = await store.triggeredEventIds(events.map(e => e.id));
     let firstFailure: number | undefined;
     for (const event of events) {
-      if (triggered.has(event.id) || !event.version || considered.has(event.id)) {
+      if (
+        triggered.has(event.id) ||
+        !event.version ||
+        considered.has(event.id)
+      ) {
         continue;
       }
       considered.set(event.id, event.receivedAt);
@@ -116,7 +117,9 @@ export class AutoPromoter {
     const from = Math.max(at, windowStart);
     const next: AutoPromotionCursor = {
       at,
-      considered: [...considered].filter(([, receivedAt]) => receivedAt >= from),
+      considered: [...considered].filter(
+        ([, receivedAt]) => receivedAt >= from,
+      ),
     };
     if (JSON.stringify(next) !== JSON.stringify(cursor)) {
       await cursors.set(TASK_ID, next);

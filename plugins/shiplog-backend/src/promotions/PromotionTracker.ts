@@ -1,7 +1,4 @@
-import {
-  LoggerService,
-  SchedulerService,
-} from '@backstage/backend-plugin-api';
+import { LoggerService, SchedulerService } from '@backstage/backend-plugin-api';
 import { PromotionExecutor } from '@shiplog/plugin-shiplog-node';
 import { PromotionRecorder } from './PromotionRecorder';
 import { PromotionRecord, PromotionStore } from './PromotionStore';
@@ -73,7 +70,8 @@ export class PromotionTracker {
     const after = isTrackingCursor(stored) ? stored : null;
     let batch = await store.listInFlight(this.batchSize, after ?? undefined);
     // Past the newest: start again from the oldest.
-    if (!batch.length && after) batch = await store.listInFlight(this.batchSize);
+    if (!batch.length && after)
+      batch = await store.listInFlight(this.batchSize);
     for (const promotion of batch) {
       try {
         await this.trackOne(promotion, now);

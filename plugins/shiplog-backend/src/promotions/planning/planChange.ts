@@ -68,7 +68,9 @@ export function planChange(
       keyPath:
         annotations[SHIPLOG_ANNOTATIONS.imageTagPath]?.trim() || 'image.tag',
       autoMerge:
-        kind === 'pull-request' && options.autoMerge && !policy.requiresApproval,
+        kind === 'pull-request' &&
+        options.autoMerge &&
+        !policy.requiresApproval,
     },
   };
 }

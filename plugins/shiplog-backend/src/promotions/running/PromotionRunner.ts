@@ -8,7 +8,11 @@ import { randomUUID } from 'node:crypto';
 import { PromotionExecutionError, PromotionRefusedError } from '../errors';
 import { PromotionPlan, PromotionPlanner } from '../planning/PromotionPlanner';
 import { PromotionRecorder } from '../PromotionRecorder';
-import { NewPromotion, PromotionRecord, PromotionStore } from '../PromotionStore';
+import {
+  NewPromotion,
+  PromotionRecord,
+  PromotionStore,
+} from '../PromotionStore';
 import { PromotionsConfig } from '../readPromotionsConfig';
 import { CreatePromotionInput } from '../types';
 import { pullRequestMarkdown } from './pullRequestMarkdown';
