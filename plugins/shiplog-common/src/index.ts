@@ -11,3 +11,4 @@ export * from './pullRequests';
 export * from './schema';
 export * from './types';
 export * from './versions';
+export * from './versioning';
