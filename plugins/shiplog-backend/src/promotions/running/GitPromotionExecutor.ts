@@ -26,6 +26,8 @@ export interface GitPromotionExecutorOptions {
   timeoutMs: number;
   /** Replaces git itself, for tests. */
   runGit?: GitRunner;
+  /** Where the throwaway clones go; the machine's temp folder unless given (tests give their own). */
+  tempRoot?: string;
 }
 
 /** The push was refused because the branch moved on since the clone. */
@@ -66,7 +68,9 @@ export class GitPromotionExecutor implements PromotionExecutor {
 
   async apply(request: PromotionChangeRequest): Promise<PromotionChangeResult> {
     await this.checkRepository(request.repository);
-    const workdir = await mkdtemp(join(tmpdir(), 'shiplog-promotion-'));
+    const workdir = await mkdtemp(
+      join(this.options.tempRoot ?? tmpdir(), 'shiplog-promotion-'),
+    );
     const repo = join(workdir, 'repo');
     const run = (...args: string[]) => this.git(args, { cwd: repo });
     try {

@@ -1,5 +1,5 @@
 import { versionSortKey } from '@shiplog/plugin-shiplog-common';
-import { ReleaseRecord } from '../database/types';
+import { ReleaseRecord } from '../../database/types';
 import { evaluateGuards, GuardContext } from './guards';
 
 const release = (version: string, published = true): ReleaseRecord => ({

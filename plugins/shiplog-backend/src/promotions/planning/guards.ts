@@ -3,7 +3,7 @@ import {
   GuardVerdict,
   parseReleaseVersion,
 } from '@shiplog/plugin-shiplog-common';
-import { ReleaseRecord } from '../database/types';
+import { ReleaseRecord } from '../../database/types';
 
 /** Everything the guards look at, gathered by the service beforehand: the guards are pure. */
 export interface GuardContext {

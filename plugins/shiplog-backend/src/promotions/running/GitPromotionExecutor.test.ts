@@ -40,6 +40,8 @@ const git = (cwd: string, ...args: string[]) =>
   }).trim();
 
 let root: string;
+/** This test's own temp root for the executor's clones: nothing else writes there. */
+let clones: string;
 let bare: string;
 let url: string;
 
@@ -85,6 +87,7 @@ function executor(runGit?: GitRunner, allowedFileRoots = [root]) {
     author: { name: 'Shiplog', email: 'shiplog@localhost' },
     timeoutMs: 30_000,
     runGit,
+    tempRoot: clones,
   });
 }
 
@@ -99,10 +102,12 @@ function withBeforePush(beforePush: (attempt: number) => void): GitRunner {
 }
 
 const shiplogTempDirs = () =>
-  readdirSync(tmpdir()).filter(name => name.startsWith('shiplog-promotion-'));
+  readdirSync(clones).filter(name => name.startsWith('shiplog-promotion-'));
 
 beforeEach(() => {
   root = mkdtempSync(join(tmpdir(), 'shiplog-git-test-'));
+  clones = join(root, 'clones');
+  mkdirSync(clones);
   bare = join(root, 'gitops.git');
   git(root, 'init', '-q', '--bare', '-b', 'main', bare);
   url = pathToFileURL(bare).toString();
