@@ -1,4 +1,8 @@
-export { useArgoCdState, hasArgoCdAnnotations, rolloutKey } from './useArgoCdState';
+export {
+  useArgoCdState,
+  hasArgoCdAnnotations,
+  rolloutKey,
+} from './useArgoCdState';
 export { useChangelog } from './useChangelog';
 export { useCreatePromotion } from './useCreatePromotion';
 export { useDeploymentHistory } from './useDeploymentHistory';

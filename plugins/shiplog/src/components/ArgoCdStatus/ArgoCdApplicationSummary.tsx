@@ -21,10 +21,7 @@ function AppHeader({ app }: { app: ArgoCdApplicationState }) {
         {app.multiSource && t('argocd.multiSource')}
       </Typography>
       {app.url && (
-        <Link
-          to={app.url}
-          aria-label={t('argocd.openApp', { name: app.name })}
-        >
+        <Link to={app.url} aria-label={t('argocd.openApp', { name: app.name })}>
           <Typography variant="caption">{app.name} ↗</Typography>
         </Link>
       )}

@@ -36,7 +36,9 @@ export function CompareReleases(props: {
   const [to, setTo] = useState(props.defaultTo ?? props.versions[0] ?? '');
   const { value, loading, error } = useChangelog(props.entityRef, from, to);
   if (props.versions.length < 2) {
-    return <Typography color="textSecondary">{t('compare.needTwo')}</Typography>;
+    return (
+      <Typography color="textSecondary">{t('compare.needTwo')}</Typography>
+    );
   }
   return (
     <>

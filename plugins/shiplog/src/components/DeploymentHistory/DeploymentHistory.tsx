@@ -45,7 +45,11 @@ function useColumns(): TableColumn<Deployment>[] {
         <span className={classes.version}>
           {d.version}{' '}
           {d.rollback && (
-            <Chip size="small" color="secondary" label={t('history.rollback')} />
+            <Chip
+              size="small"
+              color="secondary"
+              label={t('history.rollback')}
+            />
           )}
         </span>
       ),

@@ -1,13 +1,19 @@
 import { Entity } from '@backstage/catalog-model';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
-import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { permissionApiRef } from '@backstage/plugin-permission-react';
+import {
+  MockPermissionApi,
+  renderInTestApp,
+  TestApiProvider,
+} from '@backstage/test-utils';
 import {
   EnvironmentsResponse,
   Page,
   Release,
   Deployment,
 } from '@shiplog/plugin-shiplog-common';
-import { fireEvent, screen, waitFor } from '@testing-library/react';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { ShiplogApi, shiplogApiRef } from '../../api/ShiplogApi';
 import { EntityShiplogContent } from './EntityShiplogContent';
 import { EntityShiplogOverviewCard } from '../EntityShiplogOverviewCard';
@@ -134,9 +140,18 @@ function mockApi(overrides: Partial<ShiplogApi> = {}): jest.Mocked<ShiplogApi> {
   } as jest.Mocked<ShiplogApi>;
 }
 
-async function renderTab(api: ShiplogApi, forEntity: Entity = entity()) {
+async function renderTab(
+  api: ShiplogApi,
+  forEntity: Entity = entity(),
+  permissionApi = new MockPermissionApi(),
+) {
   return renderInTestApp(
-    <TestApiProvider apis={[[shiplogApiRef, api]]}>
+    <TestApiProvider
+      apis={[
+        [shiplogApiRef, api],
+        [permissionApiRef, permissionApi],
+      ]}
+    >
       <EntityProvider entity={forEntity}>
         <EntityShiplogContent />
       </EntityProvider>
@@ -254,6 +269,49 @@ describe('EntityShiplogContent', () => {
     );
     fireEvent.click(screen.getByRole('button', { name: 'Newer' }));
     await waitFor(() => expect(screen.getByText('1.0.3')).toBeInTheDocument());
+  });
+});
+
+describe('Promote on the Deployments tab', () => {
+  // usePermission caches decisions per resource, so each test uses its own entity.
+  const named = (name: string): Entity => ({
+    ...entity(),
+    metadata: { ...entity().metadata, name },
+  });
+
+  it('offers Promote on each environment with shiplog.promotion.create', async () => {
+    const permissionApi = new MockPermissionApi();
+    const authorize = jest.spyOn(permissionApi, 'authorize');
+    await renderTab(mockApi(), named('allowed'), permissionApi);
+    const prod = await screen.findByTestId('environment-prod');
+    expect(
+      await within(prod).findByRole('button', { name: 'Promote' }),
+    ).toBeInTheDocument();
+    expect(authorize).toHaveBeenCalledWith(
+      expect.objectContaining({
+        permission: expect.objectContaining({
+          name: 'shiplog.promotion.create',
+        }),
+        resourceRef: 'component:default/allowed@prod',
+      }),
+    );
+  });
+
+  it('offers no Promote without shiplog.promotion.create', async () => {
+    const permissionApi = new MockPermissionApi(() => AuthorizeResult.DENY);
+    const authorize = jest.spyOn(permissionApi, 'authorize');
+    await renderTab(mockApi(), named('denied'), permissionApi);
+    const prod = await screen.findByTestId('environment-prod');
+    await waitFor(() => expect(authorize).toHaveBeenCalled());
+    expect(screen.getByText('rolled back')).toBeInTheDocument();
+    await waitFor(() =>
+      expect(
+        within(prod).queryByRole('button', { name: 'Promote' }),
+      ).not.toBeInTheDocument(),
+    );
+    expect(
+      screen.queryByRole('button', { name: 'Promote' }),
+    ).not.toBeInTheDocument();
   });
 });
 

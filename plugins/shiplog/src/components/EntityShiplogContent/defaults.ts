@@ -1,7 +1,10 @@
 import { EnvironmentStatus } from '@shiplog/plugin-shiplog-common';
 
 /** Compare what production runs with the newest release, when both are listed and differ. */
-export function compareDefaults(versions: string[], running: string | undefined) {
+export function compareDefaults(
+  versions: string[],
+  running: string | undefined,
+) {
   const to = versions[0];
   const from =
     running && running !== to && versions.includes(running)

@@ -91,7 +91,9 @@ function LastAttempt({
   return (
     <Typography
       variant="body2"
-      className={lastAttempt.status === 'failed' ? classes.drift : classes.muted}
+      className={
+        lastAttempt.status === 'failed' ? classes.drift : classes.muted
+      }
     >
       {t('environment.lastAttempt', {
         version: lastAttempt.version,
@@ -128,7 +130,11 @@ function PolicyChips({ env }: { env: EnvironmentStatus }) {
         />
       )}
       {env.policy.requiresApproval && (
-        <Chip size="small" variant="outlined" label={t('environment.approval')} />
+        <Chip
+          size="small"
+          variant="outlined"
+          label={t('environment.approval')}
+        />
       )}
       {env.policy.autoPromote && (
         <Chip

@@ -1,4 +1,9 @@
-import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import { permissionApiRef } from '@backstage/plugin-permission-react';
+import {
+  MockPermissionApi,
+  renderInTestApp,
+  TestApiProvider,
+} from '@backstage/test-utils';
 import { Promotion, PromotionPreview } from '@shiplog/plugin-shiplog-common';
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { ShiplogApi, shiplogApiRef } from '../../api/ShiplogApi';
@@ -406,7 +411,12 @@ describe('Promote on the environment matrix', () => {
       getPromotions,
     });
     await renderInTestApp(
-      <TestApiProvider apis={[[shiplogApiRef, api]]}>
+      <TestApiProvider
+        apis={[
+          [shiplogApiRef, api],
+          [permissionApiRef, new MockPermissionApi()],
+        ]}
+      >
         <EntityProvider
           entity={{
             apiVersion: 'backstage.io/v1alpha1',
@@ -425,7 +435,10 @@ describe('Promote on the environment matrix', () => {
       ),
     ).toBeInTheDocument();
     const prod = screen.getByTestId('environment-prod');
-    fireEvent.click(within(prod).getByRole('button', { name: 'Promote' }));
+    // The button appears once the permission decision is in.
+    fireEvent.click(
+      await within(prod).findByRole('button', { name: 'Promote' }),
+    );
     expect(await screen.findByText('Promote to prod')).toBeInTheDocument();
     await waitFor(() =>
       expect(api.previewPromotion).toHaveBeenCalledWith(

@@ -85,7 +85,10 @@ export function PromotionList(props: {
 }) {
   const classes = useStyles();
   const { t } = useTranslationRef(shiplogTranslationRef);
-  const { promotions, error } = usePromotions(props.entityRef, props.refreshKey);
+  const { promotions, error } = usePromotions(
+    props.entityRef,
+    props.refreshKey,
+  );
   const columns = useColumns();
   if (error) return <ResponseErrorPanel error={error} />;
   return (

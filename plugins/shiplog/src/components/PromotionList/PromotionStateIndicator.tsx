@@ -21,7 +21,5 @@ export function PromotionStateIndicator({ state }: { state: PromotionState }) {
     ((state === 'failed' || state === 'refused') && 'failed') ||
     (state === 'synced' && 'in_progress') ||
     'pending';
-  return (
-    <StatusIndicator status={status} label={t(STATE_LABEL_KEYS[state])} />
-  );
+  return <StatusIndicator status={status} label={t(STATE_LABEL_KEYS[state])} />;
 }

@@ -56,7 +56,11 @@ export function ImageCell({ release }: { release: Release }) {
     );
   }
   return (
-    <Typography variant="caption" className={classes.image} title={image.digest}>
+    <Typography
+      variant="caption"
+      className={classes.image}
+      title={image.digest}
+    >
       {image.repository}:{image.tag}
       {image.digest && (
         <>

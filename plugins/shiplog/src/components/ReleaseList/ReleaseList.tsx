@@ -57,7 +57,9 @@ export function ReleaseList(props: {
             onClick={props.onLoadMore}
             disabled={props.loading}
           >
-            {props.loading ? t('releases.loading') : t('releases.olderReleases')}
+            {props.loading
+              ? t('releases.loading')
+              : t('releases.olderReleases')}
           </Button>
         </Box>
       )}

@@ -23,7 +23,9 @@ export function StatusIndicator(props: { status: string; label?: string }) {
     case 'cancelled':
       return <StatusAborted>{label ?? t('status.cancelled')}</StatusAborted>;
     case 'never_deployed':
-      return <StatusPending>{label ?? t('status.neverDeployed')}</StatusPending>;
+      return (
+        <StatusPending>{label ?? t('status.neverDeployed')}</StatusPending>
+      );
     default:
       return <StatusPending>{label ?? status}</StatusPending>;
   }
