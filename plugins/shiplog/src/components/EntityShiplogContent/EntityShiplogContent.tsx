@@ -19,14 +19,12 @@ import {
 } from '../../hooks';
 import { isShiplogAvailable } from '../../isShiplogAvailable';
 import { shiplogTranslationRef } from '../../translation';
-import { CompareReleases } from '../CompareReleases';
-import { DeploymentHistory } from '../DeploymentHistory';
 import { PromoteDialog } from '../PromoteDialog';
 import { PromotionList } from '../PromotionList';
-import { ReleaseList } from '../ReleaseList';
 import { ShiplogEmptyState } from '../ShiplogEmptyState';
-import { compareDefaults, nextVersionFor } from './defaults';
+import { nextVersionFor } from './defaults';
 import { EnvironmentsCard } from './EnvironmentsCard';
+import { ReleaseSections } from './ReleaseSections';
 
 /**
  * The Deployments tab: environments, releases, history and compare for the current entity.
@@ -106,38 +104,13 @@ function ShiplogContent() {
           <PromotionList entityRef={entityRef} refreshKey={lastPromotion} />
         </InfoCard>
       </Grid>
-      <Grid item xs={12}>
-        {releasePages.loadMoreError && (
-          <ResponseErrorPanel error={releasePages.loadMoreError} />
-        )}
-        <ReleaseList
-          releases={releases}
-          environments={environmentNames}
-          loading={releasePages.loadingMore}
-          hasMore={releasePages.hasMore}
-          onLoadMore={releasePages.loadMore}
-        />
-      </Grid>
-      <Grid item xs={12} lg={7}>
-        <InfoCard title={t('content.historyTitle')}>
-          <DeploymentHistory
-            entityRef={entityRef}
-            environments={environmentNames}
-          />
-        </InfoCard>
-      </Grid>
-      <Grid item xs={12} lg={5}>
-        <InfoCard
-          title={t('content.compareTitle')}
-          subheader={t('content.compareSubheader')}
-        >
-          <CompareReleases
-            entityRef={entityRef}
-            versions={versions}
-            {...compareDefaults(versions, production?.current?.version)}
-          />
-        </InfoCard>
-      </Grid>
+      <ReleaseSections
+        entityRef={entityRef}
+        releases={releases}
+        releasePages={releasePages}
+        environments={environmentNames}
+        productionVersion={production?.current?.version}
+      />
     </Grid>
   );
 }
