@@ -1,7 +1,4 @@
 import { createMockDirectory } from '@backstage/backend-test-utils';
-import { ConfigReader } from '@backstage/config';
-import { ScmIntegrations } from '@backstage/integration';
-import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import {
   ReleaseEventInput,
   releaseEventInputSchema,
@@ -19,23 +16,8 @@ import { validateGithubWorkflows } from '../__testUtils__/githubWorkflow';
 import { EVENT_SCRIPT, EVENT_SCRIPT_PATH } from '../bootstrap/ci';
 import { WORKFLOW_PATH } from '../bootstrap/generate';
 import { CI_SYSTEMS, REGISTRIES, RUNTIMES } from '../bootstrap/options';
-import { createShiplogBootstrapAction } from './bootstrap';
+import { bootstrap } from '../__testUtils__/bootstrapAction';
 import { exampleInputs } from './bootstrap.examples';
-
-const integrations = ScmIntegrations.fromConfig(
-  new ConfigReader({
-    integrations: {
-      github: [{ host: 'github.com' }],
-      gitlab: [
-        { host: 'gitlab.acme.io', apiBaseUrl: 'https://gitlab.acme.io/api/v4' },
-      ],
-    },
-  }),
-);
-const action = createShiplogBootstrapAction({
-  integrations,
-  defaultShiplogUrl: 'https://backstage.acme.io',
-});
 
 const registryInputs = {
   ghcr: { type: 'ghcr' },
@@ -49,27 +31,6 @@ const baseInput = {
   ...exampleInputs.ghcrNodeInRepository,
   repoUrl: 'github.com?owner=Acme&repo=checkout',
 };
-
-async function bootstrap(
-  input: Record<string, unknown>,
-  options: { workspacePath?: string; isDryRun?: boolean } = {},
-) {
-  const workspace = options.workspacePath
-    ? undefined
-    : createMockDirectory({ mockOsTmpDir: false });
-  const workspacePath = options.workspacePath ?? workspace!.path;
-  const ctx = {
-    ...createMockActionContext({ input: input as never, workspacePath }),
-    isDryRun: options.isDryRun,
-  };
-  await action.handler(ctx);
-  const outputs = Object.fromEntries(
-    (ctx.output as jest.Mock).mock.calls.map(([name, value]) => [name, value]),
-  );
-  const read = (path: string) =>
-    readFileSync(join(workspacePath, path), 'utf8');
-  return { workspacePath, outputs, read, files: outputs.files as string[] };
-}
 
 /** Sample values for the expressions of the generated workflow, as one run would have them. */
 const sampleRun = (attempt: number) => ({

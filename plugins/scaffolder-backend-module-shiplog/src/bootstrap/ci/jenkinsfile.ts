@@ -142,7 +142,7 @@ function buildStage(plan: BootstrapPlan): string {
         --metadata-file build-metadata.json .
     '''
     script {
-      env.IMAGE_DIGEST = sh(script: "jq -r '.\\\\"containerimage.digest\\\\"' build-metadata.json", returnStdout: true).trim()
+      env.IMAGE_DIGEST = sh(script: "jq -r '.\\"containerimage.digest\\"' build-metadata.json", returnStdout: true).trim()
     }
     sh 'bash ${EVENT_SCRIPT_PATH} build succeeded'
     sh 'bash ${EVENT_SCRIPT_PATH} publish succeeded'
