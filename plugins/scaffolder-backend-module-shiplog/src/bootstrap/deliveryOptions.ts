@@ -27,18 +27,25 @@ const IAM_ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
  */
 export function deliveryInputShape(zod: typeof z) {
   return {
-    runnerLabels: zod
-      .array(
-        zod
-          .string()
-          .regex(RUNNER_LABEL, 'must be a runner label such as self-hosted'),
-      )
-      .min(1)
-      .max(10)
-      .optional()
-      .describe(
-        'Labels of the runners the jobs run on (GitHub Actions runs-on, Jenkins agent label), e.g. [self-hosted, linux, vpc]; default ubuntu-latest on GitHub, any agent on Jenkins',
-      ),
+    // Templates pass an unset list as [] and unset fields as '': treat both as absent.
+    runnerLabels: zod.preprocess(
+      value =>
+        value === '' || (Array.isArray(value) && value.length === 0)
+          ? undefined
+          : value,
+      zod
+        .array(
+          zod
+            .string()
+            .regex(RUNNER_LABEL, 'must be a runner label such as self-hosted'),
+        )
+        .min(1)
+        .max(10)
+        .optional()
+        .describe(
+          'Labels of the runners the jobs run on (GitHub Actions runs-on, Jenkins agent label), e.g. [self-hosted, linux, vpc]; default ubuntu-latest on GitHub, any agent on Jenkins',
+        ),
+    ),
     deploy: zod
       .object({
         mode: zod
@@ -47,63 +54,80 @@ export function deliveryInputShape(zod: typeof z) {
           .describe(
             'argocd: Argo CD Applications deploy and Shiplog promotes; helm-from-ci: the pipeline deploys each environment in order with Helm',
           ),
-        eks: zod
-          .object({
-            cluster: zod
-              .string()
-              .regex(EKS_CLUSTER, 'must be an EKS cluster name'),
-            region: zod
-              .string()
-              .regex(AWS_REGION, 'must be an AWS region such as eu-west-1'),
-            roleArn: zod
-              .string()
-              .regex(IAM_ROLE_ARN, 'must be arn:aws:iam::<account>:role/<name>')
-              .describe(
-                'Role the workflow assumes through GitHub OIDC to deploy',
-              ),
-            privateEndpoint: zod
-              .boolean()
-              .default(false)
-              .describe(
-                'The cluster API is reachable only inside the VPC: jobs must run on self-hosted runners there',
-              ),
-          })
-          .optional()
-          .describe(
-            'helm-from-ci on EKS: OIDC role assumption and kubeconfig from the cluster; without it each environment needs a KUBE_CONFIG secret',
-          ),
+        eks: zod.preprocess(
+          value =>
+            value &&
+            typeof value === 'object' &&
+            !(value as { cluster?: unknown }).cluster
+              ? undefined
+              : value,
+          zod
+            .object({
+              cluster: zod
+                .string()
+                .regex(EKS_CLUSTER, 'must be an EKS cluster name'),
+              region: zod
+                .string()
+                .regex(AWS_REGION, 'must be an AWS region such as eu-west-1'),
+              roleArn: zod
+                .string()
+                .regex(
+                  IAM_ROLE_ARN,
+                  'must be arn:aws:iam::<account>:role/<name>',
+                )
+                .describe(
+                  'Role the workflow assumes through GitHub OIDC to deploy',
+                ),
+              privateEndpoint: zod
+                .boolean()
+                .default(false)
+                .describe(
+                  'The cluster API is reachable only inside the VPC: jobs must run on self-hosted runners there',
+                ),
+            })
+            .optional()
+            .describe(
+              'helm-from-ci on EKS: OIDC role assumption and kubeconfig from the cluster; without it each environment needs a KUBE_CONFIG secret',
+            ),
+        ),
       })
       .default({})
       .describe('How releases reach the environments'),
     secrets: zod
       .object({
-        keys: zod
-          .array(
-            zod
-              .string()
-              .regex(
-                SECRET_KEY,
-                'must be an environment variable name such as DATABASE_URL',
-              ),
-          )
-          .max(50)
-          .default([])
-          .describe(
-            'Keys of the Kubernetes Secret <name>-secrets the service reads as environment variables (values never in Git)',
-          ),
+        keys: zod.preprocess(
+          value => (value === '' || value === null ? undefined : value),
+          zod
+            .array(
+              zod
+                .string()
+                .regex(
+                  SECRET_KEY,
+                  'must be an environment variable name such as DATABASE_URL',
+                ),
+            )
+            .max(50)
+            .default([])
+            .describe(
+              'Keys of the Kubernetes Secret <name>-secrets the service reads as environment variables (values never in Git)',
+            ),
+        ),
         store: zod
           .enum(SECRET_STORES)
           .default('none')
           .describe(
             'none: the Secret is created by other means; otherwise an External Secrets ExternalSecret fills it per environment from that store',
           ),
-        secretStoreName: zod
-          .string()
-          .regex(EKS_CLUSTER, 'must be a Kubernetes name')
-          .optional()
-          .describe(
-            'The ClusterSecretStore to read from; defaults to the store type, e.g. aws-secrets-manager',
-          ),
+        secretStoreName: zod.preprocess(
+          value => (value === '' ? undefined : value),
+          zod
+            .string()
+            .regex(EKS_CLUSTER, 'must be a Kubernetes name')
+            .optional()
+            .describe(
+              'The ClusterSecretStore to read from; defaults to the store type, e.g. aws-secrets-manager',
+            ),
+        ),
       })
       .default({})
       .describe("The application's secrets"),
