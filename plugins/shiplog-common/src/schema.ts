@@ -69,6 +69,13 @@ const trimmed = (max: number) =>
     .max(max, `must be at most ${max} characters`)
     .superRefine(noControlCharacters());
 
+/**
+ * A one-line text field of at most `max` characters, trimmed, without control characters.
+ *
+ * @public
+ */
+export const eventTextSchema = trimmed;
+
 const entityNames = makeValidator();
 
 /** Backstage's naming rules for each part of a reference; a reference the catalog could never hold is refused. */
@@ -167,7 +174,8 @@ const versionSchema = z
     'must start with a letter or digit and contain only letters, digits, ".", "_", "+", "-" or "/"',
   );
 
-const httpUrlSchema = z
+/** An http(s) URL field of an event. @public */
+export const httpUrlSchema = z
   .string()
   .trim()
   .max(2048, 'must be at most 2048 characters')
@@ -188,7 +196,8 @@ const imageSchema = z.object({
     .optional(),
 });
 
-const pullRequestSchema = z.object({
+/** A pull request as events carry it. @public */
+export const pullRequestInputSchema = z.object({
   number: z
     .number()
     .int('must be an integer')
@@ -211,7 +220,7 @@ export const commitInputSchema = z.object({
     .superRefine(noControlCharacters({ multiline: true }))
     .optional(),
   author: trimmed(200).optional(),
-  pullRequest: pullRequestSchema.optional(),
+  pullRequest: pullRequestInputSchema.optional(),
 });
 
 /** "5 minutes", "90 seconds": the configured skew as a sender reads it. */

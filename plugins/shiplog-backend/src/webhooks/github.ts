@@ -7,11 +7,38 @@ import type {
   WorkflowRunEvent,
 } from '@octokit/webhooks-types';
 import {
+  commitInputSchema,
+  eventTextSchema,
+  httpUrlSchema,
   isCommitShaVersion,
+  MAX_COMMITS_PER_EVENT,
   parseReleaseVersion,
+  pullRequestInputSchema,
   releaseEventInputSchema,
 } from '@shiplog/plugin-shiplog-common';
-import { LedgerEvent } from '../database/types';
+import { z } from 'zod';
+import {
+  CommitsLedgerEvent,
+  LedgerEvent,
+  PullRequestLedgerEvent,
+} from '../database/types';
+
+/**
+ * The fields of the webhook-only events (pushed commits, merged pull requests) held to the public
+ * event schema's rules, so an over-long author or a control character is refused here (the delivery
+ * is ignored with the reason) instead of failing in the database on every retry.
+ */
+const webhookFactsSchema = z.object({
+  commits: z.array(commitInputSchema).max(MAX_COMMITS_PER_EVENT).optional(),
+  pullRequest: pullRequestInputSchema.optional(),
+  commitSha: z
+    .string()
+    .regex(/^[0-9a-f]{7,40}$/i)
+    .optional(),
+  actor: eventTextSchema(200).optional(),
+  runUrl: httpUrlSchema.optional(),
+  occurredAt: releaseEventInputSchema.innerType().shape.occurredAt,
+});
 
 /** GitHub events Shiplog subscribes to, as sub-topics of the events system's `github` topic. */
 export const GITHUB_EVENT_NAMES = [
@@ -136,18 +163,18 @@ export function translateGithubEvent(
       const commits = push.commits ?? [];
       if (!commits.length) return [];
       return [
-        {
+        validatedFacts<CommitsLedgerEvent>({
           ...base,
           type: 'commits',
           commits: commits.map(commit => ({
             sha: String(commit.id).toLowerCase(),
             message: commit.message,
-            author: commit.author?.username ?? commit.author?.name,
+            author: commit.author?.username || commit.author?.name || undefined,
           })),
           actor: login(push.sender) ?? push.pusher?.name,
           runUrl: push.compare,
           occurredAt: normaliseTime(push.head_commit?.timestamp),
-        },
+        }),
       ];
     }
     case 'pull_request': {
@@ -155,7 +182,7 @@ export function translateGithubEvent(
       if (payload.action !== 'closed' || !pr?.merged) return [];
       if (defaultBranch && pr.base?.ref !== defaultBranch) return [];
       return [
-        {
+        validatedFacts<PullRequestLedgerEvent>({
           ...base,
           type: 'pull_request',
           pullRequest: {
@@ -168,7 +195,7 @@ export function translateGithubEvent(
           actor: login(pr.merged_by) ?? login(sender),
           runUrl: pr.html_url,
           occurredAt: normaliseTime(pr.merged_at),
-        },
+        }),
       ];
     }
     case 'deployment_status': {
@@ -203,6 +230,46 @@ export function translateGithubEvent(
   }
 }
 
+/**
+ * The id of the GitHub object a delivery reports, so the same deployment status, workflow run attempt,
+ * release or merge posted again under a new delivery id is recognised; undefined when there is none.
+ */
+export function githubObjectKey(
+  eventName: string,
+  payload: GithubPayload,
+): string | undefined {
+  const id = (value: unknown) =>
+    typeof value === 'number' || (typeof value === 'string' && value)
+      ? String(value)
+      : undefined;
+  const key = (...parts: Array<string | undefined>) =>
+    parts.every(Boolean) ? `github:${eventName}:${parts.join(':')}` : undefined;
+  switch (eventName) {
+    case 'deployment_status':
+      return key(id((payload as DeploymentStatusEvent).deployment_status?.id));
+    case 'workflow_run': {
+      const run = (payload as WorkflowRunEvent).workflow_run;
+      return key(id(run?.id), id(run?.run_attempt ?? 1), payload.action);
+    }
+    case 'release':
+      return key(
+        id((payload as GithubReleaseEvent).release?.id),
+        payload.action,
+      );
+    case 'pull_request':
+      return key(
+        id((payload as PullRequestEvent).pull_request?.id),
+        payload.action,
+      );
+    case 'push': {
+      const push = payload as PushEvent;
+      return key(id(push.ref), id(push.before), id(push.after));
+    }
+    default:
+      return undefined;
+  }
+}
+
 function normaliseTime(value: unknown): string | undefined {
   if (typeof value !== 'string' || Number.isNaN(Date.parse(value)))
     return undefined;
@@ -224,4 +291,25 @@ function validated(event: Record<string, unknown>): LedgerEvent {
   if (typeof clean.version === 'string' && isCommitShaVersion(clean.version))
     clean.version = clean.version.toLowerCase();
   return releaseEventInputSchema.parse(clean);
+}
+
+/** Checks a webhook-only event's fields (throws a ZodError naming the field), keeping its shape. */
+function validatedFacts<T extends CommitsLedgerEvent | PullRequestLedgerEvent>(
+  event: T,
+): T {
+  const { commits, pullRequest, commitSha, actor, runUrl, occurredAt } =
+    event as Partial<CommitsLedgerEvent & PullRequestLedgerEvent>;
+  const facts = webhookFactsSchema.parse(
+    Object.fromEntries(
+      Object.entries({
+        commits,
+        pullRequest,
+        commitSha,
+        actor,
+        runUrl,
+        occurredAt,
+      }).filter(([, v]) => v !== undefined && v !== null && v !== ''),
+    ),
+  );
+  return { ...event, ...facts } as T;
 }

@@ -3,7 +3,11 @@ import { createHash } from 'node:crypto';
 import { LedgerEvent } from '../database/types';
 import { ArgoNotificationPayload, translateArgoNotification } from './argocd';
 import { CatalogEntityIndex } from '../catalog/CatalogEntityIndex';
-import { GITHUB_EVENT_NAMES, translateGithubEvent } from './github';
+import {
+  GITHUB_EVENT_NAMES,
+  githubObjectKey,
+  translateGithubEvent,
+} from './github';
 import { HarborPayload, harborPushes, translateHarborPush } from './harbor';
 import { DeliveryTranslator, TranslationResult } from './WebhookInbox';
 
@@ -50,11 +54,14 @@ export function createDeliveryTranslator(
       const entities = await index.byGithubRepository(fullName);
       if (!entities.length)
         return noEntity(`github.com/project-slug ${fullName}`);
+      // The object's own id, not the delivery's: one deployment status re-sent under a new delivery id
+      // is the same event (the ledger is idempotent on it).
+      const objectKey = githubObjectKey(eventName, github) ?? deliveryId;
       const events = entities.flatMap(({ entityRef }) =>
         translateGithubEvent(
           eventName,
           github,
-          eventIdFor(deliveryId, entityRef),
+          eventIdFor(objectKey, entityRef),
           entityRef,
         ),
       );
