@@ -7,38 +7,16 @@ import type {
   WorkflowRunEvent,
 } from '@octokit/webhooks-types';
 import {
-  commitInputSchema,
-  eventTextSchema,
-  httpUrlSchema,
   isCommitShaVersion,
-  MAX_COMMITS_PER_EVENT,
   parseReleaseVersion,
-  pullRequestInputSchema,
   releaseEventInputSchema,
 } from '@shiplog/plugin-shiplog-common';
-import { z } from 'zod';
 import {
   CommitsLedgerEvent,
   LedgerEvent,
   PullRequestLedgerEvent,
 } from '../database/types';
-
-/**
- * The fields of the webhook-only events (pushed commits, merged pull requests) held to the public
- * event schema's rules, so an over-long author or a control character is refused here (the delivery
- * is ignored with the reason) instead of failing in the database on every retry.
- */
-const webhookFactsSchema = z.object({
-  commits: z.array(commitInputSchema).max(MAX_COMMITS_PER_EVENT).optional(),
-  pullRequest: pullRequestInputSchema.optional(),
-  commitSha: z
-    .string()
-    .regex(/^[0-9a-f]{7,40}$/i)
-    .optional(),
-  actor: eventTextSchema(200).optional(),
-  runUrl: httpUrlSchema.optional(),
-  occurredAt: releaseEventInputSchema.innerType().shape.occurredAt,
-});
+import { validatedFacts } from './webhookFacts';
 
 /** GitHub events Shiplog subscribes to, as sub-topics of the events system's `github` topic. */
 export const GITHUB_EVENT_NAMES = [
@@ -88,6 +66,160 @@ const DEPLOYMENT_STATES: Record<
   error: 'failed',
 };
 
+type Base = { id: string; entityRef: string; source: string };
+
+/** A build of the default branch or of a release tag; pull-request runs produce no release. */
+function fromWorkflowRun(
+  payload: GithubPayload,
+  base: Base,
+  defaultBranch?: string,
+): LedgerEvent[] {
+  const run = (payload as WorkflowRunEvent).workflow_run;
+  if (!run) return [];
+  const onDefault =
+    run.head_branch === defaultBranch && run.event !== 'pull_request';
+  const isTag = Boolean(
+    run.head_branch && parseReleaseVersion(run.head_branch),
+  );
+  if (!onDefault && !isTag) return [];
+  const status =
+    payload.action === 'completed'
+      ? WORKFLOW_CONCLUSIONS[run.conclusion ?? '']
+      : 'started';
+  const startedAt = (run as { run_started_at?: string }).run_started_at;
+  if (!status) return [];
+  return [
+    validated({
+      ...base,
+      type: 'build',
+      status,
+      version: versionOf(isTag ? run.head_branch : undefined, run.head_sha),
+      commitSha: run.head_sha,
+      runUrl: run.html_url,
+      actor:
+        login((run as { triggering_actor?: User }).triggering_actor) ??
+        login(run.actor),
+      source: 'github-actions',
+      occurredAt:
+        payload.action === 'completed'
+          ? run.updated_at
+          : startedAt ?? run.created_at,
+    }),
+  ];
+}
+
+function fromRelease(payload: GithubPayload, base: Base): LedgerEvent[] {
+  const release = (payload as GithubReleaseEvent).release;
+  if (payload.action !== 'published' || !release?.tag_name) return [];
+  const target = release.target_commitish;
+  return [
+    validated({
+      ...base,
+      type: 'release',
+      status: 'succeeded',
+      version: release.tag_name,
+      commitSha: target && /^[0-9a-f]{40}$/i.test(target) ? target : undefined,
+      runUrl: release.html_url,
+      actor: login(release.author),
+      occurredAt: release.published_at ?? release.created_at,
+    }),
+  ];
+}
+
+/** Commits pushed to the default branch. */
+function fromPush(
+  payload: GithubPayload,
+  base: Base,
+  defaultBranch?: string,
+): LedgerEvent[] {
+  const push = payload as PushEvent;
+  if (!defaultBranch || push.ref !== `refs/heads/${defaultBranch}`) return [];
+  const commits = push.commits ?? [];
+  if (!commits.length) return [];
+  return [
+    validatedFacts<CommitsLedgerEvent>({
+      ...base,
+      type: 'commits',
+      commits: commits.map(commit => ({
+        sha: String(commit.id).toLowerCase(),
+        message: commit.message,
+        author: commit.author?.username || commit.author?.name || undefined,
+      })),
+      actor: login(push.sender) ?? push.pusher?.name,
+      runUrl: push.compare,
+      occurredAt: normaliseTime(push.head_commit?.timestamp),
+    }),
+  ];
+}
+
+/** A pull request merged into the default branch. */
+function fromPullRequest(
+  payload: GithubPayload,
+  base: Base,
+  defaultBranch?: string,
+): LedgerEvent[] {
+  const { pull_request: pr, sender } = payload as PullRequestEvent;
+  if (payload.action !== 'closed' || !pr?.merged) return [];
+  if (defaultBranch && pr.base?.ref !== defaultBranch) return [];
+  return [
+    validatedFacts<PullRequestLedgerEvent>({
+      ...base,
+      type: 'pull_request',
+      pullRequest: {
+        number: pr.number,
+        title: pr.title,
+        labels: (pr.labels ?? []).map(label => String(label.name)),
+        url: pr.html_url,
+      },
+      commitSha: pr.merge_commit_sha ?? undefined,
+      actor: login(pr.merged_by) ?? login(sender),
+      runUrl: pr.html_url,
+      occurredAt: normaliseTime(pr.merged_at),
+    }),
+  ];
+}
+
+function fromDeploymentStatus(
+  payload: GithubPayload,
+  base: Base,
+): LedgerEvent[] {
+  const { deployment, deployment_status: state } =
+    payload as DeploymentStatusEvent;
+  const status = DEPLOYMENT_STATES[state?.state ?? ''];
+  if (!deployment || !status) return [];
+  const payloadVersion = (
+    deployment.payload as { version?: unknown } | undefined
+  )?.version;
+  return [
+    validated({
+      ...base,
+      type: 'deploy',
+      status,
+      environment: deployment.environment,
+      version:
+        typeof payloadVersion === 'string' && payloadVersion
+          ? payloadVersion
+          : versionOf(deployment.ref, deployment.sha),
+      commitSha: deployment.sha,
+      runUrl: state.target_url || state.log_url || deployment.url || undefined,
+      actor: login(state.creator) ?? login(deployment.creator),
+      source: 'github-deployments',
+      occurredAt: state.updated_at ?? state.created_at,
+    }),
+  ];
+}
+
+const TRANSLATORS: Record<
+  (typeof GITHUB_EVENT_NAMES)[number],
+  (payload: GithubPayload, base: Base, defaultBranch?: string) => LedgerEvent[]
+> = {
+  workflow_run: fromWorkflowRun,
+  release: fromRelease,
+  push: fromPush,
+  pull_request: fromPullRequest,
+  deployment_status: fromDeploymentStatus,
+};
+
 /**
  * Translates one GitHub webhook delivery into ledger events for one entity, or none when the
  * delivery says nothing about releases (a pull-request build, a push to another branch, a closed
@@ -99,175 +231,15 @@ export function translateGithubEvent(
   eventId: string,
   entityRef: string,
 ): LedgerEvent[] {
-  const defaultBranch = payload.repository?.default_branch;
-  const base = { id: eventId, entityRef, source: 'github' };
-
-  switch (eventName) {
-    case 'workflow_run': {
-      const run = (payload as WorkflowRunEvent).workflow_run;
-      if (!run) return [];
-      // Only builds of the default branch or of a release tag produce releases; pull-request runs do not.
-      const onDefault =
-        run.head_branch === defaultBranch && run.event !== 'pull_request';
-      const isTag = Boolean(
-        run.head_branch && parseReleaseVersion(run.head_branch),
-      );
-      if (!onDefault && !isTag) return [];
-      const status =
-        payload.action === 'completed'
-          ? WORKFLOW_CONCLUSIONS[run.conclusion ?? '']
-          : 'started';
-      const startedAt = (run as { run_started_at?: string }).run_started_at;
-      if (!status) return [];
-      return [
-        validated({
-          ...base,
-          type: 'build',
-          status,
-          version: versionOf(isTag ? run.head_branch : undefined, run.head_sha),
-          commitSha: run.head_sha,
-          runUrl: run.html_url,
-          actor:
-            login((run as { triggering_actor?: User }).triggering_actor) ??
-            login(run.actor),
-          source: 'github-actions',
-          occurredAt:
-            payload.action === 'completed'
-              ? run.updated_at
-              : startedAt ?? run.created_at,
-        }),
-      ];
-    }
-    case 'release': {
-      const release = (payload as GithubReleaseEvent).release;
-      if (payload.action !== 'published' || !release?.tag_name) return [];
-      const target = release.target_commitish;
-      return [
-        validated({
-          ...base,
-          type: 'release',
-          status: 'succeeded',
-          version: release.tag_name,
-          commitSha:
-            target && /^[0-9a-f]{40}$/i.test(target) ? target : undefined,
-          runUrl: release.html_url,
-          actor: login(release.author),
-          occurredAt: release.published_at ?? release.created_at,
-        }),
-      ];
-    }
-    case 'push': {
-      const push = payload as PushEvent;
-      if (!defaultBranch || push.ref !== `refs/heads/${defaultBranch}`)
-        return [];
-      const commits = push.commits ?? [];
-      if (!commits.length) return [];
-      return [
-        validatedFacts<CommitsLedgerEvent>({
-          ...base,
-          type: 'commits',
-          commits: commits.map(commit => ({
-            sha: String(commit.id).toLowerCase(),
-            message: commit.message,
-            author: commit.author?.username || commit.author?.name || undefined,
-          })),
-          actor: login(push.sender) ?? push.pusher?.name,
-          runUrl: push.compare,
-          occurredAt: normaliseTime(push.head_commit?.timestamp),
-        }),
-      ];
-    }
-    case 'pull_request': {
-      const { pull_request: pr, sender } = payload as PullRequestEvent;
-      if (payload.action !== 'closed' || !pr?.merged) return [];
-      if (defaultBranch && pr.base?.ref !== defaultBranch) return [];
-      return [
-        validatedFacts<PullRequestLedgerEvent>({
-          ...base,
-          type: 'pull_request',
-          pullRequest: {
-            number: pr.number,
-            title: pr.title,
-            labels: (pr.labels ?? []).map(label => String(label.name)),
-            url: pr.html_url,
-          },
-          commitSha: pr.merge_commit_sha ?? undefined,
-          actor: login(pr.merged_by) ?? login(sender),
-          runUrl: pr.html_url,
-          occurredAt: normaliseTime(pr.merged_at),
-        }),
-      ];
-    }
-    case 'deployment_status': {
-      const { deployment, deployment_status: state } =
-        payload as DeploymentStatusEvent;
-      const status = DEPLOYMENT_STATES[state?.state ?? ''];
-      if (!deployment || !status) return [];
-      const payloadVersion = (
-        deployment.payload as { version?: unknown } | undefined
-      )?.version;
-      return [
-        validated({
-          ...base,
-          type: 'deploy',
-          status,
-          environment: deployment.environment,
-          version:
-            typeof payloadVersion === 'string' && payloadVersion
-              ? payloadVersion
-              : versionOf(deployment.ref, deployment.sha),
-          commitSha: deployment.sha,
-          runUrl:
-            state.target_url || state.log_url || deployment.url || undefined,
-          actor: login(state.creator) ?? login(deployment.creator),
-          source: 'github-deployments',
-          occurredAt: state.updated_at ?? state.created_at,
-        }),
-      ];
-    }
-    default:
-      return [];
-  }
-}
-
-/**
- * The id of the GitHub object a delivery reports, so the same deployment status, workflow run attempt,
- * release or merge posted again under a new delivery id is recognised; undefined when there is none.
- */
-export function githubObjectKey(
-  eventName: string,
-  payload: GithubPayload,
-): string | undefined {
-  const id = (value: unknown) =>
-    typeof value === 'number' || (typeof value === 'string' && value)
-      ? String(value)
-      : undefined;
-  const key = (...parts: Array<string | undefined>) =>
-    parts.every(Boolean) ? `github:${eventName}:${parts.join(':')}` : undefined;
-  switch (eventName) {
-    case 'deployment_status':
-      return key(id((payload as DeploymentStatusEvent).deployment_status?.id));
-    case 'workflow_run': {
-      const run = (payload as WorkflowRunEvent).workflow_run;
-      return key(id(run?.id), id(run?.run_attempt ?? 1), payload.action);
-    }
-    case 'release':
-      return key(
-        id((payload as GithubReleaseEvent).release?.id),
-        payload.action,
-      );
-    case 'pull_request':
-      return key(
-        id((payload as PullRequestEvent).pull_request?.id),
-        payload.action,
-      );
-    case 'push': {
-      const push = payload as PushEvent;
-      return key(id(push.ref), id(push.before), id(push.after));
-    }
-    default:
-      return undefined;
-  }
+  const translate = Object.prototype.hasOwnProperty.call(TRANSLATORS, eventName)
+    ? TRANSLATORS[eventName as keyof typeof TRANSLATORS]
+    : undefined;
+  if (!translate) return [];
+  return translate(
+    payload,
+    { id: eventId, entityRef, source: 'github' },
+    payload.repository?.default_branch,
+  );
 }
 
 function normaliseTime(value: unknown): string | undefined {
@@ -291,25 +263,4 @@ function validated(event: Record<string, unknown>): LedgerEvent {
   if (typeof clean.version === 'string' && isCommitShaVersion(clean.version))
     clean.version = clean.version.toLowerCase();
   return releaseEventInputSchema.parse(clean);
-}
-
-/** Checks a webhook-only event's fields (throws a ZodError naming the field), keeping its shape. */
-function validatedFacts<T extends CommitsLedgerEvent | PullRequestLedgerEvent>(
-  event: T,
-): T {
-  const { commits, pullRequest, commitSha, actor, runUrl, occurredAt } =
-    event as Partial<CommitsLedgerEvent & PullRequestLedgerEvent>;
-  const facts = webhookFactsSchema.parse(
-    Object.fromEntries(
-      Object.entries({
-        commits,
-        pullRequest,
-        commitSha,
-        actor,
-        runUrl,
-        occurredAt,
-      }).filter(([, v]) => v !== undefined && v !== null && v !== ''),
-    ),
-  );
-  return { ...event, ...facts } as T;
 }
