@@ -118,6 +118,16 @@ export class SlackSimulator {
       ),
       has_more: false,
     }),
+    'conversations.list': () => ({
+      channels: this.workspace.list().map(channel => ({
+        id: channel.id,
+        name: channel.name,
+        is_channel: true,
+        is_archived: false,
+        is_member: true,
+      })),
+      response_metadata: { next_cursor: '' },
+    }),
     'conversations.history': params => ({
       messages: this.workspace.history(
         requireString(params, 'channel'),

@@ -131,6 +131,30 @@ export class DatabaseOutboxStore {
       .update({ claimed_by: null, claimed_until: null });
   }
 
+  /** Whether `owner` still holds the row with time to spare; extends the lease if so. */
+  async holds(
+    id: number,
+    owner: string,
+    now: number,
+    leaseMs = DEFAULT_LEASE_MS,
+  ): Promise<boolean> {
+    const updated = await this.db(OUTBOX_TABLE)
+      .where({ id, claimed_by: owner })
+      .whereNull('delivered_at')
+      .where('claimed_until', '>', now)
+      .update({ claimed_until: now + leaseMs });
+    return updated === 1;
+  }
+
+  /** When the next undelivered row becomes due (a claimed one: when its lease runs out). */
+  async nextRowDueAt(): Promise<number | undefined> {
+    const row = await this.db(OUTBOX_TABLE)
+      .whereNull('delivered_at')
+      .min({ at: 'available_at' })
+      .first();
+    return row?.at === null || row?.at === undefined ? undefined : Number(row.at);
+  }
+
   /**
    * Notes that a send is about to begin, if `owner` still holds the row with time to spare: the fence
    * that keeps a deliverer whose lease ran out from sending a row someone else now holds.

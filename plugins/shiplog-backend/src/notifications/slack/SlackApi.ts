@@ -116,6 +116,28 @@ export class SlackApi {
     );
   }
 
+  /** A channel's ID from its name (`#deploys` or `deploys`); an ID is answered as it is. */
+  async channelId(channel: string): Promise<string | undefined> {
+    if (/^[CG][A-Z0-9]{8,}$/.test(channel)) return channel;
+    const name = channel.replace(/^#/, '');
+    let cursor: string | undefined;
+    for (let page = 0; page < 50; page++) {
+      const answer = await this.call(() =>
+        this.client.conversations.list({
+          types: 'public_channel,private_channel',
+          exclude_archived: true,
+          limit: 1000,
+          cursor,
+        }),
+      );
+      const found = answer.channels?.find(c => c.name === name);
+      if (found?.id) return found.id;
+      cursor = answer.response_metadata?.next_cursor || undefined;
+      if (!cursor) return undefined;
+    }
+    return undefined;
+  }
+
   /**
    * Looks for a message Shiplog may have posted before a crash: among a thread's replies (with
    * `threadTs`) or the channel's top-level messages since `oldest`, the one whose metadata has
@@ -149,7 +171,11 @@ export class SlackApi {
       );
       const found = (answer.messages ?? []).find(
         message =>
-          String(message.metadata?.event_payload?.[options.key]) ===
+          String(
+            (message.metadata?.event_payload as Record<string, unknown> | undefined)?.[
+              options.key
+            ],
+          ) ===
           String(options.value),
       );
       if (found?.ts) return found.ts;
