@@ -1,32 +1,48 @@
 import {
   coreServices,
   createBackendPlugin,
+  DatabaseService,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
-import { shiplogPermissions } from '@shiplog/plugin-shiplog-common';
+import {
+  EnvironmentConfig,
+  shiplogPermissions,
+} from '@shiplog/plugin-shiplog-common';
 import {
   PromotionExecutor,
   shiplogPromotionExecutorsExtensionPoint,
 } from '@shiplog/plugin-shiplog-node';
-import { createArgoCd } from './argocd/createArgoCd';
+import { setupArgoCd } from './argocd/setupArgoCd';
+import { CatalogEntityIndex } from './catalog/CatalogEntityIndex';
 import { readShiplogConfig } from './config/readShiplogConfig';
 import { LedgerStore } from './database/LedgerStore';
 import { applyDatabaseMigrations } from './database/migrations';
 import { setupPromotions } from './promotions/setupPromotions';
+import { EntityLoader } from './routes/EntityLoader';
+import { createRouter } from './routes/router';
 import { CoalescingIngester } from './service/CoalescingIngester';
-import { EntityLoader } from './service/EntityLoader';
 import { LedgerService } from './service/LedgerService';
-import { createRouter } from './service/router';
-import { CatalogEntityIndex } from './webhooks/CatalogEntityIndex';
-import {
-  SHIPLOG_TOPICS,
-  createDeliveryTranslator,
-} from './webhooks/translateDelivery';
-import { WebhookInbox } from './webhooks/WebhookInbox';
+import { setupWebhooks } from './webhooks/setupWebhooks';
+
+/** The ledger: migrations applied, its store, the read service, and the ingester in front of the store. */
+async function setupLedger(
+  database: DatabaseService,
+  environments: EnvironmentConfig[],
+) {
+  const db = await applyDatabaseMigrations(database);
+  const store = new LedgerStore(db);
+  return {
+    db,
+    store,
+    ledger: new LedgerService(store, environments),
+    ingester: new CoalescingIngester(store),
+  };
+}
 
 /**
- * Shiplog's backend plugin: the release ledger, its read API, and the webhook subscriber.
+ * Shiplog's backend plugin: the release ledger, its read API, Argo CD, promotions and the webhook
+ * subscriber. Wiring only: each concern is set up by its own module.
  *
  * @public
  */
@@ -56,101 +72,46 @@ export const shiplogPlugin = createBackendPlugin({
         urlReader: coreServices.urlReader,
         auditor: coreServices.auditor,
       },
-      async init({
-        config,
-        logger,
-        database,
-        httpRouter,
-        httpAuth,
-        auth,
-        scheduler,
-        lifecycle,
-        catalog,
-        events,
-        permissions,
-        permissionsRegistry,
-        urlReader,
-        auditor,
-      }) {
-        const shiplogConfig = readShiplogConfig(config);
-        const db = await applyDatabaseMigrations(database);
-        const store = new LedgerStore(db);
-        const ledger = new LedgerService(store, shiplogConfig.environments);
-        const entities = new EntityLoader(catalog, auth);
+      async init(deps) {
+        const { auth, catalog } = deps;
+        const { environments } = readShiplogConfig(deps.config);
+        const { db, store, ledger, ingester } = await setupLedger(
+          deps.database,
+          environments,
+        );
+        const entityIndex = new CatalogEntityIndex(catalog, auth);
         const promotions = await setupPromotions({
-          config,
-          logger,
-          auditor,
-          auth,
-          catalog,
-          scheduler,
-          permissionsRegistry,
+          ...deps,
           db,
           ledgerStore: store,
           ledger,
           extraExecutors: promotionExecutors,
         });
-
-        const entityIndex = new CatalogEntityIndex(catalog, auth);
-        const ingester = new CoalescingIngester(store);
-        permissionsRegistry.addPermissions(shiplogPermissions);
-        const argocd = await createArgoCd({
-          config,
-          environments: shiplogConfig.environments,
+        deps.permissionsRegistry.addPermissions(shiplogPermissions);
+        const argocd = await setupArgoCd({
+          ...deps,
+          environments,
           db,
-          urlReader,
-          scheduler,
-          logger,
           entities: entityIndex,
           ingest: ledgerEvents => store.ingest(ledgerEvents),
         });
-
-        httpRouter.use(
+        deps.httpRouter.use(
           await createRouter({
-            httpAuth,
+            ...deps,
             ingester,
             ledger,
-            entities,
-            permissions,
+            entities: new EntityLoader(catalog, auth),
             argocd,
-            promotions: { httpAuth, permissions, entities, promotions },
+            promotions,
           }),
         );
-
-        const inbox = new WebhookInbox(
+        await setupWebhooks({
+          ...deps,
           db,
           store,
-          createDeliveryTranslator(entityIndex, shiplogConfig.environments),
-          logger.child({ component: 'webhooks' }),
-        );
-        await events.subscribe({
-          id: 'shiplog-ledger',
-          topics: SHIPLOG_TOPICS,
-          onEvent: params => inbox.receive(params),
+          entityIndex,
+          environments,
         });
-        await scheduler.scheduleTask({
-          id: 'shiplog-webhook-retry',
-          frequency: { seconds: 30 },
-          timeout: { minutes: 5 },
-          initialDelay: { seconds: 30 },
-          fn: async () => {
-            const retried = await inbox.retryDue();
-            if (retried) {
-              logger.info(
-                `Webhook retry: ${retried} delivery(ies) reprocessed`,
-              );
-            }
-          },
-        });
-        const flushTimer = setInterval(() => {
-          inbox
-            .flushHeld()
-            .catch(error =>
-              logger.warn('Flushing held webhook deliveries failed', error),
-            );
-        }, 10_000);
-        flushTimer.unref();
-        lifecycle.addShutdownHook(() => clearInterval(flushTimer));
       },
     });
   },
