@@ -83,7 +83,9 @@ function renderBlock(raw: unknown): string {
   const block = raw as Block;
   switch (block.type) {
     case 'header':
-      return `<div class="block header">${escapeHtml(block.text?.text ?? '')}</div>`;
+      return `<div class="block header">${escapeHtml(
+        block.text?.text ?? '',
+      )}</div>`;
     case 'section': {
       const fields = (block.fields ?? [])
         .map(f => `<span class="field">${mrkdwn(f.text ?? '')}</span>`)

@@ -148,7 +148,10 @@ export class SlackSimulator {
       return;
     }
     if (url.pathname === '/_sim/state') {
-      sendJson(res, 200, { channels: this.workspace.list(), calls: this.calls });
+      sendJson(res, 200, {
+        channels: this.workspace.list(),
+        calls: this.calls,
+      });
       return;
     }
     if (url.pathname === '/_sim/ratelimit' && req.method === 'POST') {
@@ -261,7 +264,9 @@ function parseParams(contentType: string | undefined, body: string): Params {
 function requireString(params: Params, name: string): string {
   const value = params[name];
   if (typeof value !== 'string' || !value) {
-    throw new SlackApiError(name === 'channel' ? 'channel_not_found' : `invalid_arguments`);
+    throw new SlackApiError(
+      name === 'channel' ? 'channel_not_found' : `invalid_arguments`,
+    );
   }
   return value;
 }

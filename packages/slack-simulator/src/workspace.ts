@@ -145,7 +145,8 @@ export class SlackWorkspace {
     }
     if (input.text !== undefined) message.text = input.text;
     if (input.blocks !== undefined) message.blocks = input.blocks;
-    if (input.attachments !== undefined) message.attachments = input.attachments;
+    if (input.attachments !== undefined)
+      message.attachments = input.attachments;
     if (input.metadata !== undefined) message.metadata = input.metadata;
     message.edited = { user: BOT.user, ts: this.nextTs() };
     return { channel, message };

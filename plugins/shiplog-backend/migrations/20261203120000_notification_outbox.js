@@ -22,12 +22,16 @@ exports.up = async function up(knex) {
       .string('event_id', 200)
       .notNullable()
       .unique({ indexName: 'shiplog_notification_outbox_event_uq' })
-      .comment('The ledger event that caused the message: one message per event');
+      .comment(
+        'The ledger event that caused the message: one message per event',
+      );
     table.string('entity_ref', 255).notNullable();
     table
       .string('kind', 20)
       .notNullable()
-      .comment('build, publish, deploy, release, promotion, sync, rollback or hold');
+      .comment(
+        'build, publish, deploy, release, promotion, sync, rollback or hold',
+      );
     table.string('status', 20).nullable();
     table.string('version', 128).nullable();
     table.string('commit_sha', 40).nullable();
@@ -47,12 +51,16 @@ exports.up = async function up(knex) {
     table
       .bigInteger('send_started_at')
       .nullable()
-      .comment('A send began and may have reached Slack: look before sending again');
+      .comment(
+        'A send began and may have reached Slack: look before sending again',
+      );
     table.bigInteger('delivered_at').nullable();
     table
       .string('outcome', 20)
       .nullable()
-      .comment('sent, skipped (nothing to post) or failed (Slack refused for good)');
+      .comment(
+        'sent, skipped (nothing to post) or failed (Slack refused for good)',
+      );
     table.string('channel', 100).nullable();
     table.string('message_ts', 32).nullable();
     table.text('last_error').nullable();
@@ -65,7 +73,7 @@ exports.up = async function up(knex) {
 
   await knex.schema.createTable('shiplog_notification_threads', table => {
     table.comment(
-      "Each release's Slack parent message per channel: its ts, and whether it shows the latest state",
+      'The Slack parent message of each release per channel: its ts, and whether it shows the latest state',
     );
     table.string('entity_ref', 255).notNullable();
     table.string('version', 128).notNullable();
@@ -81,7 +89,9 @@ exports.up = async function up(knex) {
     table
       .bigInteger('post_started_at')
       .nullable()
-      .comment('A parent post began and may have reached Slack: look before posting again');
+      .comment(
+        'A parent post began and may have reached Slack: look before posting again',
+      );
     table
       .integer('revision')
       .notNullable()

@@ -77,7 +77,9 @@ export class DatabaseOutboxStore {
         .select('id')
         .whereNull('delivered_at')
         .where('available_at', '<=', now)
-        .where(q => q.whereNull('claimed_until').orWhere('claimed_until', '<', now))
+        .where(q =>
+          q.whereNull('claimed_until').orWhere('claimed_until', '<', now),
+        )
         .orderBy('id')
         .limit(limit);
       if (this.isPostgres) {
@@ -152,7 +154,9 @@ export class DatabaseOutboxStore {
       .whereNull('delivered_at')
       .min({ at: 'available_at' })
       .first();
-    return row?.at === null || row?.at === undefined ? undefined : Number(row.at);
+    return row?.at === null || row?.at === undefined
+      ? undefined
+      : Number(row.at);
   }
 
   /**
@@ -265,14 +269,12 @@ export class DatabaseOutboxStore {
     key: ThreadKey,
     parent: { channelId: string; ts: string; revision: number; now: number },
   ): Promise<void> {
-    await this.db(THREADS_TABLE)
-      .where(threadWhere(key))
-      .update({
-        channel_id: parent.channelId,
-        ts: parent.ts,
-        rendered_revision: parent.revision,
-        updated_at: parent.now,
-      });
+    await this.db(THREADS_TABLE).where(threadWhere(key)).update({
+      channel_id: parent.channelId,
+      ts: parent.ts,
+      rendered_revision: parent.revision,
+      updated_at: parent.now,
+    });
   }
 
   /** Slack refused the parent: nothing was posted, so the next try posts without looking first. */
@@ -305,9 +307,13 @@ export class DatabaseOutboxStore {
     const due = await this.db(THREADS_TABLE)
       .whereNotNull('ts')
       .whereRaw('revision > rendered_revision')
-      .where(q => q.whereNull('updated_at').orWhere('updated_at', '<=', now - intervalMs))
       .where(q =>
-        q.whereNull('update_claimed_until').orWhere('update_claimed_until', '<', now),
+        q.whereNull('updated_at').orWhere('updated_at', '<=', now - intervalMs),
+      )
+      .where(q =>
+        q
+          .whereNull('update_claimed_until')
+          .orWhere('update_claimed_until', '<', now),
       )
       .orderBy('updated_at')
       .limit(limit);
@@ -316,7 +322,9 @@ export class DatabaseOutboxStore {
       const won = await this.db(THREADS_TABLE)
         .where(threadWhere(toThread(row)))
         .where(q =>
-          q.whereNull('update_claimed_until').orWhere('update_claimed_until', '<', now),
+          q
+            .whereNull('update_claimed_until')
+            .orWhere('update_claimed_until', '<', now),
         )
         .update({ update_claimed_until: now + (options.leaseMs ?? 30_000) });
       if (won === 1) claimed.push(toThread(row));

@@ -66,9 +66,7 @@ function entryFor(event: LedgerEvent): OutboxEntry | undefined {
   }
 }
 
-function promotionEntry(
-  event: PromotionLedgerEvent,
-): OutboxEntry | undefined {
+function promotionEntry(event: PromotionLedgerEvent): OutboxEntry | undefined {
   if (!PROMOTION_STATES_POSTED.has(event.status)) {
     return undefined;
   }

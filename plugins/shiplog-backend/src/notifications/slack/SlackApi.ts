@@ -11,7 +11,10 @@ import type { LoggerService } from '@backstage/backend-plugin-api';
 export interface SlackMessageContent {
   text: string;
   blocks: Array<Block | KnownBlock>;
-  metadata: { event_type: string; event_payload: Record<string, string | number> };
+  metadata: {
+    event_type: string;
+    event_payload: Record<string, string | number>;
+  };
 }
 
 /** Why a Slack call failed, as far as the deliverer cares. */
@@ -172,11 +175,12 @@ export class SlackApi {
       const found = (answer.messages ?? []).find(
         message =>
           String(
-            (message.metadata?.event_payload as Record<string, unknown> | undefined)?.[
-              options.key
-            ],
-          ) ===
-          String(options.value),
+            (
+              message.metadata?.event_payload as
+                | Record<string, unknown>
+                | undefined
+            )?.[options.key],
+          ) === String(options.value),
       );
       if (found?.ts) return found.ts;
       cursor = answer.response_metadata?.next_cursor || undefined;
@@ -213,7 +217,10 @@ export function toSlackCallError(error: unknown): SlackCallError {
     case ErrorCode.PlatformError: {
       const code = e.data?.error ?? 'unknown_error';
       if (UNAUTHORIZED.has(code)) {
-        return new SlackCallError('unauthorized', `Slack refused the token: ${code}`);
+        return new SlackCallError(
+          'unauthorized',
+          `Slack refused the token: ${code}`,
+        );
       }
       if (TRANSIENT.has(code)) {
         return new SlackCallError('unreachable', `Slack failed: ${code}`);
@@ -222,9 +229,15 @@ export function toSlackCallError(error: unknown): SlackCallError {
     }
     case ErrorCode.HTTPError:
       if (e.statusCode === 401 || e.statusCode === 403) {
-        return new SlackCallError('unauthorized', `Slack answered HTTP ${e.statusCode}`);
+        return new SlackCallError(
+          'unauthorized',
+          `Slack answered HTTP ${e.statusCode}`,
+        );
       }
-      return new SlackCallError('unreachable', `Slack answered HTTP ${e.statusCode}`);
+      return new SlackCallError(
+        'unreachable',
+        `Slack answered HTTP ${e.statusCode}`,
+      );
     default:
       return new SlackCallError(
         'unreachable',

@@ -83,7 +83,11 @@ export class SlackDeliverer {
         const outcome = await this.deliverRow(rows[i]);
         if (outcome) pass[outcome] += 1;
       } catch (error) {
-        pass.stopped = await this.handleFailure(rows[i], error, rows.slice(i + 1));
+        pass.stopped = await this.handleFailure(
+          rows[i],
+          error,
+          rows.slice(i + 1),
+        );
         if (pass.stopped) break;
         pass.failed += 1;
       }
@@ -103,8 +107,15 @@ export class SlackDeliverer {
     for (const [index, thread] of due.entries()) {
       try {
         const view = await this.viewOf(thread.entityRef, thread.version);
-        await this.options.slack.update(thread.channelId!, thread.ts!, renderReleaseParent(view));
-        await this.options.store.finishParentUpdate(thread, { revision: thread.revision, now: this.now() });
+        await this.options.slack.update(
+          thread.channelId!,
+          thread.ts!,
+          renderReleaseParent(view),
+        );
+        await this.options.store.finishParentUpdate(thread, {
+          revision: thread.revision,
+          now: this.now(),
+        });
         updated += 1;
       } catch (error) {
         const failure = asSlackError(error);
@@ -117,11 +128,18 @@ export class SlackDeliverer {
         if (!giveUp) {
           this.pause(failure);
           for (const rest of due.slice(index + 1)) {
-            await this.options.store.finishParentUpdate(rest, { now: this.now() });
+            await this.options.store.finishParentUpdate(rest, {
+              now: this.now(),
+            });
           }
           break;
         }
-        this.options.logger.warn(`Slack parent of ${releaseKey(thread.entityRef, thread.version)} not updated: ${failure.message}`);
+        this.options.logger.warn(
+          `Slack parent of ${releaseKey(
+            thread.entityRef,
+            thread.version,
+          )} not updated: ${failure.message}`,
+        );
       }
     }
     return updated;
@@ -135,17 +153,27 @@ export class SlackDeliverer {
         this.options.store.nextParentUpdateAt(this.intervalMs),
       ])
     ).filter((t): t is number => t !== undefined);
-    return times.length ? Math.max(Math.min(...times), this.pausedUntil) : undefined;
+    return times.length
+      ? Math.max(Math.min(...times), this.pausedUntil)
+      : undefined;
   }
 
-  private async deliverRow(row: OutboxRow): Promise<'sent' | 'skipped' | undefined> {
+  private async deliverRow(
+    row: OutboxRow,
+  ): Promise<'sent' | 'skipped' | undefined> {
     const { store, slack, releases, channels } = this.options;
     const version =
       row.version ??
-      (row.commitSha ? await releases.versionOfCommit(row.entityRef, row.commitSha) : undefined);
-    const channel = version ? await channels.channelFor(row.entityRef) : undefined;
+      (row.commitSha
+        ? await releases.versionOfCommit(row.entityRef, row.commitSha)
+        : undefined);
+    const channel = version
+      ? await channels.channelFor(row.entityRef)
+      : undefined;
     if (!version || !channel) {
-      await this.finish(row, 'skipped', { error: version ? 'no Slack channel' : 'no release' });
+      await this.finish(row, 'skipped', {
+        error: version ? 'no Slack channel' : 'no release',
+      });
       return 'skipped';
     }
     const key: ThreadKey = { entityRef: row.entityRef, version, channel };
@@ -153,7 +181,9 @@ export class SlackDeliverer {
     if (!this.posts(row.environment)) {
       // Not posted here, but the parent's chips show it.
       if (thread?.ts) await store.bumpRevision(key);
-      await this.finish(row, 'skipped', { error: `${row.environment} does not post` });
+      await this.finish(row, 'skipped', {
+        error: `${row.environment} does not post`,
+      });
       return 'skipped';
     }
     if (!(await store.holds(row.id, this.owner, this.now()))) return undefined;
@@ -164,30 +194,50 @@ export class SlackDeliverer {
     }
     if (row.sendStartedAt) {
       const found = await this.findMaybe(() =>
-        slack.findByMetadata({ channelId: thread!.channelId!, threadTs: thread!.ts, key: REPLY_KEY, value: row.id }),
+        slack.findByMetadata({
+          channelId: thread!.channelId!,
+          threadTs: thread!.ts,
+          key: REPLY_KEY,
+          value: row.id,
+        }),
       );
       if (found) {
-        await this.finish(row, 'sent', { channel: thread.channelId, ts: found });
+        await this.finish(row, 'sent', {
+          channel: thread.channelId,
+          ts: found,
+        });
         if (!postedParentNow) await store.bumpRevision(key);
         return 'sent';
       }
     }
-    if (!(await store.startSend(row.id, this.owner, this.now()))) return undefined;
+    if (!(await store.startSend(row.id, this.owner, this.now())))
+      return undefined;
     const links = await releases.links(row.entityRef);
     const posted = await sendOnce(() =>
-      slack.post(thread!.channelId!, renderStageReply(row, version, links), thread!.ts),
+      slack.post(
+        thread!.channelId!,
+        renderStageReply(row, version, links),
+        thread!.ts,
+      ),
     );
     // From here on the message is in Slack: any failure keeps the send mark, so a retry looks first.
-    await afterSend(() => this.finish(row, 'sent', { channel: posted.channelId, ts: posted.ts }));
+    await afterSend(() =>
+      this.finish(row, 'sent', { channel: posted.channelId, ts: posted.ts }),
+    );
     if (!postedParentNow) await store.bumpRevision(key);
     return 'sent';
   }
 
   /** Posts the release's parent once; a parent post that may have gone through is looked for first. */
-  private async ensureParent(key: ThreadKey, thread?: ThreadRecord): Promise<ThreadRecord> {
+  private async ensureParent(
+    key: ThreadKey,
+    thread?: ThreadRecord,
+  ): Promise<ThreadRecord> {
     const { store, slack } = this.options;
     if (thread?.postStartedAt) {
-      const channelId = thread.channelId ?? (await this.findMaybe(() => slack.channelId(key.channel)));
+      const channelId =
+        thread.channelId ??
+        (await this.findMaybe(() => slack.channelId(key.channel)));
       const ts = channelId
         ? await this.findMaybe(() =>
             slack.findByMetadata({
@@ -200,7 +250,12 @@ export class SlackDeliverer {
         : undefined;
       if (channelId && ts) {
         // Rendered revision -1: the parent found may show an older state, so it is updated soon.
-        await store.setParent(key, { channelId, ts, revision: -1, now: this.now() });
+        await store.setParent(key, {
+          channelId,
+          ts,
+          revision: -1,
+          now: this.now(),
+        });
         return (await store.getThread(key))!;
       }
     }
@@ -209,13 +264,17 @@ export class SlackDeliverer {
     const view = await this.viewOf(key.entityRef, key.version);
     let posted: { channelId: string; ts: string };
     try {
-      posted = await sendOnce(() => slack.post(key.channel, renderReleaseParent(view)));
+      posted = await sendOnce(() =>
+        slack.post(key.channel, renderReleaseParent(view)),
+      );
     } catch (error) {
       // Slack answered (refused, 429, token): nothing was posted, so the next try need not look.
       if (error instanceof SlackCallError) await store.clearParentPost(key);
       throw error;
     }
-    await afterSend(() => store.setParent(key, { ...posted, revision, now: this.now() }));
+    await afterSend(() =>
+      store.setParent(key, { ...posted, revision, now: this.now() }),
+    );
     return (await store.getThread(key))!;
   }
 
@@ -236,9 +295,12 @@ export class SlackDeliverer {
   ): Promise<DeliveryPass['stopped']> {
     const { store, logger } = this.options;
     const maybePosted = error instanceof MaybePosted;
-    const failure = error instanceof MaybePosted ? error.cause : asSlackError(error);
+    const failure =
+      error instanceof MaybePosted ? error.cause : asSlackError(error);
     if (failure.kind === 'refused') {
-      logger.warn(`Slack message for ${row.eventId} not delivered: ${failure.message}`);
+      logger.warn(
+        `Slack message for ${row.eventId} not delivered: ${failure.message}`,
+      );
       await this.finish(row, 'failed', { error: failure.message });
       return undefined;
     }
@@ -254,7 +316,10 @@ export class SlackDeliverer {
       // A row sent before keeps its mark until a lookup settles it.
       sendMayHaveHappened: maybePosted || row.sendStartedAt !== undefined,
     });
-    await store.release(this.owner, rest.map(r => r.id));
+    await store.release(
+      this.owner,
+      rest.map(r => r.id),
+    );
     this.pause(failure);
     if (failure.kind !== 'rate-limited') {
       logger.warn(`Slack delivery paused: ${failure.message}`);
@@ -263,7 +328,8 @@ export class SlackDeliverer {
   }
 
   private pause(failure: SlackCallError) {
-    const ms = failure.kind === 'rate-limited' ? failure.retryAfterMs ?? 1000 : 5_000;
+    const ms =
+      failure.kind === 'rate-limited' ? failure.retryAfterMs ?? 1000 : 5_000;
     this.pausedUntil = Math.max(this.pausedUntil, this.now() + ms);
   }
 
@@ -272,7 +338,11 @@ export class SlackDeliverer {
     outcome: 'sent' | 'skipped' | 'failed',
     details: { channel?: string; ts?: string; error?: string },
   ) {
-    await this.options.store.markDelivered(row.id, this.owner, { outcome, now: this.now(), ...details });
+    await this.options.store.markDelivered(row.id, this.owner, {
+      outcome,
+      now: this.now(),
+      ...details,
+    });
   }
 
   /** With an environment list, only events of those environments post (build and publish show on the parent). */
@@ -281,7 +351,10 @@ export class SlackDeliverer {
     return !only || (environment !== undefined && only.includes(environment));
   }
 
-  private async viewOf(entityRef: string, version: string): Promise<ReleaseView> {
+  private async viewOf(
+    entityRef: string,
+    version: string,
+  ): Promise<ReleaseView> {
     const view = await this.options.releases.releaseView(entityRef, version);
     if (view) return view;
     const links = await this.options.releases.links(entityRef);
@@ -291,7 +364,14 @@ export class SlackDeliverer {
       title,
       environments: [],
       links,
-      release: { version, firstSeenAt: new Date(this.now()).toISOString(), stages: {}, deployments: {}, commits: [], commitCount: 0 },
+      release: {
+        version,
+        firstSeenAt: new Date(this.now()).toISOString(),
+        stages: {},
+        deployments: {},
+        commits: [],
+        commitCount: 0,
+      },
     };
   }
 }
@@ -317,5 +397,8 @@ async function afterSend<T>(record: () => Promise<T>): Promise<T> {
 function asSlackError(error: unknown): SlackCallError {
   if (error instanceof SlackCallError) return error;
   if (error instanceof MaybePosted) return error.cause;
-  return new SlackCallError('unreachable', error instanceof Error ? error.message : String(error));
+  return new SlackCallError(
+    'unreachable',
+    error instanceof Error ? error.message : String(error),
+  );
 }

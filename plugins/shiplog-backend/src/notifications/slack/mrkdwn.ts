@@ -1,6 +1,9 @@
 /** Slack mrkdwn needs only &, < and > escaped in text (https://api.slack.com/reference/surfaces/formatting). */
 export function escapeMrkdwn(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;');
 }
 
 /** A link, only for http(s) URLs: anything else is shown as plain text. */
@@ -12,7 +15,9 @@ export function link(url: string, label: string): string {
 }
 
 export function shortDigest(digest: string): string {
-  const [algorithm, hex] = digest.includes(':') ? digest.split(':', 2) : ['sha256', digest];
+  const [algorithm, hex] = digest.includes(':')
+    ? digest.split(':', 2)
+    : ['sha256', digest];
   return `${algorithm}:${hex.slice(0, 12)}`;
 }
 

@@ -88,7 +88,10 @@ function buildLine(view: ReleaseView): string {
   }
   for (const stage of ['build', 'publish'] as const) {
     const status = release.stages[stage]?.status;
-    if (status) parts.push(`*${capitalize(stage)}* ${STATUS_ICONS[status] ?? ''} ${status}`);
+    if (status)
+      parts.push(
+        `*${capitalize(stage)}* ${STATUS_ICONS[status] ?? ''} ${status}`,
+      );
   }
   return parts.join('  ·  ') || `*${escapeMrkdwn(view.entityRef)}*`;
 }
@@ -131,7 +134,8 @@ function commitLines(release: Release, links: ReleaseLinks): string {
   const lines = release.commits
     .slice(0, COMMITS_SHOWN)
     .map(commit => commitLine(commit, links));
-  const more = release.commitCount - Math.min(release.commits.length, COMMITS_SHOWN);
+  const more =
+    release.commitCount - Math.min(release.commits.length, COMMITS_SHOWN);
   if (more > 0) lines.push(`_and ${more} more_`);
   let text = `*Commits*\n${lines.join('\n')}`;
   if (text.length > MAX_SECTION) text = `${text.slice(0, MAX_SECTION)}…`;
@@ -140,18 +144,25 @@ function commitLines(release: Release, links: ReleaseLinks): string {
 
 function commitLine(commit: CommitSummary, links: ReleaseLinks): string {
   const subject = escapeMrkdwn(
-    (commit.message ?? '').split('\n')[0].slice(0, 100) || commit.sha.slice(0, 7),
+    (commit.message ?? '').split('\n')[0].slice(0, 100) ||
+      commit.sha.slice(0, 7),
   );
   const pr = commit.pullRequest;
   const prUrl = pr && (pr.url ?? links.pullRequest?.(pr.number));
-  const prRef = pr ? (prUrl ? link(prUrl, `#${pr.number}`) : `#${pr.number}`) : `\`${commit.sha.slice(0, 7)}\``;
+  const prRef = pr
+    ? prUrl
+      ? link(prUrl, `#${pr.number}`)
+      : `#${pr.number}`
+    : `\`${commit.sha.slice(0, 7)}\``;
   const labels = (pr?.labels ?? []).map(label =>
     label.startsWith('no-deploy-to-')
       ? `⛔ *${escapeMrkdwn(label)}*`
       : `\`${escapeMrkdwn(label)}\``,
   );
   const author = commit.author ? ` — ${escapeMrkdwn(commit.author)}` : '';
-  return `• ${prRef} ${subject}${author}${labels.length ? `  ${labels.join(' ')}` : ''}`;
+  return `• ${prRef} ${subject}${author}${
+    labels.length ? `  ${labels.join(' ')}` : ''
+  }`;
 }
 
 function capitalize(text: string): string {

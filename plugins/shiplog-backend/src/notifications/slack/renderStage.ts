@@ -58,7 +58,9 @@ function stageLine(row: OutboxRow, version: string): string {
     case 'rollback':
       return promotionLine(row, env, by, version);
     case 'hold':
-      return `✋ ${env} ${status === 'released' ? 'released' : 'held'}${by}${reason(row)}`;
+      return `✋ ${env} ${
+        status === 'released' ? 'released' : 'held'
+      }${by}${reason(row)}`;
     default:
       return `${row.kind} ${status}`;
   }
@@ -86,13 +88,17 @@ function promotionLine(
   const what =
     row.kind === 'rollback'
       ? `Rollback of ${env} to ${escapeMrkdwn(version)}${
-          row.payload.fromVersion ? ` (from ${escapeMrkdwn(row.payload.fromVersion)})` : ''
+          row.payload.fromVersion
+            ? ` (from ${escapeMrkdwn(row.payload.fromVersion)})`
+            : ''
         }`
       : `Promotion to ${env}`;
   const auto = row.payload.automatic ? ' (automatic)' : '';
   switch (row.status) {
     case 'requested':
-      return `${row.kind === 'rollback' ? '⏪' : '➡️'} ${what} requested${by}${auto}${reason(row)}`;
+      return `${
+        row.kind === 'rollback' ? '⏪' : '➡️'
+      } ${what} requested${by}${auto}${reason(row)}`;
     case 'awaiting-approval':
       return `⏳ ${what} awaits approval`;
     case 'merged':
@@ -101,7 +107,9 @@ function promotionLine(
       return `✅ ${what} deployed`;
     case 'failed':
       return `❌ ${what} failed${
-        row.payload.error ? `: ${escapeMrkdwn(row.payload.error.slice(0, 300))}` : ''
+        row.payload.error
+          ? `: ${escapeMrkdwn(row.payload.error.slice(0, 300))}`
+          : ''
       }`;
     default:
       return `${what} ${escapeMrkdwn(row.status ?? '')}`;
@@ -111,10 +119,17 @@ function promotionLine(
 function linksOf(row: OutboxRow, links: ReleaseLinks): string[] {
   const out: string[] = [];
   if (row.payload.runUrl && row.kind !== 'sync') {
-    out.push(link(row.payload.runUrl, row.kind === 'deploy' ? 'run' : 'CI run'));
+    out.push(
+      link(row.payload.runUrl, row.kind === 'deploy' ? 'run' : 'CI run'),
+    );
   }
   if (row.payload.change?.url) {
-    out.push(link(row.payload.change.url, row.payload.change.kind === 'pull-request' ? 'pull request' : 'change'));
+    out.push(
+      link(
+        row.payload.change.url,
+        row.payload.change.kind === 'pull-request' ? 'pull request' : 'change',
+      ),
+    );
   }
   const argo = row.environment && links.argoApps?.[row.environment];
   if (argo && ['deploy', 'sync', 'promotion', 'rollback'].includes(row.kind)) {
@@ -127,7 +142,9 @@ function linksOf(row: OutboxRow, links: ReleaseLinks): string[] {
 }
 
 function reason(row: OutboxRow): string {
-  return row.payload.reason ? `: “${escapeMrkdwn(row.payload.reason.slice(0, 300))}”` : '';
+  return row.payload.reason
+    ? `: “${escapeMrkdwn(row.payload.reason.slice(0, 300))}”`
+    : '';
 }
 
 function icon(status: string): string {
@@ -145,5 +162,9 @@ function icon(status: string): string {
 
 /** The notification text Slack shows in a push or a screen reader: mrkdwn without its markup. */
 function plain(mrkdwn: string): string {
-  return mrkdwn.replace(/[*`]/g, '').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  return mrkdwn
+    .replace(/[*`]/g, '')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
 }

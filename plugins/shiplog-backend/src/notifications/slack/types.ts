@@ -8,8 +8,14 @@ export interface SlackChannelResolver {
 /** What the messages show, read from the ledger when a message is rendered (so it is never stale). */
 export interface ReleaseViewSource {
   /** The release as the parent shows it; undefined when the ledger has no such release. */
-  releaseView(entityRef: string, version: string): Promise<ReleaseView | undefined>;
+  releaseView(
+    entityRef: string,
+    version: string,
+  ): Promise<ReleaseView | undefined>;
   /** The version a commit was released as, for events that named only the commit. */
-  versionOfCommit(entityRef: string, commitSha: string): Promise<string | undefined>;
+  versionOfCommit(
+    entityRef: string,
+    commitSha: string,
+  ): Promise<string | undefined>;
   links(entityRef: string): Promise<ReleaseLinks>;
 }
