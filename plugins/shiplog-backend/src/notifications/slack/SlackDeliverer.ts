@@ -1,4 +1,4 @@
-import type { LoggerService } from '@backstage/backend-plugin-api';
+import type { LoggerService, SchedulerService } from '@backstage/backend-plugin-api';
 import { randomUUID } from 'crypto';
 import { DatabaseOutboxStore } from '../outbox/DatabaseOutboxStore';
 import type { OutboxRow, ThreadKey, ThreadRecord } from '../outbox/types';
@@ -64,6 +64,37 @@ export class SlackDeliverer {
     this.owner = options.owner ?? `slack-${randomUUID()}`;
     this.now = options.now ?? Date.now;
     this.intervalMs = options.parentUpdateIntervalMs ?? 5_000;
+  }
+
+  /**
+   * Registers the delivery task: global scope, so one replica delivers at a time; every 2 s, and each
+   * run keeps delivering while a burst lasts (up to `budgetMs`), so a burst costs no scheduling delay.
+   */
+  async schedule(scheduler: SchedulerService, budgetMs = 30_000): Promise<void> {
+    await scheduler.scheduleTask({
+      id: 'shiplog-slack-delivery',
+      scope: 'global',
+      frequency: { seconds: 2 },
+      timeout: { minutes: 2 },
+      fn: async signal => {
+        await this.run(signal, budgetMs);
+      },
+    });
+  }
+
+  /** Delivers until nothing is due within the budget (or the task is aborted). */
+  async run(signal?: AbortSignal, budgetMs = 30_000): Promise<void> {
+    const deadline = Date.now() + budgetMs;
+    while (!signal?.aborted) {
+      const pass = await this.deliverDue();
+      const updated = await this.updateParents();
+      const next = await this.nextDueAt();
+      const wait = next === undefined ? undefined : Math.max(next - this.now(), 0);
+      if (wait === undefined || Date.now() + wait > deadline) return;
+      // Rows due but held elsewhere (or behind a row in backoff) are not polled in a tight loop.
+      const idle = pass.claimed === 0 && updated === 0;
+      await sleep(Math.min(Math.max(wait, idle ? 250 : 0), 1_000));
+    }
   }
 
   /** One pass over the due rows, then the due parent updates. */
@@ -374,6 +405,10 @@ export class SlackDeliverer {
       },
     };
   }
+}
+
+function sleep(ms: number) {
+  return new Promise(resolve => setTimeout(resolve, ms));
 }
 
 /** A send whose failure without an answer from Slack may still have posted. */
