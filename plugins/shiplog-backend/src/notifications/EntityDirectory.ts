@@ -32,16 +32,19 @@ export class EntityDirectory implements SlackChannelResolver {
   ) {}
 
   async entity(entityRef: string): Promise<Entity | undefined> {
-    return this.cache.get(entityRef, async () =>
-      (await this.options.catalog.getEntityByRef(entityRef, {
-        credentials: await this.options.auth.getOwnServiceCredentials(),
-      })) ?? undefined,
+    return this.cache.get(
+      entityRef,
+      async () =>
+        (await this.options.catalog.getEntityByRef(entityRef, {
+          credentials: await this.options.auth.getOwnServiceCredentials(),
+        })) ?? undefined,
     );
   }
 
   /** `shiplog.dev/slack-channel`, else `slack.com/bot-notify`, else the default channel. */
   async channelFor(entityRef: string): Promise<string | undefined> {
-    const annotations = (await this.entity(entityRef))?.metadata.annotations ?? {};
+    const annotations =
+      (await this.entity(entityRef))?.metadata.annotations ?? {};
     return (
       annotations[SLACK_CHANNEL_ANNOTATION]?.trim() ||
       annotations[BACKSTAGE_SLACK_ANNOTATION]?.trim() ||
@@ -64,8 +67,11 @@ export class EntityDirectory implements SlackChannelResolver {
 
   /** The entity's Deployments tab, and its pull requests when `github.com/project-slug` names the repository. */
   async links(entityRef: string): Promise<ReleaseLinks> {
-    const slug = (await this.entity(entityRef))?.metadata.annotations?.['github.com/project-slug'];
-    const validSlug = slug && /^[\w.-]+\/[\w.-]+$/.test(slug) ? slug : undefined;
+    const slug = (await this.entity(entityRef))?.metadata.annotations?.[
+      'github.com/project-slug'
+    ];
+    const validSlug =
+      slug && /^[\w.-]+\/[\w.-]+$/.test(slug) ? slug : undefined;
     return {
       deploymentsTab: this.deploymentsTab(entityRef),
       pullRequest: validSlug
@@ -77,13 +83,20 @@ export class EntityDirectory implements SlackChannelResolver {
   deploymentsTab(entityRef: string): string | undefined {
     if (!this.options.appBaseUrl) return undefined;
     const { kind, namespace, name } = parseEntityRef(entityRef);
-    return `${this.options.appBaseUrl}/catalog/${encodeURIComponent(namespace)}/${encodeURIComponent(
+    return `${this.options.appBaseUrl}/catalog/${encodeURIComponent(
+      namespace,
+    )}/${encodeURIComponent(
       kind.toLocaleLowerCase('en-US'),
     )}/${encodeURIComponent(name)}/deployments`;
   }
 }
 
 function stringify(ref: string, namespace = 'default'): string {
-  const parsed = parseEntityRef(ref, { defaultKind: 'group', defaultNamespace: namespace });
-  return `${parsed.kind.toLocaleLowerCase('en-US')}:${parsed.namespace}/${parsed.name}`;
+  const parsed = parseEntityRef(ref, {
+    defaultKind: 'group',
+    defaultNamespace: namespace,
+  });
+  return `${parsed.kind.toLocaleLowerCase('en-US')}:${parsed.namespace}/${
+    parsed.name
+  }`;
 }

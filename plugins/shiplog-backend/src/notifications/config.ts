@@ -25,7 +25,9 @@ export function readNotificationsConfig(config: Config): NotificationsConfig {
   const slack = config.getOptionalConfig('shiplog.notifications.slack');
   const driftAfter = config.has('shiplog.notifications.driftAfter')
     ? durationToMilliseconds(
-        readDurationFromConfig(config, { key: 'shiplog.notifications.driftAfter' }),
+        readDurationFromConfig(config, {
+          key: 'shiplog.notifications.driftAfter',
+        }),
       )
     : 3 * 24 * 3600_000;
   const apiUrl = slack?.getOptionalString('apiUrl') ?? 'https://slack.com/api/';
@@ -39,7 +41,8 @@ export function readNotificationsConfig(config: Config): NotificationsConfig {
           defaultChannel: slack.getOptionalString('defaultChannel'),
           environments: slack.getOptionalStringArray('environments'),
           parentUpdateIntervalMs:
-            (slack.getOptionalNumber('parentUpdateIntervalSeconds') ?? 5) * 1000,
+            (slack.getOptionalNumber('parentUpdateIntervalSeconds') ?? 5) *
+            1000,
         }
       : undefined,
   };

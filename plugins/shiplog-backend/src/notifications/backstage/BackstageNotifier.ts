@@ -19,7 +19,10 @@ export function signalChannel(entityRef: string): string {
 }
 
 /** One notification scope per entity and environment, so a newer state replaces the older one. */
-export function notificationScope(entityRef: string, environment: string): string {
+export function notificationScope(
+  entityRef: string,
+  environment: string,
+): string {
   return `${entityRef}@${environment}`;
 }
 
@@ -58,7 +61,10 @@ export class BackstageNotifier {
   }
 
   /** Publishes that an entity's ledger, Argo CD state or promotions changed. */
-  async signal(entityRef: string, what: 'ledger' | 'argocd' | 'promotions'): Promise<void> {
+  async signal(
+    entityRef: string,
+    what: 'ledger' | 'argocd' | 'promotions',
+  ): Promise<void> {
     if (!this.options.signals) return;
     try {
       await this.options.signals.publish({
@@ -67,12 +73,18 @@ export class BackstageNotifier {
         message: { entityRef, changed: what },
       });
     } catch (error) {
-      this.options.logger.warn(`Signal for ${entityRef} not published: ${error}`);
+      this.options.logger.warn(
+        `Signal for ${entityRef} not published: ${error}`,
+      );
     }
   }
 
   /** Production has run behind the environment before it for longer than allowed. */
-  async drift(entityRef: string, environment: string, description: string): Promise<void> {
+  async drift(
+    entityRef: string,
+    environment: string,
+    description: string,
+  ): Promise<void> {
     await this.notify({
       entityRef,
       environment,
@@ -86,12 +98,18 @@ export class BackstageNotifier {
   }
 
   private noticeFor(event: LedgerEvent): Notice | undefined {
-    if (event.type === 'deploy' && event.status === 'failed' && event.environment) {
+    if (
+      event.type === 'deploy' &&
+      event.status === 'failed' &&
+      event.environment
+    ) {
       return {
         entityRef: event.entityRef,
         environment: event.environment,
         payload: {
-          title: `${nameOf(event.entityRef)} ${event.version ?? event.commitSha?.slice(0, 7) ?? ''} failed to deploy to ${event.environment}`,
+          title: `${nameOf(event.entityRef)} ${
+            event.version ?? event.commitSha?.slice(0, 7) ?? ''
+          } failed to deploy to ${event.environment}`,
           topic: NOTIFICATION_TOPICS.deployFailed,
           severity: 'high',
           ...(event.runUrl ? { description: `Run: ${event.runUrl}` } : {}),
@@ -114,7 +132,9 @@ export class BackstageNotifier {
         recipients: {
           type: 'entity',
           entityRef: owners,
-          ...(notice.excludeEntityRef ? { excludeEntityRef: notice.excludeEntityRef } : {}),
+          ...(notice.excludeEntityRef
+            ? { excludeEntityRef: notice.excludeEntityRef }
+            : {}),
         },
         payload: {
           link: directory.deploymentsTab(notice.entityRef),
@@ -129,14 +149,18 @@ export class BackstageNotifier {
 }
 
 function promotionNotice(event: PromotionLedgerEvent): Notice | undefined {
-  const what = `${event.rollback ? 'Rollback' : 'Promotion'} of ${nameOf(event.entityRef)} ${event.version} to ${event.environment}`;
+  const what = `${event.rollback ? 'Rollback' : 'Promotion'} of ${nameOf(
+    event.entityRef,
+  )} ${event.version} to ${event.environment}`;
   const base = { entityRef: event.entityRef, environment: event.environment };
   switch (event.status) {
     case 'awaiting-approval':
       return {
         ...base,
         // The requester cannot approve their own promotion, so they are not asked to.
-        excludeEntityRef: event.actor?.startsWith('user:') ? event.actor : undefined,
+        excludeEntityRef: event.actor?.startsWith('user:')
+          ? event.actor
+          : undefined,
         payload: {
           title: `${what} awaits approval`,
           description: event.reason,
@@ -147,7 +171,11 @@ function promotionNotice(event: PromotionLedgerEvent): Notice | undefined {
     case 'deployed':
       return {
         ...base,
-        payload: { title: `${what} deployed`, topic: NOTIFICATION_TOPICS.promotionFinished, severity: 'normal' },
+        payload: {
+          title: `${what} deployed`,
+          topic: NOTIFICATION_TOPICS.promotionFinished,
+          severity: 'normal',
+        },
       };
     case 'failed':
       return {

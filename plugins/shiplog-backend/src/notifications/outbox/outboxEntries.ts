@@ -13,14 +13,25 @@ const PROMOTION_STATES_POSTED = new Set([
 /** Ledger events that Shiplog writes itself when a user syncs an Argo CD application. */
 const SYNC_EVENT_PREFIX = 'shiplog-sync:';
 
+/** Events older than this when they arrive are history being replayed (a backfill), not news. */
+export const MAX_NEWS_AGE_MS = 3600_000;
+
 /**
  * The Slack messages a batch of freshly accepted ledger events causes: one per stage event (build,
  * publish, release, deploy, a sync by a user, promotion steps, rollbacks). Commits and pull requests
- * cause none: they show in the parent message of the release that ships them.
+ * cause none: they show in the parent message of the release that ships them. Neither do events
+ * that happened more than an hour before they arrived: importing a year of history posts nothing.
  */
-export function outboxEntriesFor(events: LedgerEvent[]): OutboxEntry[] {
+export function outboxEntriesFor(
+  events: LedgerEvent[],
+  receivedAt: number,
+): OutboxEntry[] {
   const entries: OutboxEntry[] = [];
   for (const event of events) {
+    const occurred = event.occurredAt
+      ? Date.parse(event.occurredAt)
+      : receivedAt;
+    if (receivedAt - occurred > MAX_NEWS_AGE_MS) continue;
     const entry = entryFor(event);
     if (entry) {
       entries.push(entry);

@@ -1,4 +1,7 @@
-import type { LoggerService, SchedulerService } from '@backstage/backend-plugin-api';
+import type {
+  LoggerService,
+  SchedulerService,
+} from '@backstage/backend-plugin-api';
 import { randomUUID } from 'crypto';
 import { DatabaseOutboxStore } from '../outbox/DatabaseOutboxStore';
 import type { OutboxRow, ThreadKey, ThreadRecord } from '../outbox/types';
@@ -70,7 +73,10 @@ export class SlackDeliverer {
    * Registers the delivery task: global scope, so one replica delivers at a time; every 2 s, and each
    * run keeps delivering while a burst lasts (up to `budgetMs`), so a burst costs no scheduling delay.
    */
-  async schedule(scheduler: SchedulerService, budgetMs = 30_000): Promise<void> {
+  async schedule(
+    scheduler: SchedulerService,
+    budgetMs = 30_000,
+  ): Promise<void> {
     await scheduler.scheduleTask({
       id: 'shiplog-slack-delivery',
       scope: 'global',
@@ -89,7 +95,8 @@ export class SlackDeliverer {
       const pass = await this.deliverDue();
       const updated = await this.updateParents();
       const next = await this.nextDueAt();
-      const wait = next === undefined ? undefined : Math.max(next - this.now(), 0);
+      const wait =
+        next === undefined ? undefined : Math.max(next - this.now(), 0);
       if (wait === undefined || Date.now() + wait > deadline) return;
       // Rows due but held elsewhere (or behind a row in backoff) are not polled in a tight loop.
       const idle = pass.claimed === 0 && updated === 0;
