@@ -9,11 +9,15 @@ import {
   EnvironmentStatus,
   EnvironmentsResponse,
   Page,
-  PullRequestSummary,
   Release,
   SHIPLOG_ANNOTATIONS,
   parseEnvironmentsAnnotation,
+  uniquePullRequests,
 } from '@shiplog/plugin-shiplog-common';
+import {
+  defaultEnvironment,
+  environmentPolicyOf,
+} from '../config/environmentPolicy';
 import { LedgerStore } from '../database/LedgerStore';
 import {
   CommitRecord,
@@ -25,13 +29,6 @@ import {
 const RELEASE_COMMITS_SHOWN = 100;
 const UNDEPLOYED_COMMITS_SHOWN = 20;
 const CHANGELOG_COMMITS_SHOWN = 1000;
-
-const DEFAULT_POLICY = {
-  autoPromote: false,
-  requiresApproval: false,
-  sync: 'automatic',
-  change: 'pull-request',
-} as const;
 
 const iso = (ms: number | undefined) =>
   ms === undefined ? undefined : new Date(ms).toISOString();
@@ -102,16 +99,6 @@ function toSummary(
   };
 }
 
-function uniquePullRequests(commits: CommitSummary[]): PullRequestSummary[] {
-  const seen = new Map<number, PullRequestSummary>();
-  for (const commit of commits) {
-    if (commit.pullRequest && !seen.has(commit.pullRequest.number)) {
-      seen.set(commit.pullRequest.number, commit.pullRequest);
-    }
-  }
-  return [...seen.values()];
-}
-
 /**
  * Answers the read endpoints from the ledger's read models: no history scans, a handful of indexed
  * lookups per request.
@@ -130,13 +117,7 @@ export class LedgerService {
     if (!narrowed) {
       return this.environments;
     }
-    return narrowed.map(
-      name =>
-        this.environments.find(env => env.name === name) ?? {
-          name,
-          ...DEFAULT_POLICY,
-        },
-    );
+    return narrowed.map(name => environmentPolicyOf(this.environments, name));
   }
 
   async getEnvironments(
@@ -157,7 +138,7 @@ export class LedgerService {
             state => !configured.some(env => env.name === state.environment),
           )
           .sort((a, b) => (a.attempt?.sortAt ?? 0) - (b.attempt?.sortAt ?? 0))
-          .map(state => ({ name: state.environment, ...DEFAULT_POLICY }));
+          .map(state => defaultEnvironment(state.environment));
     const ordered = [...configured, ...extra];
     // Without configured environments, the order events revealed is the promotion path.
     const pathLength = configured.length || ordered.length;
