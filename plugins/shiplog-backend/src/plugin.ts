@@ -11,12 +11,11 @@ import {
 } from '@shiplog/plugin-shiplog-node';
 import { createArgoCd } from './argocd/createArgoCd';
 import { readShiplogConfig } from './config/readShiplogConfig';
-import { LedgerStore } from './database/LedgerStore';
-import { applyDatabaseMigrations } from './database/migrations';
+import { ShiplogDatabase } from './database/ShiplogDatabase';
+import { CoalescingIngester } from './ledger/CoalescingIngester';
+import { LedgerService } from './ledger/LedgerService';
 import { setupPromotions } from './promotions/setupPromotions';
-import { CoalescingIngester } from './service/CoalescingIngester';
 import { EntityLoader } from './service/EntityLoader';
-import { LedgerService } from './service/LedgerService';
 import { createRouter } from './service/router';
 import { CatalogEntityIndex } from './webhooks/CatalogEntityIndex';
 import {
@@ -73,9 +72,8 @@ export const shiplogPlugin = createBackendPlugin({
         auditor,
       }) {
         const shiplogConfig = readShiplogConfig(config);
-        const db = await applyDatabaseMigrations(database);
-        const store = new LedgerStore(db);
-        const ledger = new LedgerService(store, shiplogConfig.environments);
+        const db = await ShiplogDatabase.create({ database });
+        const ledger = new LedgerService(db.stores, shiplogConfig.environments);
         const entities = new EntityLoader(catalog, auth);
         const promotions = await setupPromotions({
           config,
@@ -85,24 +83,24 @@ export const shiplogPlugin = createBackendPlugin({
           catalog,
           scheduler,
           permissionsRegistry,
-          db,
-          ledgerStore: store,
+          store: db.promotions,
+          ledgerStore: db.ledger,
           ledger,
           extraExecutors: promotionExecutors,
         });
 
         const entityIndex = new CatalogEntityIndex(catalog, auth);
-        const ingester = new CoalescingIngester(store);
+        const ingester = new CoalescingIngester(db.stores.events);
         permissionsRegistry.addPermissions(shiplogPermissions);
         const argocd = await createArgoCd({
           config,
           environments: shiplogConfig.environments,
-          db,
+          snapshots: db.argoSnapshots,
           urlReader,
           scheduler,
           logger,
           entities: entityIndex,
-          ingest: ledgerEvents => store.ingest(ledgerEvents),
+          ingest: ledgerEvents => db.stores.events.ingest(ledgerEvents),
         });
 
         httpRouter.use(
@@ -118,8 +116,8 @@ export const shiplogPlugin = createBackendPlugin({
         );
 
         const inbox = new WebhookInbox(
-          db,
-          store,
+          db.webhookDeliveries,
+          db.stores.events,
           createDeliveryTranslator(entityIndex, shiplogConfig.environments),
           logger.child({ component: 'webhooks' }),
         );

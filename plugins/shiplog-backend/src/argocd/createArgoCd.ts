@@ -6,7 +6,6 @@ import {
 import { Config } from '@backstage/config';
 import { ScmIntegrations } from '@backstage/integration';
 import { EnvironmentConfig } from '@shiplog/plugin-shiplog-common';
-import { Knex } from 'knex';
 import { LedgerEvent } from '../database/types';
 import { CatalogEntityIndex } from '../webhooks/CatalogEntityIndex';
 import { ArgoCdClient } from './ArgoCdClient';
@@ -23,7 +22,7 @@ import { GitOpsValuesReader } from './GitOpsValuesReader';
 export async function createArgoCd(options: {
   config: Config;
   environments: EnvironmentConfig[];
-  db: Knex;
+  snapshots: ArgoSnapshotStore;
   urlReader: UrlReaderService;
   scheduler: SchedulerService;
   logger: LoggerService;
@@ -42,7 +41,7 @@ export async function createArgoCd(options: {
   const service = new ArgoCdService({
     config,
     environments: options.environments,
-    store: new ArgoSnapshotStore(options.db),
+    store: options.snapshots,
     clients: config.instances.map(
       instance => new ArgoCdClient(instance, config.timeoutMs),
     ),

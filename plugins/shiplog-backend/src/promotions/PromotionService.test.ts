@@ -20,7 +20,7 @@ import {
 import { Knex } from 'knex';
 import { LedgerStore } from '../database/LedgerStore';
 import { migrationsDir } from '../database/migrations';
-import { LedgerService } from '../service/LedgerService';
+import { LedgerService } from '../ledger/LedgerService';
 import { PromotionService } from './PromotionService';
 import { PromotionStore } from './PromotionStore';
 import { PromotionsConfig } from './readPromotionsConfig';
@@ -264,7 +264,7 @@ describe.each(databases.eachSupportedId())(
       await ledgerStore.ingest(
         history().map(e => releaseEventInputSchema.parse(e)),
       );
-      ledger = new LedgerService(ledgerStore, ENVIRONMENTS);
+      ledger = new LedgerService(ledgerStore.stores, ENVIRONMENTS);
       store = new PromotionStore(knex);
       executor = new FakeExecutor();
       audits = [];

@@ -26,7 +26,7 @@ import {
   decodeCursor,
   encodeCursor,
   LedgerService,
-} from '../service/LedgerService';
+} from '../ledger/LedgerService';
 import { PromotionExecutionError, PromotionRefusedError } from './errors';
 import { evaluateGuards, isOlderThanRunning } from './guards';
 import {
@@ -125,7 +125,7 @@ export class PromotionService {
     request: PromotionRequest,
     automatic: boolean,
   ): Promise<PromotionPlan> {
-    const { ledgerStore, store, ledger, config } = this.options;
+    const { ledgerStore, ledger, config } = this.options;
     const { environment, version } = request;
     const environments = ledger.environmentsOf(entity);
     const index = environments.findIndex(env => env.name === environment);
@@ -146,9 +146,9 @@ export class PromotionService {
     const [succeededInPrevious, succeededInTarget, predecessor, changelog] =
       await Promise.all([
         previousEnvironment
-          ? store.hasSucceededIn(entityRef, previousEnvironment, version)
+          ? ledgerStore.hasSucceededIn(entityRef, previousEnvironment, version)
           : false,
-        store.hasSucceededIn(entityRef, environment, version),
+        ledgerStore.hasSucceededIn(entityRef, environment, version),
         release
           ? ledgerStore
               .listReleases(entityRef, {
@@ -703,7 +703,7 @@ export class PromotionService {
   }
 
   private async checkDeployment(promotion: PromotionRecord, now: number) {
-    const events = await this.options.store.deployEventsSince(
+    const events = await this.options.ledgerStore.deployEventsSince(
       {
         entityRef: promotion.entityRef,
         environment: promotion.environment,
@@ -775,7 +775,7 @@ export class PromotionService {
     }
     // Each tick reads only what arrived since the last one (a cursor), so a busy hour is neither re-read
     // every few seconds nor stuck behind the first page of it.
-    const events = await store.recentDeploySuccesses(
+    const events = await ledgerStore.recentDeploySuccesses(
       Math.max(windowStart, this.autoCursor),
       windowStart,
     );

@@ -20,9 +20,8 @@ import {
   shiplogPromotionPermissionResourceRef,
   shiplogPromotionPermissionRules,
 } from '@shiplog/plugin-shiplog-node';
-import { Knex } from 'knex';
 import { LedgerStore } from '../database/LedgerStore';
-import { LedgerService } from '../service/LedgerService';
+import { LedgerService } from '../ledger/LedgerService';
 import { GithubPromotionExecutor } from './executors/GithubPromotionExecutor';
 import { GitPromotionExecutor } from './executors/GitPromotionExecutor';
 import { PromotionService } from './PromotionService';
@@ -37,7 +36,7 @@ export interface SetupPromotionsOptions {
   catalog: CatalogService;
   scheduler: SchedulerService;
   permissionsRegistry: PermissionsRegistryService;
-  db: Knex;
+  store: PromotionStore;
   ledgerStore: LedgerStore;
   ledger: LedgerService;
   /** Executors added by backend modules; asked before the built-in ones. */
@@ -91,7 +90,7 @@ export async function setupPromotions(
   });
 
   const service = new PromotionService({
-    store: new PromotionStore(options.db),
+    store: options.store,
     ledgerStore: options.ledgerStore,
     ledger: options.ledger,
     executors,

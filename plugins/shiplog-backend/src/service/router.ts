@@ -17,7 +17,7 @@ import Router from 'express-promise-router';
 import { ArgoCdService } from '../argocd/ArgoCdService';
 import { registerArgoCdRoutes } from './argocdRoutes';
 import { EntityLoader } from './EntityLoader';
-import { LedgerService } from './LedgerService';
+import { LedgerService } from '../ledger/LedgerService';
 import {
   PromotionRoutesOptions,
   registerPromotionRoutes,
