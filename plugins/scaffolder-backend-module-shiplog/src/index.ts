@@ -10,12 +10,13 @@ export {
 } from './actions/bootstrap';
 export { createShiplogNextVersionAction } from './actions/nextVersion';
 export { createShiplogSetImageAction } from './actions/setImage';
+// The one conventional-commit reader lives in shiplog-common; re-exported for this module's users.
 export {
   bumpOfCommit,
   bumpOfCommits,
-  nextVersion,
+  applyBump as nextVersion,
   type VersionBump,
-} from './versioning/conventionalCommits';
+} from '@shiplog/plugin-shiplog-common';
 export {
   RUNTIMES,
   REGISTRIES,

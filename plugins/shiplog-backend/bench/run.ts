@@ -31,9 +31,9 @@ import { LedgerStore } from '../src/database/LedgerStore';
 import { migrationsDir } from '../src/database/migrations';
 import { tuneSqlite } from '../src/database/tuneSqlite';
 import { CoalescingIngester } from '../src/ledger/CoalescingIngester';
-import { EntityLoader } from '../src/service/EntityLoader';
 import { LedgerService } from '../src/ledger/LedgerService';
-import { createRouter } from '../src/service/router';
+import { EntityLoader } from '../src/routes/EntityLoader';
+import { createRouter } from '../src/routes/router';
 
 const args = process.argv.slice(2);
 const arg = (name: string, fallback: number) => {

@@ -1,31 +1,45 @@
 import {
   coreServices,
   createBackendPlugin,
+  DatabaseService,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
-import { shiplogPermissions } from '@shiplog/plugin-shiplog-common';
+import {
+  EnvironmentConfig,
+  shiplogPermissions,
+} from '@shiplog/plugin-shiplog-common';
 import {
   PromotionExecutor,
   shiplogPromotionExecutorsExtensionPoint,
 } from '@shiplog/plugin-shiplog-node';
-import { createArgoCd } from './argocd/createArgoCd';
+import { setupArgoCd } from './argocd/setupArgoCd';
+import { CatalogEntityIndex } from './catalog/CatalogEntityIndex';
 import { readShiplogConfig } from './config/readShiplogConfig';
 import { ShiplogDatabase } from './database/ShiplogDatabase';
 import { CoalescingIngester } from './ledger/CoalescingIngester';
 import { LedgerService } from './ledger/LedgerService';
 import { setupPromotions } from './promotions/setupPromotions';
-import { EntityLoader } from './service/EntityLoader';
-import { createRouter } from './service/router';
-import { CatalogEntityIndex } from './webhooks/CatalogEntityIndex';
-import {
-  SHIPLOG_TOPICS,
-  createDeliveryTranslator,
-} from './webhooks/translateDelivery';
-import { WebhookInbox } from './webhooks/WebhookInbox';
+import { EntityLoader } from './routes/EntityLoader';
+import { createRouter } from './routes/router';
+import { setupWebhooks } from './webhooks/setupWebhooks';
+
+/** The database (migrations applied, the stores), the ledger's read service, and the ingester in front of its write side. */
+async function setupLedger(
+  database: DatabaseService,
+  environments: EnvironmentConfig[],
+) {
+  const db = await ShiplogDatabase.create({ database });
+  return {
+    db,
+    ledger: new LedgerService(db.stores, environments),
+    ingester: new CoalescingIngester(db.stores.events),
+  };
+}
 
 /**
- * Shiplog's backend plugin: the release ledger, its read API, and the webhook subscriber.
+ * Shiplog's backend plugin: the release ledger, its read API, Argo CD, promotions and the webhook
+ * subscriber. Wiring only: each concern is set up by its own module.
  *
  * @public
  */
@@ -55,100 +69,46 @@ export const shiplogPlugin = createBackendPlugin({
         urlReader: coreServices.urlReader,
         auditor: coreServices.auditor,
       },
-      async init({
-        config,
-        logger,
-        database,
-        httpRouter,
-        httpAuth,
-        auth,
-        scheduler,
-        lifecycle,
-        catalog,
-        events,
-        permissions,
-        permissionsRegistry,
-        urlReader,
-        auditor,
-      }) {
-        const shiplogConfig = readShiplogConfig(config);
-        const db = await ShiplogDatabase.create({ database });
-        const ledger = new LedgerService(db.stores, shiplogConfig.environments);
-        const entities = new EntityLoader(catalog, auth);
+      async init(deps) {
+        const { auth, catalog } = deps;
+        const { environments } = readShiplogConfig(deps.config);
+        const { db, ledger, ingester } = await setupLedger(
+          deps.database,
+          environments,
+        );
+        const entityIndex = new CatalogEntityIndex(catalog, auth);
         const promotions = await setupPromotions({
-          config,
-          logger,
-          auditor,
-          auth,
-          catalog,
-          scheduler,
-          permissionsRegistry,
+          ...deps,
           store: db.promotions,
           ledgerStore: db.ledger,
           ledger,
           extraExecutors: promotionExecutors,
         });
-
-        const entityIndex = new CatalogEntityIndex(catalog, auth);
-        const ingester = new CoalescingIngester(db.stores.events);
-        permissionsRegistry.addPermissions(shiplogPermissions);
-        const argocd = await createArgoCd({
-          config,
-          environments: shiplogConfig.environments,
+        deps.permissionsRegistry.addPermissions(shiplogPermissions);
+        const argocd = await setupArgoCd({
+          ...deps,
+          environments,
           snapshots: db.argoSnapshots,
-          urlReader,
-          scheduler,
-          logger,
           entities: entityIndex,
           ingest: ledgerEvents => db.stores.events.ingest(ledgerEvents),
         });
-
-        httpRouter.use(
+        deps.httpRouter.use(
           await createRouter({
-            httpAuth,
+            ...deps,
             ingester,
             ledger,
-            entities,
-            permissions,
+            entities: new EntityLoader(catalog, auth),
             argocd,
-            promotions: { httpAuth, permissions, entities, promotions },
+            promotions,
           }),
         );
-
-        const inbox = new WebhookInbox(
-          db.webhookDeliveries,
-          db.stores.events,
-          createDeliveryTranslator(entityIndex, shiplogConfig.environments),
-          logger.child({ component: 'webhooks' }),
-        );
-        await events.subscribe({
-          id: 'shiplog-ledger',
-          topics: SHIPLOG_TOPICS,
-          onEvent: params => inbox.receive(params),
+        await setupWebhooks({
+          ...deps,
+          deliveries: db.webhookDeliveries,
+          store: db.stores.events,
+          entityIndex,
+          environments,
         });
-        await scheduler.scheduleTask({
-          id: 'shiplog-webhook-retry',
-          frequency: { seconds: 30 },
-          timeout: { minutes: 5 },
-          initialDelay: { seconds: 30 },
-          fn: async () => {
-            const retried = await inbox.retryDue();
-            if (retried) {
-              logger.info(
-                `Webhook retry: ${retried} delivery(ies) reprocessed`,
-              );
-            }
-          },
-        });
-        const flushTimer = setInterval(() => {
-          inbox
-            .flushHeld()
-            .catch(error =>
-              logger.warn('Flushing held webhook deliveries failed', error),
-            );
-        }, 10_000);
-        flushTimer.unref();
-        lifecycle.addShutdownHook(() => clearInterval(flushTimer));
       },
     });
   },

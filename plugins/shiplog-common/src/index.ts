@@ -10,3 +10,4 @@ export * from './promotions';
 export * from './schema';
 export * from './types';
 export * from './versions';
+export * from './versioning';

@@ -14,13 +14,13 @@ import { Knex } from 'knex';
 import { migrationsDir } from '../database/migrations';
 import { ReleaseEvent } from '@shiplog/plugin-shiplog-common';
 import { pushFiles, valuesFile } from '../__testUtils__/gitops';
-import { argoOperationEventId } from '../webhooks/argocd';
-import { ArgoCdClient } from './ArgoCdClient';
+import { argoOperationEventId } from './state/operationEventId';
+import { ArgoCdClient } from './client/ArgoCdClient';
 import { ArgoCdService, ArgoCdServiceOptions } from './ArgoCdService';
-import { ArgoLedgerFeed } from './ArgoLedgerFeed';
-import { ArgoSnapshotStore } from './ArgoSnapshotStore';
+import { ArgoLedgerFeed } from './polling/ArgoLedgerFeed';
+import { ArgoSnapshotStore } from './polling/ArgoSnapshotStore';
 import { ArgoCdConfig } from './config';
-import { GitOpsValuesReader } from './GitOpsValuesReader';
+import { GitOpsValuesReader } from './values/GitOpsValuesReader';
 
 jest.setTimeout(60_000);
 

@@ -1,6 +1,6 @@
 import { DatabaseService } from '@backstage/backend-plugin-api';
 import { Knex } from 'knex';
-import { ArgoSnapshotStore } from '../argocd/ArgoSnapshotStore';
+import { ArgoSnapshotStore } from '../argocd/polling/ArgoSnapshotStore';
 import { PromotionStore } from '../promotions/PromotionStore';
 import { LedgerStore } from './LedgerStore';
 import { migrationsDir } from './migrations';

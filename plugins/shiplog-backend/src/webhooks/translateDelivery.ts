@@ -2,7 +2,7 @@ import { EnvironmentConfig } from '@shiplog/plugin-shiplog-common';
 import { createHash } from 'node:crypto';
 import { LedgerEvent } from '../database/types';
 import { ArgoNotificationPayload, translateArgoNotification } from './argocd';
-import { CatalogEntityIndex } from './CatalogEntityIndex';
+import { CatalogEntityIndex } from '../catalog/CatalogEntityIndex';
 import { GITHUB_EVENT_NAMES, translateGithubEvent } from './github';
 import { HarborPayload, harborPushes, translateHarborPush } from './harbor';
 import { DeliveryTranslator, TranslationResult } from './WebhookInbox';

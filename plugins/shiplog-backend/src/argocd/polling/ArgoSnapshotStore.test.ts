@@ -1,6 +1,6 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
 import type { ArgoApplication } from '@shiplog/plugin-shiplog-node';
-import { migrationsDir } from '../database/migrations';
+import { migrationsDir } from '../../database/migrations';
 import { ArgoSnapshotStore } from './ArgoSnapshotStore';
 
 jest.setTimeout(60_000);

@@ -1,7 +1,7 @@
 import type { ArgoApplication } from '@shiplog/plugin-shiplog-node';
 import { createHash } from 'crypto';
 import { Knex } from 'knex';
-import { TABLES } from '../database/tables';
+import { TABLES } from '../../database/tables';
 
 const TABLE = TABLES.argocdSnapshots;
 

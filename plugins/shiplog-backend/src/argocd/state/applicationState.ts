@@ -11,7 +11,7 @@ import type {
   ArgoResourceNode,
 } from '@shiplog/plugin-shiplog-node';
 import { matchesSelector } from '@shiplog/plugin-shiplog-node';
-import { ArgoCdConfig } from './config';
+import { ArgoCdConfig } from '../config';
 
 /** Does this application belong to the entity, by `argocd/app-name` or `argocd/app-selector` and their filters? */
 export function belongsToEntity(app: ArgoApplication, entity: Entity): boolean {

@@ -5,11 +5,11 @@ import {
   releaseEventInputSchema,
 } from '@shiplog/plugin-shiplog-common';
 import type { ArgoApplication } from '@shiplog/plugin-shiplog-node';
-import { LedgerEvent } from '../database/types';
-import { CatalogEntityIndex } from '../webhooks/CatalogEntityIndex';
-import { argoOperationEventId } from '../webhooks/argocd';
-import { applicationEnvironment, versionFromImages } from './applicationState';
-import { ArgoCdConfig } from './config';
+import { LedgerEvent } from '../../database/types';
+import { CatalogEntityIndex } from '../../catalog/CatalogEntityIndex';
+import { argoOperationEventId } from '../state/operationEventId';
+import { applicationEnvironment, versionFromImages } from '../state/applicationState';
+import { ArgoCdConfig } from '../config';
 
 type Outcome = 'started' | 'succeeded' | 'failed';
 

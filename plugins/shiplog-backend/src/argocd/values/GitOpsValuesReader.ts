@@ -5,8 +5,8 @@ import { mkdir } from 'fs/promises';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { parseDocument } from 'yaml';
-import { checkGitRepository, createGitRunner, GitRunner } from '../gitops/git';
-import { TtlCache } from '../cache/TtlCache';
+import { checkGitRepository, createGitRunner, GitRunner } from '../../gitops/git';
+import { TtlCache } from '../../cache/TtlCache';
 
 /**
  * Reads a values file at a branch of a GitOps repository: through Backstage's URL reader on hosts with an

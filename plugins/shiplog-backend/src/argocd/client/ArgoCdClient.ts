@@ -4,7 +4,7 @@ import type {
   ArgoResourceTree,
   ArgoRevisionMetadata,
 } from '@shiplog/plugin-shiplog-node';
-import { ArgoCdInstanceConfig } from './config';
+import { ArgoCdInstanceConfig } from '../config';
 
 /** An upstream failure, with the instance named so the page can show it beside the others' data. */
 export class ArgoCdRequestError extends Error {

@@ -1,7 +1,7 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import type { ArgoApplication } from '@shiplog/plugin-shiplog-node';
-import { LedgerEvent } from '../database/types';
-import { translateArgoNotification } from '../webhooks/argocd';
+import { LedgerEvent } from '../../database/types';
+import { translateArgoNotification } from '../../webhooks/argocd';
 import { ArgoLedgerFeed } from './ArgoLedgerFeed';
 
 const entity = {

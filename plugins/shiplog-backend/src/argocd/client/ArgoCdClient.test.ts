@@ -9,7 +9,7 @@ import {
   belongsToEntity,
   describeApplication,
   summarizeResources,
-} from './applicationState';
+} from '../state/applicationState';
 
 const fixture = (name: string) =>
   readFileSync(join(__dirname, '__fixtures__', name), 'utf8');

@@ -6,20 +6,16 @@ import {
 import { Config } from '@backstage/config';
 import { ScmIntegrations } from '@backstage/integration';
 import { EnvironmentConfig } from '@shiplog/plugin-shiplog-common';
+import { CatalogEntityIndex } from '../catalog/CatalogEntityIndex';
 import { LedgerEvent } from '../database/types';
-import { CatalogEntityIndex } from '../webhooks/CatalogEntityIndex';
-import { ArgoCdClient } from './ArgoCdClient';
 import { ArgoCdService } from './ArgoCdService';
-import { ArgoLedgerFeed } from './ArgoLedgerFeed';
-import { ArgoSnapshotStore } from './ArgoSnapshotStore';
+import { ArgoCdClient } from './client/ArgoCdClient';
 import { readArgoCdConfig } from './config';
-import { GitOpsValuesReader } from './GitOpsValuesReader';
+import { ArgoLedgerFeed } from './polling/ArgoLedgerFeed';
+import { ArgoSnapshotStore } from './polling/ArgoSnapshotStore';
+import { GitOpsValuesReader } from './values/GitOpsValuesReader';
 
-/**
- * Wires the Argo CD integration from `shiplog.argocd`: clients per instance, the snapshot store, the
- * values reader, the ledger feed, and one scheduled poll per refresh interval (global scope: one replica polls).
- */
-export async function createArgoCd(options: {
+export interface SetupArgoCdOptions {
   config: Config;
   environments: EnvironmentConfig[];
   snapshots: ArgoSnapshotStore;
@@ -27,8 +23,17 @@ export async function createArgoCd(options: {
   scheduler: SchedulerService;
   logger: LoggerService;
   entities: CatalogEntityIndex;
+  /** Writes deploy events to the ledger: syncs observed by polling, and manual syncs. */
   ingest: (events: LedgerEvent[]) => Promise<unknown>;
-}): Promise<ArgoCdService> {
+}
+
+/**
+ * Wires the Argo CD integration from `shiplog.argocd`: clients per instance, the snapshot store, the
+ * values reader, the ledger feed, and one scheduled poll per refresh interval (global scope: one replica polls).
+ */
+export async function setupArgoCd(
+  options: SetupArgoCdOptions,
+): Promise<ArgoCdService> {
   const config = readArgoCdConfig(options.config);
   const logger = options.logger.child({ component: 'argocd' });
   const feed = new ArgoLedgerFeed({
@@ -64,15 +69,10 @@ export async function createArgoCd(options: {
             `Argo CD ${instance}: recording observed syncs failed: ${error}`,
           ),
         ),
+    ingest: options.ingest,
   });
   if (service.enabled) {
-    await options.scheduler.scheduleTask({
-      id: 'shiplog-argocd-poll',
-      frequency: { milliseconds: config.refreshIntervalMs },
-      timeout: { minutes: 2 },
-      initialDelay: { seconds: 1 },
-      fn: () => service.pollAll(),
-    });
+    await service.poller.schedule(options.scheduler);
   }
   return service;
 }
