@@ -80,6 +80,7 @@ export const shiplogPlugin = createBackendPlugin({
         const promotions = await setupPromotions({
           ...deps,
           store: db.promotions,
+          cursors: db.taskCursors,
           ledgerStore: db.ledger,
           ledger,
           extraExecutors: promotionExecutors,

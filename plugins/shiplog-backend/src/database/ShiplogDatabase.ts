@@ -2,6 +2,7 @@ import { DatabaseService } from '@backstage/backend-plugin-api';
 import { Knex } from 'knex';
 import { ArgoSnapshotStore } from '../argocd/polling/ArgoSnapshotStore';
 import { PromotionStore } from '../promotions/PromotionStore';
+import { TaskCursorStore } from '../promotions/TaskCursorStore';
 import { LedgerStore } from './LedgerStore';
 import { migrationsDir } from './migrations';
 import { LedgerStores } from './stores';
@@ -18,6 +19,8 @@ export class ShiplogDatabase {
   readonly promotions: PromotionStore;
   readonly argoSnapshots: ArgoSnapshotStore;
   readonly webhookDeliveries: WebhookDeliveryStore;
+  /** Where scheduled tasks stopped. */
+  readonly taskCursors: TaskCursorStore;
 
   /** Tunes SQLite and applies the migrations, unless the operator manages them (`migrations.skip`). */
   static async create(options: {
@@ -36,6 +39,7 @@ export class ShiplogDatabase {
     this.promotions = new PromotionStore(client);
     this.argoSnapshots = new ArgoSnapshotStore(client);
     this.webhookDeliveries = new WebhookDeliveryStore(client);
+    this.taskCursors = new TaskCursorStore(client);
   }
 
   get stores(): LedgerStores {

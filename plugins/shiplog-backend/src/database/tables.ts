@@ -14,4 +14,6 @@ export const TABLES = {
   webhookDeliveries: 'shiplog_webhook_deliveries',
   argocdSnapshots: 'shiplog_argocd_snapshots',
   promotions: 'shiplog_promotions',
+  /** Where each scheduled task stopped (promotion tracking, auto-promotion). */
+  taskCursors: 'shiplog_task_cursors',
 } as const;

@@ -2,10 +2,11 @@ import { NotFoundError } from '@backstage/errors';
 import {
   ChangelogResponse,
   CommitSummary,
+  uniquePullRequests,
 } from '@shiplog/plugin-shiplog-common';
 import { CommitStore, ReleaseStore } from '../database/stores';
 import { ReleaseRecord } from '../database/types';
-import { toCommitSummary, uniquePullRequests } from './records';
+import { toCommitSummary } from './records';
 
 const CHANGELOG_COMMITS_SHOWN = 1000;
 

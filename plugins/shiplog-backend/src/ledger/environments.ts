@@ -7,6 +7,10 @@ import {
   parseEnvironmentsAnnotation,
 } from '@shiplog/plugin-shiplog-common';
 import {
+  defaultEnvironment,
+  environmentPolicyOf,
+} from '../config/environmentPolicy';
+import {
   CommitStore,
   EnvironmentStore,
   ReleaseStore,
@@ -18,13 +22,6 @@ import {
 import { toCommitSummary, toEnvironmentSummary } from './records';
 
 const UNDEPLOYED_COMMITS_SHOWN = 20;
-
-const DEFAULT_POLICY = {
-  autoPromote: false,
-  requiresApproval: false,
-  sync: 'automatic',
-  change: 'pull-request',
-} as const;
 
 type Drift = EnvironmentStatus['drift'];
 
@@ -45,13 +42,7 @@ export function environmentsOf(
   if (!narrowed) {
     return configured;
   }
-  return narrowed.map(
-    name =>
-      configured.find(env => env.name === name) ?? {
-        name,
-        ...DEFAULT_POLICY,
-      },
-  );
+  return narrowed.map(name => environmentPolicyOf(configured, name));
 }
 
 /**
@@ -69,7 +60,7 @@ function revealedEnvironments(
   return states
     .filter(state => !configured.some(env => env.name === state.environment))
     .sort((a, b) => (a.attempt?.sortAt ?? 0) - (b.attempt?.sortAt ?? 0))
-    .map(state => ({ name: state.environment, ...DEFAULT_POLICY }));
+    .map(state => defaultEnvironment(state.environment));
 }
 
 /**

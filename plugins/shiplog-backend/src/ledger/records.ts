@@ -2,7 +2,6 @@ import {
   CommitSummary,
   Deployment,
   EnvironmentDeploymentSummary,
-  PullRequestSummary,
 } from '@shiplog/plugin-shiplog-common';
 import {
   CommitRecord,
@@ -58,17 +57,4 @@ export function toEnvironmentSummary(
     runUrl: record.runUrl,
     rollback: record.rollback,
   };
-}
-
-/** Each pull request once, in the order of the commits that name it. */
-export function uniquePullRequests(
-  commits: CommitSummary[],
-): PullRequestSummary[] {
-  const seen = new Map<number, PullRequestSummary>();
-  for (const commit of commits) {
-    if (commit.pullRequest && !seen.has(commit.pullRequest.number)) {
-      seen.set(commit.pullRequest.number, commit.pullRequest);
-    }
-  }
-  return [...seen.values()];
 }

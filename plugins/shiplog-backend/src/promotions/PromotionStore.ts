@@ -309,12 +309,30 @@ export class PromotionStore {
     return row ? fromRow(row) : undefined;
   }
 
-  /** Every promotion in flight, oldest first: what tracking advances. */
-  async listInFlight(limit = 500): Promise<PromotionRecord[]> {
-    const rows: PromotionRow[] = await this.db(PROMOTIONS)
+  /** Promotions in flight, oldest first (after a tracking cursor's (requested_at, id)): what tracking advances. */
+  async listInFlight(
+    limit = 500,
+    after?: { requestedAt: number; id: string },
+  ): Promise<PromotionRecord[]> {
+    const query = this.db<PromotionRow>(PROMOTIONS)
       .where({ in_flight: true })
-      .orderBy('requested_at', 'asc')
+      .orderBy([
+        { column: 'requested_at', order: 'asc' },
+        { column: 'id', order: 'asc' },
+      ])
       .limit(limit);
+    if (after) {
+      query.where(q =>
+        q
+          .where('requested_at', '>', after.requestedAt)
+          .orWhere(q2 =>
+            q2
+              .where('requested_at', '=', after.requestedAt)
+              .where('id', '>', after.id),
+          ),
+      );
+    }
+    const rows: PromotionRow[] = await query;
     return rows.map(fromRow);
   }
 

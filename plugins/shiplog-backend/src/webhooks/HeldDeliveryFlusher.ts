@@ -1,7 +1,4 @@
-import {
-  LifecycleService,
-  LoggerService,
-} from '@backstage/backend-plugin-api';
+import { LifecycleService, LoggerService } from '@backstage/backend-plugin-api';
 
 /** How often deliveries held in memory are offered to the database again. */
 const FLUSH_INTERVAL_MS = 10_000;

@@ -8,7 +8,10 @@ import type { ArgoApplication } from '@shiplog/plugin-shiplog-node';
 import { LedgerEvent } from '../../database/types';
 import { CatalogEntityIndex } from '../../catalog/CatalogEntityIndex';
 import { argoOperationEventId } from '../state/operationEventId';
-import { applicationEnvironment, versionFromImages } from '../state/applicationState';
+import {
+  applicationEnvironment,
+  versionFromImages,
+} from '../state/applicationState';
 import { ArgoCdConfig } from '../config';
 
 type Outcome = 'started' | 'succeeded' | 'failed';
@@ -57,19 +60,8 @@ export class ArgoLedgerFeed {
     const events: LedgerEvent[] = [];
     const seen: Array<[string, string]> = [];
     for (const app of applications) {
-      const steps = outcomes(app);
-      const operation = app.status?.operationState;
-      if (!steps.length || !operation) continue;
-      const key = `${instance}\u0000${app.metadata.namespace}\u0000${app.metadata.name}`;
-      const fingerprint = `${operation.startedAt}|${steps.join(',')}`;
-      const previous = this.recorded.get(key);
-      if (previous === fingerprint) continue;
-      // Outcomes of this operation already recorded (a start seen while it ran) are not sent again.
-      const already =
-        previous?.startsWith(`${operation.startedAt}|`) === true
-          ? previous.slice(operation.startedAt.length + 1).split(',')
-          : [];
-      const fresh = steps.filter(step => !already.includes(step));
+      const change = this.changeOf(instance, app);
+      if (!change) continue;
       const environment = applicationEnvironment(
         app,
         this.options.config,
@@ -87,54 +79,15 @@ export class ArgoLedgerFeed {
           entity.metadata.annotations?.[SHIPLOG_ANNOTATIONS.image],
         );
         if (!version) continue;
-        const initiatedBy = operation.operation?.initiatedBy;
-        for (const status of fresh) {
-          const at =
-            status === 'started'
-              ? operation.startedAt
-              : operation.finishedAt ?? operation.startedAt;
-          // One odd application (an unusual tag, a long username) is skipped, not the whole instance.
-          const parsed = releaseEventInputSchema.safeParse({
-            id: argoOperationEventId(
-              {
-                instance,
-                namespace: app.metadata.namespace,
-                app: app.metadata.name,
-                startedAt: operation.startedAt,
-              },
-              status,
-              entityRef,
-            ),
-            entityRef,
-            type: 'deploy',
+        for (const status of change.fresh) {
+          const event = this.deployEvent(
+            { instance, frontendUrl, app, environment, version, entityRef },
             status,
-            environment,
-            version,
-            actor:
-              initiatedBy?.username ??
-              (initiatedBy?.automated ? 'argocd (automated sync)' : 'argocd'),
-            source: 'argocd',
-            runUrl: frontendUrl
-              ? `${frontendUrl}/applications/${encodeURIComponent(
-                  app.metadata.namespace,
-                )}/${encodeURIComponent(app.metadata.name)}`
-              : undefined,
-            occurredAt: new Date(at).toISOString(),
-          });
-          if (parsed.success) {
-            events.push(parsed.data);
-          } else {
-            this.options.logger.warn(
-              `Argo CD ${instance}: ${
-                app.metadata.name
-              }'s ${status} is not recorded: ${parsed.error.issues[0]?.path.join(
-                '.',
-              )}: ${parsed.error.issues[0]?.message}`,
-            );
-          }
+          );
+          if (event) events.push(event);
         }
       }
-      seen.push([key, fingerprint]);
+      seen.push([change.key, change.fingerprint]);
     }
     if (events.length) {
       await this.options.ingest(events);
@@ -143,5 +96,82 @@ export class ArgoLedgerFeed {
       );
     }
     for (const [key, fingerprint] of seen) this.recorded.set(key, fingerprint);
+  }
+
+  /** The outcomes of the app's operation not yet recorded, or undefined when nothing changed. */
+  private changeOf(instance: string, app: ArgoApplication) {
+    const steps = outcomes(app);
+    const operation = app.status?.operationState;
+    if (!steps.length || !operation) return undefined;
+    const key = `${instance}\u0000${app.metadata.namespace}\u0000${app.metadata.name}`;
+    const fingerprint = `${operation.startedAt}|${steps.join(',')}`;
+    const previous = this.recorded.get(key);
+    if (previous === fingerprint) return undefined;
+    // Outcomes of this operation already recorded (a start seen while it ran) are not sent again.
+    const already =
+      previous?.startsWith(`${operation.startedAt}|`) === true
+        ? previous.slice(operation.startedAt.length + 1).split(',')
+        : [];
+    const fresh = steps.filter(step => !already.includes(step));
+    return { key, fingerprint, fresh };
+  }
+
+  /** One outcome of the app's operation as a deploy event; undefined (and logged) when it is not valid. */
+  private deployEvent(
+    seen: {
+      instance: string;
+      frontendUrl?: string;
+      app: ArgoApplication;
+      environment: string;
+      version: string;
+      entityRef: string;
+    },
+    status: Outcome,
+  ): LedgerEvent | undefined {
+    const { instance, frontendUrl, app, environment, version, entityRef } =
+      seen;
+    const operation = app.status!.operationState!;
+    const initiatedBy = operation.operation?.initiatedBy;
+    const at =
+      status === 'started'
+        ? operation.startedAt
+        : operation.finishedAt ?? operation.startedAt;
+    // One odd application (an unusual tag, a long username) is skipped, not the whole instance.
+    const parsed = releaseEventInputSchema.safeParse({
+      id: argoOperationEventId(
+        {
+          instance,
+          namespace: app.metadata.namespace,
+          app: app.metadata.name,
+          startedAt: operation.startedAt,
+        },
+        status,
+        entityRef,
+      ),
+      entityRef,
+      type: 'deploy',
+      status,
+      environment,
+      version,
+      actor:
+        initiatedBy?.username ??
+        (initiatedBy?.automated ? 'argocd (automated sync)' : 'argocd'),
+      source: 'argocd',
+      runUrl: frontendUrl
+        ? `${frontendUrl}/applications/${encodeURIComponent(
+            app.metadata.namespace,
+          )}/${encodeURIComponent(app.metadata.name)}`
+        : undefined,
+      occurredAt: new Date(at).toISOString(),
+    });
+    if (parsed.success) return parsed.data;
+    this.options.logger.warn(
+      `Argo CD ${instance}: ${
+        app.metadata.name
+      }'s ${status} is not recorded: ${parsed.error.issues[0]?.path.join(
+        '.',
+      )}: ${parsed.error.issues[0]?.message}`,
+    );
+    return undefined;
   }
 }

@@ -5,7 +5,11 @@ import { mkdir } from 'fs/promises';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { parseDocument } from 'yaml';
-import { checkGitRepository, createGitRunner, GitRunner } from '../../gitops/git';
+import {
+  checkGitRepository,
+  createGitRunner,
+  GitRunner,
+} from '../../gitops/git';
 import { TtlCache } from '../../cache/TtlCache';
 
 /**

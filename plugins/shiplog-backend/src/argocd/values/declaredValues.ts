@@ -32,8 +32,7 @@ export async function readDeclaredValues(
   });
   const source =
     sourcesOf(app).find(
-      s =>
-        normalizeRepository(s.repoURL) === normalizeRepository(repository),
+      s => normalizeRepository(s.repoURL) === normalizeRepository(repository),
     ) ?? sourcesOf(app).find(s => !s.chart);
   const ref =
     !source?.targetRevision || source.targetRevision === 'HEAD'

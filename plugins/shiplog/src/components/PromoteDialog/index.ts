@@ -1,0 +1,3 @@
+export { PromoteButton } from './PromoteButton';
+export { PromoteDialog } from './PromoteDialog';
+export { GuardVerdicts } from './GuardVerdicts';

@@ -1,0 +1,3 @@
+export { PromotionList } from './PromotionList';
+export { PromotionLinks } from './PromotionLinks';
+export { PromotionStateIndicator } from './PromotionStateIndicator';
