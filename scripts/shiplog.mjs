@@ -184,8 +184,8 @@ async function withPostgres(fn) {
   }
 }
 
-// The portal, and the demo's Argo CD simulator (two instances) and git daemon.
-const PORTAL_PORTS = [3000, 7007, 7010, 7011, 7012];
+// The portal, and the demo's Argo CD simulator (two instances), git daemon and Slack stand-in.
+const PORTAL_PORTS = [3000, 7007, 7010, 7011, 7012, 7014];
 
 function portInUse(port) {
   return new Promise(resolve => {

@@ -22,6 +22,7 @@ import { setupPromotions } from './promotions/setupPromotions';
 import { EntityLoader } from './routes/EntityLoader';
 import { createRouter } from './routes/router';
 import { CoalescingIngester } from './service/CoalescingIngester';
+import { setupIngest } from './ingest/setupIngest';
 import { LedgerService } from './service/LedgerService';
 import { setupWebhooks } from './webhooks/setupWebhooks';
 
@@ -103,6 +104,7 @@ export const shiplogPlugin = createBackendPlugin({
             entities: new EntityLoader(catalog, auth),
             argocd,
             promotions,
+            ingest: setupIngest(deps),
           }),
         );
         await setupWebhooks({

@@ -4,6 +4,9 @@ import { createHash } from 'node:crypto';
 import { Knex } from 'knex';
 import { LedgerStore } from '../database/LedgerStore';
 import { LedgerEvent } from '../database/types';
+import type { ZodError } from 'zod';
+import { describeZodError } from '../routes/validation';
+import { isInvalidPayload } from './InvalidPayloadError';
 
 const DELIVERIES = 'shiplog_webhook_deliveries';
 
@@ -222,8 +225,14 @@ export class WebhookInbox {
         `Webhook delivery ${row.delivery_id} processed: ${accepted} event(s) recorded`,
       );
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      if ((error as { name?: string })?.name === 'ZodError') {
+      const message =
+        // By name: shiplog-common's schemas may throw another copy's ZodError class.
+        (error as { name?: string })?.name === 'ZodError'
+          ? describeZodError(error as ZodError)
+          : error instanceof Error
+          ? error.message
+          : String(error);
+      if (isInvalidPayload(error)) {
         // The payload itself cannot become a valid event: retrying would fail the same way.
         await this.db(DELIVERIES)
           .where({ delivery_id: row.delivery_id })
