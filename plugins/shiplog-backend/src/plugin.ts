@@ -23,6 +23,7 @@ import { EntityLoader } from './routes/EntityLoader';
 import { createRouter } from './routes/router';
 import { CoalescingIngester } from './service/CoalescingIngester';
 import { LedgerService } from './service/LedgerService';
+import { NextVersionService } from './ledger/NextVersionService';
 import { setupWebhooks } from './webhooks/setupWebhooks';
 
 /** The ledger: migrations applied, its store, the read service, and the ingester in front of the store. */
@@ -36,6 +37,7 @@ async function setupLedger(
     db,
     store,
     ledger: new LedgerService(store, environments),
+    nextVersion: new NextVersionService(store),
     ingester: new CoalescingIngester(store),
   };
 }
@@ -75,7 +77,7 @@ export const shiplogPlugin = createBackendPlugin({
       async init(deps) {
         const { auth, catalog } = deps;
         const { environments } = readShiplogConfig(deps.config);
-        const { db, store, ledger, ingester } = await setupLedger(
+        const { db, store, ledger, nextVersion, ingester } = await setupLedger(
           deps.database,
           environments,
         );
@@ -100,6 +102,7 @@ export const shiplogPlugin = createBackendPlugin({
             ...deps,
             ingester,
             ledger,
+            nextVersion,
             entities: new EntityLoader(catalog, auth),
             argocd,
             promotions,
