@@ -3,8 +3,8 @@ import {
   CommitSummary,
   computeNextVersion,
   NextVersion,
+  parseReleaseVersion,
 } from '@shiplog/plugin-shiplog-common';
-import semverValid from 'semver/functions/valid';
 import type { LedgerStore } from '../database/LedgerStore';
 import type { CommitRecord, ReleaseRecord } from '../database/types';
 
@@ -67,7 +67,7 @@ export class NextVersionService {
         beforeKey,
       });
       const candidates = page.filter(
-        release => release.commitSha && semverValid(release.version),
+        release => release.commitSha && parseReleaseVersion(release.version),
       );
       const positions = await this.store.getCommitPositions(
         entityRef,
