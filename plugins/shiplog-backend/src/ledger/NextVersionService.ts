@@ -5,14 +5,11 @@ import {
   NextVersion,
   parseReleaseVersion,
 } from '@shiplog/plugin-shiplog-common';
-import type { LedgerStore } from '../database/LedgerStore';
+import type { LedgerStores } from '../database/stores';
 import type { CommitRecord, ReleaseRecord } from '../database/types';
 
-/** The store reads the next version needs. */
-export type NextVersionStore = Pick<
-  LedgerStore,
-  'getCommitPositions' | 'listReleases' | 'listCommitsBetween'
->;
+/** The stores the next version reads. */
+export type NextVersionStores = Pick<LedgerStores, 'releases' | 'commits'>;
 
 const RELEASES_PAGE = 100;
 /** More commits than one release could sensibly hold; the notes of a larger one are cut here. */
@@ -24,14 +21,14 @@ const MAX_COMMITS = 1000;
  * scaffolder's `shiplog:next-version`.
  */
 export class NextVersionService {
-  constructor(private readonly store: NextVersionStore) {}
+  constructor(private readonly stores: NextVersionStores) {}
 
   async nextVersion(
     entityRef: string,
     commitSha: string,
   ): Promise<NextVersion> {
     const position = (
-      await this.store.getCommitPositions(entityRef, [commitSha])
+      await this.stores.commits.getCommitPositions(entityRef, [commitSha])
     ).get(commitSha);
     if (position === undefined) {
       throw new NotFoundError(
@@ -39,7 +36,7 @@ export class NextVersionService {
       );
     }
     const last = await this.lastReleaseUpTo(entityRef, position);
-    const commits = await this.store.listCommitsBetween(
+    const commits = await this.stores.commits.listCommitsBetween(
       entityRef,
       last?.position ?? 0,
       position,
@@ -62,14 +59,14 @@ export class NextVersionService {
   ): Promise<{ release: ReleaseRecord; position: number } | undefined> {
     let beforeKey: string | undefined;
     for (;;) {
-      const page = await this.store.listReleases(entityRef, {
+      const page = await this.stores.releases.listReleases(entityRef, {
         limit: RELEASES_PAGE,
         beforeKey,
       });
       const candidates = page.filter(
         release => release.commitSha && parseReleaseVersion(release.version),
       );
-      const positions = await this.store.getCommitPositions(
+      const positions = await this.stores.commits.getCommitPositions(
         entityRef,
         candidates.map(release => release.commitSha!),
       );
