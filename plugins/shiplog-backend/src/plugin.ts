@@ -22,6 +22,7 @@ import { LedgerService } from './ledger/LedgerService';
 import { setupPromotions } from './promotions/setupPromotions';
 import { EntityLoader } from './routes/EntityLoader';
 import { createRouter } from './routes/router';
+import { setupIngest } from './ingest/setupIngest';
 import { setupWebhooks } from './webhooks/setupWebhooks';
 
 /** The database (migrations applied, the stores), the ledger's read service, and the ingester in front of its write side. */
@@ -101,6 +102,7 @@ export const shiplogPlugin = createBackendPlugin({
             entities: new EntityLoader(catalog, auth),
             argocd,
             promotions,
+            ingest: setupIngest(deps),
           }),
         );
         await setupWebhooks({

@@ -7,6 +7,9 @@ import {
   WebhookDeliveryStore,
 } from '../database/stores/WebhookDeliveryStore';
 import { LedgerEvent } from '../database/types';
+import type { ZodError } from 'zod';
+import { describeZodError } from '../routes/validation';
+import { isInvalidPayload } from './InvalidPayloadError';
 
 /** After this many failed attempts a delivery stays stored as `failed` for an operator to look at. */
 export const MAX_ATTEMPTS = 10;
@@ -178,8 +181,14 @@ export class WebhookInbox {
         `Webhook delivery ${row.delivery_id} processed: ${accepted} event(s) recorded`,
       );
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      if ((error as { name?: string })?.name === 'ZodError') {
+      const message =
+        // By name: shiplog-common's schemas may throw another copy's ZodError class.
+        (error as { name?: string })?.name === 'ZodError'
+          ? describeZodError(error as ZodError)
+          : error instanceof Error
+          ? error.message
+          : String(error);
+      if (isInvalidPayload(error)) {
         // The payload itself cannot become a valid event: retrying would fail the same way.
         await this.deliveries.settle(row.delivery_id, attempts, {
           status: 'ignored',
