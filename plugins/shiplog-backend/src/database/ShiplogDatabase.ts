@@ -1,8 +1,8 @@
 import { DatabaseService } from '@backstage/backend-plugin-api';
 import { Knex } from 'knex';
 import { ArgoSnapshotStore } from '../argocd/polling/ArgoSnapshotStore';
-import { PromotionStore } from '../promotions/PromotionStore';
-import { TaskCursorStore } from '../promotions/TaskCursorStore';
+import { PromotionStore } from './stores/PromotionStore';
+import { TaskCursorStore } from './stores/TaskCursorStore';
 import { LedgerStore } from './LedgerStore';
 import { migrationsDir } from './migrations';
 import { LedgerStores } from './stores';

@@ -16,4 +16,7 @@ export const TABLES = {
   promotions: 'shiplog_promotions',
   /** Where each scheduled task stopped (promotion tracking, auto-promotion). */
   taskCursors: 'shiplog_task_cursors',
+  /** Notifications waiting to be sent, and the Slack threads they were posted in. */
+  notificationOutbox: 'shiplog_notification_outbox',
+  notificationThreads: 'shiplog_notification_threads',
 } as const;

@@ -27,13 +27,13 @@ import { AutoPromoter } from './AutoPromoter';
 import { PromotionPlanner } from './planning/PromotionPlanner';
 import { PromotionRecorder } from './PromotionRecorder';
 import { PromotionService } from './PromotionService';
-import { PromotionStore } from './PromotionStore';
+import { PromotionStore } from '../database/stores/PromotionStore';
 import { PromotionTracker } from './PromotionTracker';
 import { readPromotionsConfig } from './readPromotionsConfig';
 import { GithubPromotionExecutor } from './running/GithubPromotionExecutor';
 import { GitPromotionExecutor } from './running/GitPromotionExecutor';
 import { PromotionRunner } from './running/PromotionRunner';
-import { TaskCursorStore } from './TaskCursorStore';
+import { TaskCursorStore } from '../database/stores/TaskCursorStore';
 
 export interface SetupPromotionsOptions {
   config: RootConfigService;

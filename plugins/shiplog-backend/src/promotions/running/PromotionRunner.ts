@@ -12,7 +12,7 @@ import {
   NewPromotion,
   PromotionRecord,
   PromotionStore,
-} from '../PromotionStore';
+} from '../../database/stores/PromotionStore';
 import { PromotionsConfig } from '../readPromotionsConfig';
 import { CreatePromotionInput } from '../types';
 import { pullRequestMarkdown } from './pullRequestMarkdown';

@@ -7,7 +7,7 @@ import {
   PromotionState,
 } from '@shiplog/plugin-shiplog-common';
 import { Knex } from 'knex';
-import { TABLES } from '../database/tables';
+import { TABLES } from '../tables';
 
 const PROMOTIONS = TABLES.promotions;
 
