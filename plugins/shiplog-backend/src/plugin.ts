@@ -17,13 +17,13 @@ import { setupArgoCd } from './argocd/setupArgoCd';
 import { CatalogEntityIndex } from './catalog/CatalogEntityIndex';
 import { readShiplogConfig } from './config/readShiplogConfig';
 import { ShiplogDatabase } from './database/ShiplogDatabase';
+import { setupIngest } from './ingest/setupIngest';
 import { CoalescingIngester } from './ledger/CoalescingIngester';
 import { LedgerService } from './ledger/LedgerService';
 import { setupPromotions } from './promotions/setupPromotions';
 import { EntityLoader } from './routes/EntityLoader';
 import { createRouter } from './routes/router';
 import { NextVersionService } from './ledger/NextVersionService';
-import { setupIngest } from './ingest/setupIngest';
 import { setupWebhooks } from './webhooks/setupWebhooks';
 
 /** The database (migrations applied, the stores), the ledger's read service, and the ingester in front of its write side. */
