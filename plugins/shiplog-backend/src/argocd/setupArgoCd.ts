@@ -14,6 +14,7 @@ import { ArgoCdClient } from './client/ArgoCdClient';
 import { readArgoCdConfig } from './config';
 import { ArgoLedgerFeed } from './polling/ArgoLedgerFeed';
 import { ArgoSnapshotStore } from './polling/ArgoSnapshotStore';
+import { readAllowedGitRepositories } from '../gitops/allowedGitRepositories';
 import { GitOpsValuesReader } from './values/GitOpsValuesReader';
 
 export interface SetupArgoCdOptions {
@@ -51,16 +52,7 @@ export async function setupArgoCd(
     clients: config.instances.map(
       instance => new ArgoCdClient(instance, config.timeoutMs),
     ),
-    values: new GitOpsValuesReader({
-      urlReader: options.urlReader,
-      integrations: ScmIntegrations.fromConfig(options.config),
-      allowedFileRoots:
-        options.config.getOptionalStringArray(
-          'shiplog.gitops.allowedFileRoots',
-        ) ?? [],
-      ttlMs: config.refreshIntervalMs,
-      timeoutMs: Math.max(config.timeoutMs, 10_000),
-    }),
+    values: createValuesReader(options, config, logger),
     logger,
     onApplications: (instance, applications) =>
       feed
@@ -76,4 +68,23 @@ export async function setupArgoCd(
     await service.poller.schedule(options.scheduler);
   }
   return service;
+}
+
+/** The values reader, limited to the repositories config allows (integration and allowed hosts, file roots). */
+function createValuesReader(
+  options: { urlReader: UrlReaderService; config: Config },
+  config: { refreshIntervalMs: number; timeoutMs: number },
+  logger: LoggerService,
+): GitOpsValuesReader {
+  const integrations = ScmIntegrations.fromConfig(options.config);
+  const allowed = readAllowedGitRepositories(options.config, integrations);
+  return new GitOpsValuesReader({
+    urlReader: options.urlReader,
+    integrations,
+    allowedFileRoots: allowed.fileRoots,
+    isAllowedHost: allowed.isAllowedHost,
+    ttlMs: config.refreshIntervalMs,
+    timeoutMs: Math.max(config.timeoutMs, 10_000),
+    logger,
+  });
 }
