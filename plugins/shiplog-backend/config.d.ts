@@ -86,6 +86,39 @@ export interface Config {
       commandTimeout?: HumanDuration | string;
     };
 
+    /** Release notifications: Slack threads, Backstage notifications, signals. */
+    notifications?: {
+      /**
+       * Slack: one parent message per release per channel, kept current, and one threaded reply per
+       * stage event, delivered from a durable outbox. Off when absent. The bot needs `chat:write`, and
+       * `channels:history` (`groups:history` for private channels) plus `channels:read` to find a
+       * message again after a crash instead of posting it twice.
+       */
+      slack?: {
+        /**
+         * Bot token (`xoxb-…`).
+         * @visibility secret
+         */
+        token: string;
+        /** Slack Web API base URL. Default https://slack.com/api/ (the demo points it at its stand-in). */
+        apiUrl?: string;
+        /**
+         * Channel of entities with neither `shiplog.dev/slack-channel` nor `slack.com/bot-notify`
+         * (a name like `#deploys` or a channel ID). Without it, such entities post nothing.
+         */
+        defaultChannel?: string;
+        /** Environments whose events post (e.g. `[prod]`); default all. Build and publish show on the parent. */
+        environments?: string[];
+        /** A release's parent message is updated at most once per this many seconds. Default 5. */
+        parentUpdateIntervalSeconds?: number;
+      };
+      /**
+       * How long production may run an older version than the environment before it until its owners
+       * get a `shiplog.drift` notification, e.g. `{ days: 3 }` (the default) or `'3d'`.
+       */
+      driftAfter?: HumanDuration | string;
+    };
+
     /** Live Argo CD state beside the ledger, and manual sync. */
     argocd?: {
       /** How often each instance's application list is polled (one replica polls). Default 15. */

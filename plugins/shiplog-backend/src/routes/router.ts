@@ -6,7 +6,7 @@ import express from 'express';
 import Router from 'express-promise-router';
 import { ArgoCdService } from '../argocd/ArgoCdService';
 import { PromotionService } from '../promotions/PromotionService';
-import { LedgerService } from '../service/LedgerService';
+import { LedgerService } from '../ledger/LedgerService';
 import { registerArgoCdRoutes } from './argocdRoutes';
 import { EntityAccess } from './entityAccess';
 import { EntityLoader } from './EntityLoader';
