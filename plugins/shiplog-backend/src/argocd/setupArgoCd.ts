@@ -15,11 +15,15 @@ import { ArgoLedgerFeed } from './polling/ArgoLedgerFeed';
 import { ArgoSnapshotStore } from './polling/ArgoSnapshotStore';
 import { readAllowedGitRepositories } from '../gitops/allowedGitRepositories';
 import { GitOpsValuesReader } from './values/GitOpsValuesReader';
+import { createClaimantsLookup } from './state/claimants';
+import { SyncLocks } from './SyncLocks';
 
 export interface SetupArgoCdOptions {
   config: Config;
   environments: EnvironmentConfig[];
   snapshots: ArgoSnapshotStore;
+  /** One manual sync per application across replicas. */
+  syncLocks?: SyncLocks;
   urlReader: UrlReaderService;
   scheduler: SchedulerService;
   logger: LoggerService;
@@ -62,6 +66,8 @@ export async function setupArgoCd(
           ),
         ),
     ingest: options.ingest,
+    claimants: createClaimantsLookup(options.entities),
+    syncLocks: options.syncLocks,
   });
   if (service.enabled) {
     await service.poller.schedule(options.scheduler);
