@@ -93,6 +93,7 @@ export const shiplogPlugin = createBackendPlugin({
           ...deps,
           environments,
           snapshots: db.argoSnapshots,
+          syncLocks: db.syncLocks,
           entities: entityIndex,
           ingest: ledgerEvents => db.stores.events.ingest(ledgerEvents),
         });

@@ -1,6 +1,7 @@
 import { DatabaseService } from '@backstage/backend-plugin-api';
 import { Knex } from 'knex';
 import { ArgoSnapshotStore } from '../argocd/polling/ArgoSnapshotStore';
+import { SyncLocks } from '../argocd/SyncLocks';
 import { PromotionStore } from './stores/PromotionStore';
 import { TaskCursorStore } from './stores/TaskCursorStore';
 import { LedgerStore } from './LedgerStore';
@@ -21,6 +22,8 @@ export class ShiplogDatabase {
   readonly webhookDeliveries: WebhookDeliveryStore;
   /** Where scheduled tasks stopped. */
   readonly taskCursors: TaskCursorStore;
+  /** One manual Argo CD sync per application at a time. */
+  readonly syncLocks: SyncLocks;
 
   /** Tunes SQLite and applies the migrations, unless the operator manages them (`migrations.skip`). */
   static async create(options: {
@@ -40,6 +43,7 @@ export class ShiplogDatabase {
     this.argoSnapshots = new ArgoSnapshotStore(client);
     this.webhookDeliveries = new WebhookDeliveryStore(client);
     this.taskCursors = new TaskCursorStore(client);
+    this.syncLocks = new SyncLocks(client);
   }
 
   get stores(): LedgerStores {
