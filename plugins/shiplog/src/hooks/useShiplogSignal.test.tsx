@@ -1,15 +1,16 @@
 import { TestApiProvider } from '@backstage/test-utils';
 import { signalApiRef, type SignalApi } from '@backstage/plugin-signals-react';
+import type { JsonObject } from '@backstage/types';
 import { act, renderHook } from '@testing-library/react';
 import { PropsWithChildren } from 'react';
 import { useShiplogSignal } from './useShiplogSignal';
 
 describe('useShiplogSignal', () => {
   it("counts the signals on the entity's channel", () => {
-    const subscribers = new Map<string, (message: object) => void>();
+    const subscribers = new Map<string, (message: JsonObject) => void>();
     const signals: SignalApi = {
       subscribe: (channel, onMessage) => {
-        subscribers.set(channel, onMessage);
+        subscribers.set(channel, onMessage as (message: JsonObject) => void);
         return { unsubscribe: () => subscribers.delete(channel) };
       },
     };
