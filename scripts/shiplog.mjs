@@ -13,12 +13,13 @@ import {
   readFileSync,
   rmSync,
   writeFileSync,
-  chownSync,
 } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
+import { parse as parseYaml, stringify as toYaml } from 'yaml';
+import { startThrowawayPostgres } from './lib/postgres.mjs';
+import { freePorts, waitFor } from './lib/ports.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const yarnRelease = join(root, '.yarn/releases/yarn-4.13.0.cjs');
@@ -84,88 +85,11 @@ function listWorkspaceManifests() {
   return manifests;
 }
 
-const PG_BIN = process.env.SHIPLOG_PG_BIN ?? '/usr/lib/postgresql/15/bin';
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
-
-/**
- * Starts a throwaway PostgreSQL 15 cluster (fsync off, loopback only) for the tests and returns its
- * connection string and a stop function, or undefined when this machine has no PostgreSQL 15.
- */
-async function startThrowawayPostgres() {
-  if (!existsSync(join(PG_BIN, 'initdb'))) return undefined;
-  const dir = join(root, '.pgtest');
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
-  // initdb refuses to run as root: run it as the postgres user when we are root.
-  const asRoot = process.getuid?.() === 0;
-  const wrap = (bin, args) =>
-    asRoot
-      ? ['runuser', ['-u', 'postgres', '--', join(PG_BIN, bin), ...args]]
-      : [join(PG_BIN, bin), args];
-  if (asRoot) {
-    const id = spawnSync('id', ['-u', 'postgres'], { encoding: 'utf8' });
-    const gid = spawnSync('id', ['-g', 'postgres'], { encoding: 'utf8' });
-    if (id.status !== 0) return undefined;
-    chownSync(dir, Number(id.stdout.trim()), Number(gid.stdout.trim()));
-  }
-  const data = join(dir, 'data');
-  const [initCmd, initArgs] = wrap('initdb', [
-    '-D',
-    data,
-    '-A',
-    'trust',
-    '-U',
-    'postgres',
-    '--no-sync',
-  ]);
-  if (spawnSync(initCmd, initArgs, { stdio: 'ignore' }).status !== 0)
-    return undefined;
-  const port = await freePort();
-  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300 -c shared_buffers=1GB`;
-  const [ctlCmd, ctlArgs] = wrap('pg_ctl', [
-    '-D',
-    data,
-    '-o',
-    options,
-    '-l',
-    join(dir, 'log'),
-    '-w',
-    'start',
-  ]);
-  if (spawnSync(ctlCmd, ctlArgs, { stdio: 'ignore' }).status !== 0)
-    return undefined;
-  const stop = () => {
-    const [stopCmd, stopArgs] = wrap('pg_ctl', [
-      '-D',
-      data,
-      '-m',
-      'immediate',
-      'stop',
-    ]);
-    spawnSync(stopCmd, stopArgs, { stdio: 'ignore' });
-    rmSync(dir, { recursive: true, force: true });
-  };
-  return {
-    connection: `postgresql://postgres@127.0.0.1:${port}/postgres`,
-    stop,
-  };
-}
-
 async function withPostgres(fn) {
   const env = { ...process.env };
   let pg;
   if (!env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING) {
-    pg = await startThrowawayPostgres();
+    pg = await startThrowawayPostgres(join(root, '.pgtest'));
     if (pg) {
       env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING = pg.connection;
       console.log(`shiplog: throwaway PostgreSQL 15 at ${pg.connection}`);
@@ -184,29 +108,6 @@ async function withPostgres(fn) {
   }
 }
 
-// The portal, and the demo's Argo CD simulator (two instances), git daemon and Slack stand-in.
-const PORTAL_PORTS = [3000, 7007, 7010, 7011, 7012, 7014];
-
-function portInUse(port) {
-  return new Promise(resolve => {
-    const socket = net.connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
-
-async function waitFor(check, timeoutMs, gaveUp = () => false) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline && !gaveUp()) {
-    if (await check().catch(() => false)) return true;
-    await new Promise(resolve => setTimeout(resolve, 2000));
-  }
-  return false;
-}
-
 /** Stops the portal's whole process group: SIGTERM, then SIGKILL if it is still there after 10 s. */
 async function stopPortal(portal, exited) {
   const signal = sig => {
@@ -219,6 +120,61 @@ async function stopPortal(portal, exited) {
   signal('SIGTERM');
   await waitFor(async () => exited(), 10_000);
   signal('SIGKILL');
+}
+
+/** Ports the end-to-end portal listens on, free on this machine right now (never fixed ones). */
+async function endToEndPorts() {
+  const [frontend, backend, argoNonprod, gitDaemon, argoProd, slack] =
+    await freePorts(6);
+  return { frontend, backend, argoNonprod, gitDaemon, argoProd, slack };
+}
+
+/**
+ * The configuration the end-to-end portal adds to app-config.yaml: its ports, in-memory databases,
+ * and the demo catalog with the GitOps repository at this run's git daemon port.
+ */
+function writeEndToEndConfig(work, ports, urls) {
+  const entities = join(work, 'entities.yaml');
+  writeFileSync(
+    entities,
+    readFileSync(join(root, 'examples/entities.yaml'), 'utf8').replaceAll(
+      'git://localhost:7011/gitops.git',
+      urls.gitops,
+    ),
+  );
+  const own = parseYaml(readFileSync(join(root, 'app-config.yaml'), 'utf8'));
+  const locations = own.catalog.locations.map(location =>
+    location.target === '../../examples/entities.yaml'
+      ? { ...location, target: entities }
+      : location,
+  );
+  const instances = own.shiplog.argocd.instances.map(instance => ({
+    ...instance,
+    url: `http://localhost:${
+      instance.name === 'prod' ? ports.argoProd : ports.argoNonprod
+    }`,
+  }));
+  const file = join(work, 'app-config.e2e.yaml');
+  writeFileSync(
+    file,
+    toYaml({
+      app: { baseUrl: urls.portal },
+      backend: {
+        baseUrl: urls.backend,
+        listen: { port: ports.backend },
+        cors: { origin: urls.portal },
+        database: { connection: ':memory:' },
+      },
+      catalog: { locations },
+      shiplog: {
+        argocd: { instances },
+        notifications: {
+          slack: { apiUrl: `http://localhost:${ports.slack}/api/` },
+        },
+      },
+    }),
+  );
+  return file;
 }
 
 /**
@@ -234,35 +190,48 @@ async function runEndToEnd(env) {
     );
     return undefined;
   }
-  for (const port of PORTAL_PORTS) {
-    if (await portInUse(port)) {
-      console.log(
-        `shiplog: end-to-end check cannot run: port ${port} is in use (stop the running portal)`,
-      );
-      // In CI a busy port means something is wrong with the machine: fail rather than pass unchecked.
-      return process.env.CI ? { passed: 0, failed: 1 } : undefined;
-    }
-  }
   const cache = join(root, 'node_modules/.cache');
   mkdirSync(cache, { recursive: true });
   const results = join(cache, 'shiplog-e2e-results.json');
   rmSync(results, { force: true });
+  const work = mkdtempSync(join(tmpdir(), 'shiplog-e2e-'));
+  const ports = await endToEndPorts();
+  const urls = {
+    portal: `http://localhost:${ports.frontend}`,
+    backend: `http://localhost:${ports.backend}`,
+    gitops: `git://localhost:${ports.gitDaemon}/gitops.git`,
+  };
+  const config = writeEndToEndConfig(work, ports, urls);
   console.log(
-    'shiplog: starting the portal for the end-to-end check (in-memory databases)',
+    `shiplog: starting the portal for the end-to-end check (in-memory databases, ${urls.portal}, ${urls.backend})`,
   );
   // Kept for when the check fails.
   const log = openSync(join(cache, 'shiplog-e2e-portal.log'), 'w');
-  const portal = spawn(process.execPath, [yarnRelease, 'dev'], {
-    cwd: root,
-    detached: true,
-    stdio: ['ignore', log, log],
-    env: {
-      ...process.env,
-      APP_CONFIG_backend_database_connection: ':memory:',
-      // A fresh GitOps repository too, matching the fresh ledger.
-      SHIPLOG_GITOPS_DIR: mkdtempSync(join(tmpdir(), 'shiplog-e2e-gitops-')),
+  const portal = spawn(
+    process.execPath,
+    [
+      yarnRelease,
+      'dev',
+      '--config',
+      join(root, 'app-config.yaml'),
+      '--config',
+      config,
+    ],
+    {
+      cwd: root,
+      detached: true,
+      stdio: ['ignore', log, log],
+      env: {
+        ...process.env,
+        ARGOCD_SIM_NONPROD_PORT: String(ports.argoNonprod),
+        ARGOCD_SIM_PROD_PORT: String(ports.argoProd),
+        SHIPLOG_GIT_DAEMON_PORT: String(ports.gitDaemon),
+        SLACK_SIM_PORT: String(ports.slack),
+        // A fresh GitOps repository too, matching the fresh ledger.
+        SHIPLOG_GITOPS_DIR: join(work, 'gitops'),
+      },
     },
-  });
+  );
   let hasExited = false;
   portal.on('exit', () => {
     hasExited = true;
@@ -281,14 +250,14 @@ async function runEndToEnd(env) {
     const ready = await waitFor(
       async () => {
         const res = await fetch(
-          'http://localhost:7007/api/shiplog/v1/entities/component/default/checkout/environments',
+          `${urls.backend}/api/shiplog/v1/entities/component/default/checkout/environments`,
           {
             headers: { authorization: `Bearer ${token}` },
             signal: AbortSignal.timeout(10_000),
           },
         );
         const body = res.ok ? await res.json() : undefined;
-        const frontend = await fetch('http://localhost:3000/', {
+        const frontend = await fetch(`${urls.portal}/`, {
           signal: AbortSignal.timeout(10_000),
         });
         return Boolean(body?.undeployed?.commitCount) && frontend.ok;
@@ -312,6 +281,9 @@ async function runEndToEnd(env) {
         ...env,
         E2E_RESULTS: results,
         E2E_NO_PERF_CHECK: '1',
+        PORTAL_URL: urls.portal,
+        BACKEND_URL: urls.backend,
+        GITOPS_URL: urls.gitops,
         // The committed screenshots come from a production build; these go to the cache.
         E2E_SCREENSHOTS: join(cache, 'e2e-screenshots'),
       },
@@ -322,6 +294,7 @@ async function runEndToEnd(env) {
     process.off('SIGINT', interrupted);
     process.off('SIGTERM', interrupted);
     await stopPortal(portal, () => hasExited);
+    rmSync(work, { recursive: true, force: true });
   }
 }
 

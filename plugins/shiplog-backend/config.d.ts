@@ -20,6 +20,29 @@ export interface Config {
       change?: 'pull-request' | 'commit';
     }>;
 
+    /** Who may report release events (`POST /v1/events`), and which events are believed. */
+    ingest?: {
+      /**
+       * How far in the future an event's `occurredAt` may lie (senders' clocks drift), e.g. `{ minutes: 5 }`
+       * (the default) or `'5m'`. A later event is refused with a 400 naming `occurredAt`.
+       */
+      maxClockSkew?: HumanDuration | string;
+      /**
+       * Which service principal may report events for which entities. Without this list every service
+       * may report for every entity (and the backend warns at start); with it, a subject not listed may
+       * report for none. Out of scope: 403 naming the entity.
+       */
+      subjects?: Array<{
+        /** A static token's `subject` (backend.auth.externalAccess), or `plugin:<pluginId>`. */
+        subject: string;
+        /**
+         * Entity refs (`component:default/checkout`), `owner:<group ref>` (every entity the group or one of
+         * its child groups owns), or `*`.
+         */
+        entities: string[];
+      }>;
+    };
+
     /** Promotions: moving a release to an environment through a GitOps change. */
     promotions?: {
       /**
@@ -51,6 +74,12 @@ export interface Config {
        * any repository on the backend host.
        */
       allowedFileRoots?: string[];
+      /**
+       * Hosts (`git.example.com`, or `host:port` for one port) whose repositories git may fetch from and
+       * push to, besides the hosts of `integrations.*`. Any other host named by `shiplog.dev/gitops-repo`
+       * is refused, so a catalog author cannot make the backend probe internal addresses.
+       */
+      allowedHosts?: string[];
       /** Author and committer of the plain Git executor's commits. Default Shiplog <shiplog@localhost>. */
       author?: { name?: string; email?: string };
       /** Time limit of each git command (clone, push, ...). Default 60 seconds. */

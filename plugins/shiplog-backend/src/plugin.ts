@@ -16,27 +16,25 @@ import {
 import { setupArgoCd } from './argocd/setupArgoCd';
 import { CatalogEntityIndex } from './catalog/CatalogEntityIndex';
 import { readShiplogConfig } from './config/readShiplogConfig';
-import { LedgerStore } from './database/LedgerStore';
-import { applyDatabaseMigrations } from './database/migrations';
+import { ShiplogDatabase } from './database/ShiplogDatabase';
+import { CoalescingIngester } from './ledger/CoalescingIngester';
+import { LedgerService } from './ledger/LedgerService';
 import { setupPromotions } from './promotions/setupPromotions';
 import { EntityLoader } from './routes/EntityLoader';
 import { createRouter } from './routes/router';
-import { CoalescingIngester } from './service/CoalescingIngester';
-import { LedgerService } from './service/LedgerService';
+import { setupIngest } from './ingest/setupIngest';
 import { setupWebhooks } from './webhooks/setupWebhooks';
 
-/** The ledger: migrations applied, its store, the read service, and the ingester in front of the store. */
+/** The database (migrations applied, the stores), the ledger's read service, and the ingester in front of its write side. */
 async function setupLedger(
   database: DatabaseService,
   environments: EnvironmentConfig[],
 ) {
-  const db = await applyDatabaseMigrations(database);
-  const store = new LedgerStore(db);
+  const db = await ShiplogDatabase.create({ database });
   return {
     db,
-    store,
-    ledger: new LedgerService(store, environments),
-    ingester: new CoalescingIngester(store),
+    ledger: new LedgerService(db.stores, environments),
+    ingester: new CoalescingIngester(db.stores.events),
   };
 }
 
@@ -75,15 +73,16 @@ export const shiplogPlugin = createBackendPlugin({
       async init(deps) {
         const { auth, catalog } = deps;
         const { environments } = readShiplogConfig(deps.config);
-        const { db, store, ledger, ingester } = await setupLedger(
+        const { db, ledger, ingester } = await setupLedger(
           deps.database,
           environments,
         );
         const entityIndex = new CatalogEntityIndex(catalog, auth);
         const promotions = await setupPromotions({
           ...deps,
-          db,
-          ledgerStore: store,
+          store: db.promotions,
+          cursors: db.taskCursors,
+          ledgerStore: db.ledger,
           ledger,
           extraExecutors: promotionExecutors,
         });
@@ -91,9 +90,9 @@ export const shiplogPlugin = createBackendPlugin({
         const argocd = await setupArgoCd({
           ...deps,
           environments,
-          db,
+          snapshots: db.argoSnapshots,
           entities: entityIndex,
-          ingest: ledgerEvents => store.ingest(ledgerEvents),
+          ingest: ledgerEvents => db.stores.events.ingest(ledgerEvents),
         });
         deps.httpRouter.use(
           await createRouter({
@@ -103,12 +102,13 @@ export const shiplogPlugin = createBackendPlugin({
             entities: new EntityLoader(catalog, auth),
             argocd,
             promotions,
+            ingest: setupIngest(deps),
           }),
         );
         await setupWebhooks({
           ...deps,
-          db,
-          store,
+          deliveries: db.webhookDeliveries,
+          store: db.stores.events,
           entityIndex,
           environments,
         });

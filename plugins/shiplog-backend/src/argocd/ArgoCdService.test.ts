@@ -15,7 +15,7 @@ import { migrationsDir } from '../database/migrations';
 import { ReleaseEvent } from '@shiplog/plugin-shiplog-common';
 import { LedgerEvent } from '../database/types';
 import { pushFiles, valuesFile } from '../__testUtils__/gitops';
-import { argoOperationEventId } from './state/operationEventId';
+import { argoOperationEventId } from './polling/operationEventId';
 import { ArgoCdClient } from './client/ArgoCdClient';
 import { ArgoCdService, ArgoCdServiceOptions } from './ArgoCdService';
 import { ArgoLedgerFeed } from './polling/ArgoLedgerFeed';

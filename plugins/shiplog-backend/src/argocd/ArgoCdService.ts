@@ -15,7 +15,7 @@ import { ArgoCdClient } from './client/ArgoCdClient';
 import { ArgoCdConfig } from './config';
 import { ArgoPoller } from './polling/ArgoPoller';
 import { ArgoSnapshotStore } from './polling/ArgoSnapshotStore';
-import { PAGE_BUDGET_MS } from './state/budget';
+import { PAGE_BUDGET_MS } from './budget';
 import { EntityStateAssembler } from './state/EntityStateAssembler';
 import { createSyncEvents, SyncRequester } from './syncEvents';
 import { GitOpsValuesReader } from './values/GitOpsValuesReader';

@@ -6,7 +6,6 @@ import {
 import { Config } from '@backstage/config';
 import { ScmIntegrations } from '@backstage/integration';
 import { EnvironmentConfig } from '@shiplog/plugin-shiplog-common';
-import { Knex } from 'knex';
 import { CatalogEntityIndex } from '../catalog/CatalogEntityIndex';
 import { LedgerEvent } from '../database/types';
 import { ArgoCdService } from './ArgoCdService';
@@ -19,7 +18,7 @@ import { GitOpsValuesReader } from './values/GitOpsValuesReader';
 export interface SetupArgoCdOptions {
   config: Config;
   environments: EnvironmentConfig[];
-  db: Knex;
+  snapshots: ArgoSnapshotStore;
   urlReader: UrlReaderService;
   scheduler: SchedulerService;
   logger: LoggerService;
@@ -47,7 +46,7 @@ export async function setupArgoCd(
   const service = new ArgoCdService({
     config,
     environments: options.environments,
-    store: new ArgoSnapshotStore(options.db),
+    store: options.snapshots,
     clients: config.instances.map(
       instance => new ArgoCdClient(instance, config.timeoutMs),
     ),

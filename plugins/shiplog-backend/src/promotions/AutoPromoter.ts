@@ -3,7 +3,8 @@ import { Entity } from '@backstage/catalog-model';
 import { EnvironmentConfig } from '@shiplog/plugin-shiplog-common';
 import { randomUUID } from 'node:crypto';
 import { LedgerStore } from '../database/LedgerStore';
-import { DeployEventRecord, PromotionStore } from './PromotionStore';
+import { DeployEventRecord } from '../database/types';
+import { PromotionStore } from './PromotionStore';
 import { TaskCursorStore } from './TaskCursorStore';
 import { AUTO_PROMOTION_ACTOR, PromotionCreator } from './types';
 
@@ -39,11 +40,11 @@ const isAutoPromotionCursor = (
 };
 
 export interface AutoPromoterOptions {
-  store: Pick<
-    PromotionStore,
-    'recentDeploySuccesses' | 'triggeredEventIds' | 'createRefused'
+  store: Pick<PromotionStore, 'triggeredEventIds' | 'createRefused'>;
+  ledgerStore: Pick<
+    LedgerStore,
+    'getEnvironmentStates' | 'recentDeploySuccesses'
   >;
-  ledgerStore: Pick<LedgerStore, 'getEnvironmentStates'>;
   /** The entity's environments, in order (configuration narrowed by its annotation). */
   environmentsOf(entity: Entity): EnvironmentConfig[];
   /** Creates the promotion, audited and through every guard. */
@@ -88,7 +89,7 @@ export class AutoPromoter {
     const considered = new Map(cursor.considered);
     // Each tick reads only what arrived since the last one (a cursor), so a busy hour is neither re-read
     // every few seconds nor stuck behind the first page of it.
-    const events = await store.recentDeploySuccesses(
+    const events = await this.options.ledgerStore.recentDeploySuccesses(
       Math.max(windowStart, cursor.at),
       windowStart,
     );

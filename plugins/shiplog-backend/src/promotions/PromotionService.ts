@@ -8,7 +8,7 @@ import {
   PromotionRequest,
   PromotionState,
 } from '@shiplog/plugin-shiplog-common';
-import { decodeCursor, encodeCursor } from '../service/LedgerService';
+import { decodeCursor, encodeCursor } from '../ledger/LedgerService';
 import { PromotionPlanner } from './planning/PromotionPlanner';
 import { PromotionRecord, PromotionStore } from './PromotionStore';
 import { PromotionRunner } from './running/PromotionRunner';

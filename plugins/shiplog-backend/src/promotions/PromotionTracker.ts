@@ -4,6 +4,7 @@ import { PromotionRecorder } from './PromotionRecorder';
 import { PromotionRecord, PromotionStore } from './PromotionStore';
 import { PromotionsConfig } from './readPromotionsConfig';
 import { TaskCursorStore } from './TaskCursorStore';
+import { DeploymentStore } from '../database/stores';
 
 /** A promotion still `requested` after this was interrupted before its change was made. */
 const STALE_REQUEST_MS = 10 * 60 * 1000;
@@ -23,10 +24,9 @@ const isTrackingCursor = (value: unknown): value is TrackingCursor => {
 };
 
 export interface PromotionTrackerOptions {
-  store: Pick<
-    PromotionStore,
-    'listInFlight' | 'transition' | 'deployEventsSince'
-  >;
+  store: Pick<PromotionStore, 'listInFlight' | 'transition'>;
+  /** The ledger's deploy events, which settle a merged promotion. */
+  deployments: Pick<DeploymentStore, 'deployEventsSince'>;
   recorder: PromotionRecorder;
   executors: PromotionExecutor[];
   config: Pick<PromotionsConfig, 'pullRequestPollMs' | 'deployTimeoutMs'>;
@@ -190,7 +190,7 @@ export class PromotionTracker {
 
   private async checkDeployment(promotion: PromotionRecord, now: number) {
     const { recorder, config } = this.options;
-    const events = await this.options.store.deployEventsSince(
+    const events = await this.options.deployments.deployEventsSince(
       {
         entityRef: promotion.entityRef,
         environment: promotion.environment,

@@ -1,6 +1,7 @@
 import { Knex } from 'knex';
+import { TABLES } from '../database/tables';
 
-const TASK_CURSORS = 'shiplog_task_cursors';
+const TASK_CURSORS = TABLES.taskCursors;
 
 /**
  * Where a scheduled task stopped, one JSON value per task name. A scheduled task runs on one replica

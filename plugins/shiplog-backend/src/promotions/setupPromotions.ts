@@ -21,9 +21,8 @@ import {
   shiplogPromotionPermissionResourceRef,
   shiplogPromotionPermissionRules,
 } from '@shiplog/plugin-shiplog-node';
-import { Knex } from 'knex';
 import { LedgerStore } from '../database/LedgerStore';
-import { LedgerService } from '../service/LedgerService';
+import { LedgerService } from '../ledger/LedgerService';
 import { AutoPromoter } from './AutoPromoter';
 import { PromotionPlanner } from './planning/PromotionPlanner';
 import { PromotionRecorder } from './PromotionRecorder';
@@ -44,7 +43,8 @@ export interface SetupPromotionsOptions {
   catalog: CatalogService;
   scheduler: SchedulerService;
   permissionsRegistry: PermissionsRegistryService;
-  db: Knex;
+  store: PromotionStore;
+  cursors: TaskCursorStore;
   ledgerStore: LedgerStore;
   ledger: LedgerService;
   /** Executors added by backend modules; asked before the built-in ones. */
@@ -98,8 +98,7 @@ export async function setupPromotions(
       ),
   });
 
-  const store = new PromotionStore(options.db);
-  const cursors = new TaskCursorStore(options.db);
+  const { store, cursors } = options;
   const recorder = new PromotionRecorder(store, options.ledgerStore);
   const environmentsOf = (entity: Entity) =>
     options.ledger.environmentsOf(entity);
@@ -127,6 +126,7 @@ export async function setupPromotions(
 
   await new PromotionTracker({
     store,
+    deployments: options.ledgerStore,
     recorder,
     executors,
     config: promotionsConfig,

@@ -5,11 +5,7 @@ import {
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-
-interface CachedEntity {
-  entity: Entity | undefined;
-  expiresAt: number;
-}
+import { TtlCache } from '../cache/TtlCache';
 
 const MAX_CACHED = 10_000;
 
@@ -17,16 +13,19 @@ const MAX_CACHED = 10_000;
  * Loads the entity a request is about. A user's request reads the catalog on the user's behalf, so
  * the catalog's read permission decides what a user may see; a service's (a CI token, typically
  * restricted to Shiplog alone) reads with Shiplog's own credentials. Answers are kept briefly per
- * caller, because every read of the Deployments tab needs one and the catalog is a network hop away.
+ * caller, because every read of the Deployments tab needs one and the catalog is a network hop away;
+ * concurrent requests of one caller for one entity share one catalog read.
  */
 export class EntityLoader {
-  private readonly cache = new Map<string, CachedEntity>();
+  private readonly cache: TtlCache<Entity | undefined>;
 
   constructor(
     private readonly catalog: CatalogService,
     private readonly auth: AuthService,
-    private readonly ttlMs = 10_000,
-  ) {}
+    ttlMs = 10_000,
+  ) {
+    this.cache = new TtlCache(ttlMs, MAX_CACHED);
+  }
 
   /** Returns the entity and its normalised reference, or throws NotFoundError. */
   async load(
@@ -42,27 +41,19 @@ export class EntityLoader {
     const key = `${principal.type}:${
       principal.userEntityRef ?? principal.subject ?? ''
     }\u0000${entityRef}`;
-    const now = Date.now();
-    let cached = this.cache.get(key);
-    if (!cached || cached.expiresAt < now) {
+    const entity = await this.cache.get(key, async () => {
       const onBehalfOf = this.auth.isPrincipal(credentials, 'user')
         ? credentials
         : await this.auth.getOwnServiceCredentials();
-      const entity = await this.catalog.getEntityByRef(entityRef, {
+      return this.catalog.getEntityByRef(entityRef, {
         credentials: onBehalfOf,
       });
-      cached = { entity, expiresAt: now + this.ttlMs };
-      if (this.cache.size >= MAX_CACHED) {
-        // Map iteration order is insertion order: drop the oldest entry.
-        this.cache.delete(this.cache.keys().next().value!);
-      }
-      this.cache.set(key, cached);
-    }
-    if (!cached.entity) {
+    });
+    if (!entity) {
       throw new NotFoundError(
         `No entity ${entityRef} in the catalog, or you may not read it`,
       );
     }
-    return { entity: cached.entity, entityRef };
+    return { entity, entityRef };
   }
 }

@@ -4,7 +4,7 @@ import {
   releasesQuerySchema,
 } from '@shiplog/plugin-shiplog-common';
 import express from 'express';
-import { LedgerService } from '../service/LedgerService';
+import { LedgerService } from '../ledger/LedgerService';
 import { EntityAccess } from './entityAccess';
 import { ENTITY_ROUTE } from './paths';
 import { parseInput } from './validation';

@@ -193,7 +193,7 @@ describe.each(databases.eachSupportedId())(
           version: '1',
           occurredAt: '2999-01-01T00:00:00Z',
         },
-        'occurredAt: must not be more than a day in the future',
+        'occurredAt: must not be more than 5 minutes in the future',
       ],
       [
         'an entity ref too long once normalised',

@@ -6,7 +6,7 @@ import express from 'express';
 import Router from 'express-promise-router';
 import { ArgoCdService } from '../argocd/ArgoCdService';
 import { PromotionService } from '../promotions/PromotionService';
-import { LedgerService } from '../service/LedgerService';
+import { LedgerService } from '../ledger/LedgerService';
 import { registerArgoCdRoutes } from './argocdRoutes';
 import { EntityAccess } from './entityAccess';
 import { EntityLoader } from './EntityLoader';
@@ -24,6 +24,11 @@ export interface RouterOptions {
   argocd: ArgoCdService;
   /** Promotions; without them their routes answer 501. */
   promotions?: PromotionService;
+  /** Ingest scopes and the configured event schema (`shiplog.ingest`); without them, the defaults. */
+  ingest?: Pick<
+    Parameters<typeof registerIngestRoutes>[1],
+    'scopes' | 'eventSchema'
+  >;
 }
 
 /** A full batch of 500 events with long commit lists stays well under this; anything larger is refused with 413. */
@@ -37,7 +42,11 @@ export async function createRouter(
   const access = new EntityAccess({ httpAuth, permissions, entities });
   const router = Router();
   router.use(express.json({ limit: MAX_BODY_SIZE }));
-  registerIngestRoutes(router, { httpAuth, ingester: options.ingester });
+  registerIngestRoutes(router, {
+    httpAuth,
+    ingester: options.ingester,
+    ...options.ingest,
+  });
   registerLedgerRoutes(router, { access, ledger: options.ledger });
   registerArgoCdRoutes(router, { access, argocd: options.argocd });
   registerPromotionRoutes(router, {

@@ -5,8 +5,8 @@ import {
   environmentNameSchema,
   releaseEventInputSchema,
 } from '@shiplog/plugin-shiplog-common';
-import { argoOperationEventId } from '../argocd/state/operationEventId';
-import { versionFromImages } from '../argocd/state/applicationState';
+import { argoOperationEventId } from '../argocd/polling/operationEventId';
+import { versionFromImages } from '../argocd/client/applicationFields';
 import { LedgerEvent } from '../database/types';
 
 /**

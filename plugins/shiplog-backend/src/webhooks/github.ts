@@ -11,7 +11,12 @@ import {
   parseReleaseVersion,
   releaseEventInputSchema,
 } from '@shiplog/plugin-shiplog-common';
-import { LedgerEvent } from '../database/types';
+import {
+  CommitsLedgerEvent,
+  LedgerEvent,
+  PullRequestLedgerEvent,
+} from '../database/types';
+import { validatedFacts } from './webhookFacts';
 
 /** GitHub events Shiplog subscribes to, as sub-topics of the events system's `github` topic. */
 export const GITHUB_EVENT_NAMES = [
@@ -132,18 +137,18 @@ function fromPush(
   const commits = push.commits ?? [];
   if (!commits.length) return [];
   return [
-    {
+    validatedFacts<CommitsLedgerEvent>({
       ...base,
       type: 'commits',
       commits: commits.map(commit => ({
         sha: String(commit.id).toLowerCase(),
         message: commit.message,
-        author: commit.author?.username ?? commit.author?.name,
+        author: commit.author?.username || commit.author?.name || undefined,
       })),
       actor: login(push.sender) ?? push.pusher?.name,
       runUrl: push.compare,
       occurredAt: normaliseTime(push.head_commit?.timestamp),
-    },
+    }),
   ];
 }
 
@@ -157,7 +162,7 @@ function fromPullRequest(
   if (payload.action !== 'closed' || !pr?.merged) return [];
   if (defaultBranch && pr.base?.ref !== defaultBranch) return [];
   return [
-    {
+    validatedFacts<PullRequestLedgerEvent>({
       ...base,
       type: 'pull_request',
       pullRequest: {
@@ -170,7 +175,7 @@ function fromPullRequest(
       actor: login(pr.merged_by) ?? login(sender),
       runUrl: pr.html_url,
       occurredAt: normaliseTime(pr.merged_at),
-    },
+    }),
   ];
 }
 

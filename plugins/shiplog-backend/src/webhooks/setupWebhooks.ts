@@ -5,16 +5,16 @@ import {
 } from '@backstage/backend-plugin-api';
 import { EventsService } from '@backstage/plugin-events-node';
 import { EnvironmentConfig } from '@shiplog/plugin-shiplog-common';
-import { Knex } from 'knex';
 import { CatalogEntityIndex } from '../catalog/CatalogEntityIndex';
-import { LedgerStore } from '../database/LedgerStore';
+import { LedgerEventStore } from '../database/stores';
+import { WebhookDeliveryStore } from '../database/stores/WebhookDeliveryStore';
 import { HeldDeliveryFlusher } from './HeldDeliveryFlusher';
 import { SHIPLOG_TOPICS, createDeliveryTranslator } from './translateDelivery';
 import { WebhookInbox } from './WebhookInbox';
 
 export interface SetupWebhooksOptions {
-  db: Knex;
-  store: LedgerStore;
+  deliveries: WebhookDeliveryStore;
+  store: LedgerEventStore;
   entityIndex: CatalogEntityIndex;
   environments: EnvironmentConfig[];
   events: EventsService;
@@ -33,7 +33,7 @@ export async function setupWebhooks(
 ): Promise<WebhookInbox> {
   const logger = options.logger.child({ component: 'webhooks' });
   const inbox = new WebhookInbox(
-    options.db,
+    options.deliveries,
     options.store,
     createDeliveryTranslator(options.entityIndex, options.environments),
     logger,

@@ -4,6 +4,7 @@ import { LedgerEvent } from '../database/types';
 import { ArgoNotificationPayload, translateArgoNotification } from './argocd';
 import { CatalogEntityIndex } from '../catalog/CatalogEntityIndex';
 import { GITHUB_EVENT_NAMES, translateGithubEvent } from './github';
+import { githubObjectKey } from './githubObjectKey';
 import { HarborPayload, harborPushes, translateHarborPush } from './harbor';
 import { DeliveryTranslator, TranslationResult } from './WebhookInbox';
 
@@ -45,11 +46,14 @@ async function translateGithubDelivery(
   if (!fullName) return { ignored: 'the delivery names no repository' };
   const entities = await index.byGithubRepository(fullName);
   if (!entities.length) return noEntity(`github.com/project-slug ${fullName}`);
+  // The object's own id, not the delivery's: one deployment status re-sent under a new delivery id is
+  // the same event (the ledger is idempotent on it); the delivery id stays the inbox's first filter.
+  const objectKey = githubObjectKey(eventName, payload) ?? deliveryId;
   const events = entities.flatMap(({ entityRef }) =>
     translateGithubEvent(
       eventName,
       github,
-      eventIdFor(deliveryId, entityRef),
+      eventIdFor(objectKey, entityRef),
       entityRef,
     ),
   );

@@ -1,8 +1,4 @@
-export {
-  useArgoCdState,
-  hasArgoCdAnnotations,
-  rolloutKey,
-} from './useArgoCdState';
+export { useArgoCdState, rolloutKey } from './useArgoCdState';
 export { useChangelog } from './useChangelog';
 export { useCreatePromotion } from './useCreatePromotion';
 export { useDeploymentHistory } from './useDeploymentHistory';

@@ -7,11 +7,11 @@ import {
 import type { ArgoApplication } from '@shiplog/plugin-shiplog-node';
 import { LedgerEvent } from '../../database/types';
 import { CatalogEntityIndex } from '../../catalog/CatalogEntityIndex';
-import { argoOperationEventId } from '../state/operationEventId';
+import { argoOperationEventId } from './operationEventId';
 import {
   applicationEnvironment,
   versionFromImages,
-} from '../state/applicationState';
+} from '../client/applicationFields';
 import { ArgoCdConfig } from '../config';
 
 type Outcome = 'started' | 'succeeded' | 'failed';

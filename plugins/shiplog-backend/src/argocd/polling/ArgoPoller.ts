@@ -1,7 +1,7 @@
 import { LoggerService, SchedulerService } from '@backstage/backend-plugin-api';
 import type { ArgoApplication } from '@shiplog/plugin-shiplog-node';
 import { APPLICATION_LIST_FIELDS, ArgoCdClient } from '../client/ArgoCdClient';
-import { errorMessage, withinBudget } from '../state/budget';
+import { errorMessage, withinBudget } from '../budget';
 import { ArgoSnapshot, ArgoSnapshotStore } from './ArgoSnapshotStore';
 
 export interface ArgoPollerOptions {

@@ -1,8 +1,9 @@
 import type { ArgoApplication } from '@shiplog/plugin-shiplog-node';
 import { createHash } from 'crypto';
 import { Knex } from 'knex';
+import { TABLES } from '../../database/tables';
 
-const TABLE = 'shiplog_argocd_snapshots';
+const TABLE = TABLES.argocdSnapshots;
 
 export interface ArgoSnapshot {
   instance: string;

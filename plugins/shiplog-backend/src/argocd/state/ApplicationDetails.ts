@@ -2,7 +2,8 @@ import { ArgoCdApplicationState } from '@shiplog/plugin-shiplog-common';
 import type { ArgoApplication } from '@shiplog/plugin-shiplog-node';
 import { TtlCache } from '../../cache/TtlCache';
 import { ArgoCdClient } from '../client/ArgoCdClient';
-import { revisionsOf, sourcesOf, summarizeResources } from './applicationState';
+import { revisionsOf, sourcesOf } from '../client/applicationFields';
+import { summarizeResources } from './applicationState';
 
 /**
  * What a page shows beyond the application list, fetched from Argo CD and shared between viewers:

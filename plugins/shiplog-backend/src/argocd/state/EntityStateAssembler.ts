@@ -9,11 +9,11 @@ import type { ArgoApplication } from '@shiplog/plugin-shiplog-node';
 import { ArgoCdClient } from '../client/ArgoCdClient';
 import { ArgoCdConfig } from '../config';
 import { ArgoSnapshot } from '../polling/ArgoSnapshotStore';
-import { readDeclaredValues } from '../values/declaredValues';
+import { readDeclaredValues } from './declaredValues';
 import { GitOpsValuesReader } from '../values/GitOpsValuesReader';
 import { ApplicationDetails } from './ApplicationDetails';
 import { belongsToEntity, describeApplication } from './applicationState';
-import { settle, withinBudget } from './budget';
+import { settle, withinBudget } from '../budget';
 
 export interface EntityStateAssemblerOptions {
   config: ArgoCdConfig;

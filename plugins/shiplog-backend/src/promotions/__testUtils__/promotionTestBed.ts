@@ -14,7 +14,7 @@ import {
 import { Knex } from 'knex';
 import { LedgerStore } from '../../database/LedgerStore';
 import { migrationsDir } from '../../database/migrations';
-import { LedgerService } from '../../service/LedgerService';
+import { LedgerService } from '../../ledger/LedgerService';
 import { AutoPromoter } from '../AutoPromoter';
 import { PromotionPlanner } from '../planning/PromotionPlanner';
 import { PromotionRecorder } from '../PromotionRecorder';
@@ -223,7 +223,7 @@ export async function promotionTestBed(knex: Knex) {
   await ledgerStore.ingest(
     history().map(e => releaseEventInputSchema.parse(e)),
   );
-  const ledger = new LedgerService(ledgerStore, ENVIRONMENTS);
+  const ledger = new LedgerService(ledgerStore.stores, ENVIRONMENTS);
   const store = new PromotionStore(knex);
   const cursors = new TaskCursorStore(knex);
   const executor = new FakeExecutor();
@@ -263,6 +263,7 @@ export async function promotionTestBed(knex: Knex) {
   const newTracker = (options: { batchSize?: number } = {}) =>
     new PromotionTracker({
       store,
+      deployments: ledgerStore,
       recorder,
       executors: [executor],
       config: CONFIG,

@@ -30,10 +30,13 @@ export interface PromotionPlan extends PlannedChange {
 
 /** The ledger reads planning needs. */
 export type PlanningLedger = ChangelogLedger &
-  Pick<LedgerStore, 'getEnvironmentStates' | 'getReleases' | 'listReleases'>;
+  Pick<
+    LedgerStore,
+    'getEnvironmentStates' | 'getReleases' | 'listReleases' | 'hasSucceededIn'
+  >;
 
 export interface PromotionPlannerOptions {
-  store: Pick<PromotionStore, 'hasSucceededIn' | 'findInFlight'>;
+  store: Pick<PromotionStore, 'findInFlight'>;
   ledgerStore: PlanningLedger;
   /** The entity's environments, in order (configuration narrowed by its annotation). */
   environmentsOf(entity: Entity): EnvironmentConfig[];
@@ -85,7 +88,7 @@ export class PromotionPlanner {
     automatic: boolean,
     environments: EnvironmentConfig[],
   ): Promise<GuardContext & { changelog: PromotionPlan['changelog'] }> {
-    const { ledgerStore, store, config } = this.options;
+    const { ledgerStore, config } = this.options;
     const { environment, version } = request;
     const index = environments.findIndex(env => env.name === environment);
     if (environments.length && index < 0) {
@@ -105,9 +108,9 @@ export class PromotionPlanner {
     const [succeededInPrevious, succeededInTarget, predecessor, changelog] =
       await Promise.all([
         previousEnvironment
-          ? store.hasSucceededIn(entityRef, previousEnvironment, version)
+          ? ledgerStore.hasSucceededIn(entityRef, previousEnvironment, version)
           : false,
-        store.hasSucceededIn(entityRef, environment, version),
+        ledgerStore.hasSucceededIn(entityRef, environment, version),
         release
           ? ledgerStore
               .listReleases(entityRef, {

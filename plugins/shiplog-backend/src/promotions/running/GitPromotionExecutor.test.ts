@@ -146,6 +146,24 @@ describe('GitPromotionExecutor', () => {
     expect(shiplogTempDirs()).toEqual(before);
   });
 
+  it('clones under its own temp root, and removes the clone even when the change fails', async () => {
+    const real = createGitRunner({ timeoutMs: 30_000 });
+    const clonedInto: string[] = [];
+    const runGit: GitRunner = async (args, options) => {
+      if (args[0] === 'clone') clonedInto.push(args[args.length - 1]);
+      return real(args, options);
+    };
+    await executor(runGit).apply(request());
+    await expect(
+      executor(runGit).apply(request({ keyPath: 'image.digest' })),
+    ).rejects.toThrow('key image.digest is missing');
+    expect(clonedInto).toHaveLength(2);
+    for (const path of clonedInto) {
+      expect(path.startsWith(join(clones, 'shiplog-promotion-'))).toBe(true);
+    }
+    expect(shiplogTempDirs()).toEqual([]);
+  });
+
   it('makes no commit when the values file already asks for the version', async () => {
     const head = git(root, '--git-dir', bare, 'rev-parse', 'main');
     const result = await executor().apply(

@@ -452,6 +452,11 @@ describe('Promote on the environment matrix', () => {
     );
     await screen.findByTestId('guard-no-downgrade');
     fireEvent.click(confirmButton());
-    expect(await screen.findByText('Pull request open')).toBeInTheDocument();
+    // The whole tab re-renders after the promotion: slow on a busy CI machine, so wait longer.
+    expect(
+      await screen.findByText('Pull request open', undefined, {
+        timeout: 10_000,
+      }),
+    ).toBeInTheDocument();
   });
 });

@@ -1,3 +1,2 @@
 export { PromoteButton } from './PromoteButton';
 export { PromoteDialog } from './PromoteDialog';
-export { GuardVerdicts } from './GuardVerdicts';

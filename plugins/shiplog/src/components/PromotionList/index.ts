@@ -1,3 +1,1 @@
 export { PromotionList } from './PromotionList';
-export { PromotionLinks } from './PromotionLinks';
-export { PromotionStateIndicator } from './PromotionStateIndicator';

@@ -1,4 +1,4 @@
-import { LedgerStore } from '../database/LedgerStore';
+import { LedgerEventStore } from '../database/stores';
 import { IngestResult, LedgerEvent } from '../database/types';
 
 interface Pending {
@@ -20,7 +20,7 @@ export class CoalescingIngester {
   private flushing = false;
 
   constructor(
-    private readonly store: LedgerStore,
+    private readonly store: LedgerEventStore,
     private readonly maxBatch = 500,
   ) {}
 

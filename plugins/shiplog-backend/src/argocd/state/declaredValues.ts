@@ -5,9 +5,9 @@ import {
 } from '@shiplog/plugin-shiplog-common';
 import type { ArgoApplication } from '@shiplog/plugin-shiplog-node';
 import { resolveValuesPath } from '@shiplog/plugin-shiplog-node';
-import { sourcesOf } from '../state/applicationState';
-import { errorMessage } from '../state/budget';
-import { GitOpsValuesReader } from './GitOpsValuesReader';
+import { sourcesOf } from '../client/applicationFields';
+import { errorMessage } from '../budget';
+import { GitOpsValuesReader } from '../values/GitOpsValuesReader';
 
 const normalizeRepository = (url: string) =>
   url.replace(/\.git$/, '').replace(/\/+$/, '');

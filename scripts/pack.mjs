@@ -1,0 +1,46 @@
+#!/usr/bin/env node
+// `yarn pack:all`: packs Shiplog's six packages as an app installs them, since they are on no
+// registry yet. Builds first (tsc for the type declarations, then backstage-cli), runs `yarn pack`
+// in each workspace (its prepack rewrites the entry points to dist/), and prints the `resolutions`
+// block an app needs so the packages' dependencies on each other resolve to the tarballs too.
+//
+//   node scripts/pack.mjs [--out DIR] [--no-build]     (DIR defaults to dist-packs/)
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { root, yarn, publishedPackages } from './lib/repo.mjs';
+
+export async function packAll({ out, build = true, log = console.log }) {
+  if (build) {
+    log('pack: type declarations (tsc)');
+    yarn(['tsc']);
+    log('pack: building the packages');
+    yarn(['backstage-cli', 'repo', 'build']);
+  }
+  rmSync(out, { recursive: true, force: true });
+  mkdirSync(out, { recursive: true });
+  const tarballs = {};
+  for (const { name, dir } of publishedPackages()) {
+    const file = join(out, `${name.replace('@', '').replace('/', '-')}.tgz`);
+    yarn(['pack', '--out', file], { cwd: dir, stdio: 'ignore' });
+    tarballs[name] = file;
+    log(`pack: ${name} -> ${file}`);
+  }
+  return tarballs;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const args = process.argv.slice(2);
+  const outIndex = args.indexOf('--out');
+  const out = resolve(
+    outIndex >= 0 ? args[outIndex + 1] : join(root, 'dist-packs'),
+  );
+  const tarballs = await packAll({ out, build: !args.includes('--no-build') });
+  const resolutions = Object.fromEntries(
+    Object.entries(tarballs).map(([name, file]) => [name, `file:${file}`]),
+  );
+  console.log(
+    `\nTarballs in ${out}: ${readdirSync(out).length}. Add to your app's root package.json:\n`,
+  );
+  console.log(JSON.stringify({ resolutions }, null, 2));
+}
