@@ -16,4 +16,8 @@ export const TABLES = {
   promotions: 'shiplog_promotions',
   /** Where each scheduled task stopped (promotion tracking, auto-promotion). */
   taskCursors: 'shiplog_task_cursors',
+  /** Slack messages to deliver, written with the ledger events that cause them. */
+  notificationOutbox: 'shiplog_notification_outbox',
+  /** Each release's Slack parent message per channel. */
+  notificationThreads: 'shiplog_notification_threads',
 } as const;
