@@ -8,6 +8,7 @@ import type { ReleaseEventInput } from '@shiplog/plugin-shiplog-common';
 import { releaseEventInputSchema } from '@shiplog/plugin-shiplog-common';
 import { SlackSimulator } from '@shiplog/slack-simulator';
 import { Knex } from 'knex';
+import { DEFAULT_ENVIRONMENT_POLICY } from '../config/environmentPolicy';
 import { LedgerStore } from '../database/LedgerStore';
 import { migrationsDir } from '../database/migrations';
 import { LedgerService } from '../ledger/LedgerService';
@@ -166,8 +167,8 @@ describe.each(databases.eachSupportedId())(
           appBaseUrl: 'http://backstage.test',
         });
         const ledger = new LedgerService(ledgerStore.stores, [
-          { name: 'dev' },
-          { name: 'prod' },
+          { ...DEFAULT_ENVIRONMENT_POLICY, name: 'dev' },
+          { ...DEFAULT_ENVIRONMENT_POLICY, name: 'prod' },
         ]);
         const deliverer = new SlackDeliverer({
           store: outbox,
