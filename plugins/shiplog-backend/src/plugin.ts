@@ -5,6 +5,8 @@ import {
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
+import { notificationService } from '@backstage/plugin-notifications-node';
+import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import {
   EnvironmentConfig,
   shiplogPermissions,
@@ -24,6 +26,7 @@ import { setupPromotions } from './promotions/setupPromotions';
 import { EntityLoader } from './routes/EntityLoader';
 import { createRouter } from './routes/router';
 import { NextVersionService } from './ledger/NextVersionService';
+import { setupNotifications } from './notifications/setupNotifications';
 import { setupWebhooks } from './webhooks/setupWebhooks';
 
 /** The database (migrations applied, the stores), the ledger's read service, and the ingester in front of its write side. */
@@ -71,6 +74,8 @@ export const shiplogPlugin = createBackendPlugin({
         permissionsRegistry: coreServices.permissionsRegistry,
         urlReader: coreServices.urlReader,
         auditor: coreServices.auditor,
+        notifications: notificationService,
+        signals: signalsServiceRef,
       },
       async init(deps) {
         const { auth, catalog } = deps;
@@ -96,6 +101,13 @@ export const shiplogPlugin = createBackendPlugin({
           syncLocks: db.syncLocks,
           entities: entityIndex,
           ingest: ledgerEvents => db.stores.events.ingest(ledgerEvents),
+        });
+        await setupNotifications({
+          ...deps,
+          ledgerStore: db.ledger,
+          outbox: db.notificationOutbox,
+          ledger,
+          argocd,
         });
         deps.httpRouter.use(
           await createRouter({

@@ -4,6 +4,7 @@ import { ArgoSnapshotStore } from '../argocd/polling/ArgoSnapshotStore';
 import { SyncLocks } from '../argocd/SyncLocks';
 import { PromotionStore } from './stores/PromotionStore';
 import { TaskCursorStore } from './stores/TaskCursorStore';
+import { DatabaseOutboxStore } from '../notifications/outbox/DatabaseOutboxStore';
 import { LedgerStore } from './LedgerStore';
 import { migrationsDir } from './migrations';
 import { LedgerStores } from './stores';
@@ -24,6 +25,8 @@ export class ShiplogDatabase {
   readonly taskCursors: TaskCursorStore;
   /** One manual Argo CD sync per application at a time. */
   readonly syncLocks: SyncLocks;
+  /** The notification outbox and Slack threads. */
+  readonly notificationOutbox: DatabaseOutboxStore;
 
   /** Tunes SQLite and applies the migrations, unless the operator manages them (`migrations.skip`). */
   static async create(options: {
@@ -44,6 +47,7 @@ export class ShiplogDatabase {
     this.webhookDeliveries = new WebhookDeliveryStore(client);
     this.taskCursors = new TaskCursorStore(client);
     this.syncLocks = new SyncLocks(client);
+    this.notificationOutbox = new DatabaseOutboxStore(client);
   }
 
   get stores(): LedgerStores {

@@ -29,10 +29,6 @@ export interface ClaimOptions {
 export class DatabaseOutboxStore {
   private readonly isPostgres: boolean;
 
-  static async create(db: Knex): Promise<DatabaseOutboxStore> {
-    return new DatabaseOutboxStore(db);
-  }
-
   constructor(private readonly db: Knex) {
     this.isPostgres = String(db.client.config.client).includes('pg');
   }
