@@ -1,8 +1,10 @@
 import { DatabaseService } from '@backstage/backend-plugin-api';
 import { Knex } from 'knex';
 import { ArgoSnapshotStore } from '../argocd/polling/ArgoSnapshotStore';
-import { PromotionStore } from '../promotions/PromotionStore';
-import { TaskCursorStore } from '../promotions/TaskCursorStore';
+import { SyncLocks } from '../argocd/SyncLocks';
+import { PromotionStore } from './stores/PromotionStore';
+import { TaskCursorStore } from './stores/TaskCursorStore';
+import { DatabaseOutboxStore } from '../notifications/outbox/DatabaseOutboxStore';
 import { LedgerStore } from './LedgerStore';
 import { migrationsDir } from './migrations';
 import { LedgerStores } from './stores';
@@ -21,6 +23,10 @@ export class ShiplogDatabase {
   readonly webhookDeliveries: WebhookDeliveryStore;
   /** Where scheduled tasks stopped. */
   readonly taskCursors: TaskCursorStore;
+  /** One manual Argo CD sync per application at a time. */
+  readonly syncLocks: SyncLocks;
+  /** The notification outbox and Slack threads. */
+  readonly notificationOutbox: DatabaseOutboxStore;
 
   /** Tunes SQLite and applies the migrations, unless the operator manages them (`migrations.skip`). */
   static async create(options: {
@@ -40,6 +46,8 @@ export class ShiplogDatabase {
     this.argoSnapshots = new ArgoSnapshotStore(client);
     this.webhookDeliveries = new WebhookDeliveryStore(client);
     this.taskCursors = new TaskCursorStore(client);
+    this.syncLocks = new SyncLocks(client);
+    this.notificationOutbox = new DatabaseOutboxStore(client);
   }
 
   get stores(): LedgerStores {

@@ -16,4 +16,9 @@ export const TABLES = {
   promotions: 'shiplog_promotions',
   /** Where each scheduled task stopped (promotion tracking, auto-promotion). */
   taskCursors: 'shiplog_task_cursors',
+  /** Notifications waiting to be sent, and the Slack threads they were posted in. */
+  notificationOutbox: 'shiplog_notification_outbox',
+  notificationThreads: 'shiplog_notification_threads',
+  /** Manual Argo CD syncs in flight, one row per application (one sync at a time across replicas). */
+  argocdSyncLocks: 'shiplog_argocd_sync_locks',
 } as const;

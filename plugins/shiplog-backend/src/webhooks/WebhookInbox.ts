@@ -54,15 +54,6 @@ export function deliveryIdOf(params: EventParams): string {
   return `${source}:sha256:${digest}`;
 }
 
-/** A processing failure as text; a schema failure names its fields. */
-function failureMessage(error: unknown): string {
-  // By name: shiplog-common's schemas may throw another copy's ZodError class.
-  if ((error as { name?: string })?.name === 'ZodError') {
-    return describeZodError(error as ZodError);
-  }
-  return error instanceof Error ? error.message : String(error);
-}
-
 /**
  * Webhook deliveries are written down before they are processed. A redelivery of a processed
  * delivery changes nothing; a delivery that fails to process is retried with backoff; a delivery
@@ -190,7 +181,7 @@ export class WebhookInbox {
         `Webhook delivery ${row.delivery_id} processed: ${accepted} event(s) recorded`,
       );
     } catch (error) {
-      const message = failureMessage(error);
+      const message = describeFailure(error);
       if (isInvalidPayload(error)) {
         // The payload itself cannot become a valid event: retrying would fail the same way.
         await this.deliveries.settle(row.delivery_id, attempts, {
@@ -221,4 +212,13 @@ export class WebhookInbox {
       }
     }
   }
+}
+
+/** A failure as the delivery row and the log show it: a schema failure field by field. */
+function describeFailure(error: unknown): string {
+  // By name: shiplog-common's schemas may throw another copy's ZodError class.
+  if ((error as { name?: string })?.name === 'ZodError') {
+    return describeZodError(error as ZodError);
+  }
+  return error instanceof Error ? error.message : String(error);
 }
