@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `yarn dev`: the portal (backstage-cli repo start) and, beside it, the demo's Argo CD simulator with the
-// git daemon serving the demo GitOps repository. SHIPLOG_GITOPS_DIR (default .data/gitops) is shared by
+// git daemon serving the demo GitOps repository, and the demo's Slack stand-in. SHIPLOG_GITOPS_DIR (default .data/gitops) is shared by
 // both: the backend's demo module seeds the repository there, the simulator watches it.
 import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
@@ -23,6 +23,18 @@ if (!process.env.SHIPLOG_NO_SIMULATOR) {
         '--require',
         '@backstage/cli/config/nodeTransform.cjs',
         join(root, 'packages/argocd-simulator/src/main.ts'),
+      ],
+      { cwd: root, env, stdio: 'inherit' },
+    ),
+  );
+  // The demo's Slack (SLACK_SIM_PORT, default 7014): the page at / shows each channel's threads.
+  children.push(
+    spawn(
+      process.execPath,
+      [
+        '--require',
+        '@backstage/cli/config/nodeTransform.cjs',
+        join(root, 'packages/slack-simulator/src/main.ts'),
       ],
       { cwd: root, env, stdio: 'inherit' },
     ),

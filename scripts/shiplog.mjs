@@ -124,9 +124,9 @@ async function stopPortal(portal, exited) {
 
 /** Ports the end-to-end portal listens on, free on this machine right now (never fixed ones). */
 async function endToEndPorts() {
-  const [frontend, backend, argoNonprod, gitDaemon, argoProd] =
-    await freePorts(5);
-  return { frontend, backend, argoNonprod, gitDaemon, argoProd };
+  const [frontend, backend, argoNonprod, gitDaemon, argoProd, slack] =
+    await freePorts(6);
+  return { frontend, backend, argoNonprod, gitDaemon, argoProd, slack };
 }
 
 /**
@@ -166,7 +166,12 @@ function writeEndToEndConfig(work, ports, urls) {
         database: { connection: ':memory:' },
       },
       catalog: { locations },
-      shiplog: { argocd: { instances } },
+      shiplog: {
+        argocd: { instances },
+        notifications: {
+          slack: { apiUrl: `http://localhost:${ports.slack}/api/` },
+        },
+      },
     }),
   );
   return file;
@@ -221,6 +226,7 @@ async function runEndToEnd(env) {
         ARGOCD_SIM_NONPROD_PORT: String(ports.argoNonprod),
         ARGOCD_SIM_PROD_PORT: String(ports.argoProd),
         SHIPLOG_GIT_DAEMON_PORT: String(ports.gitDaemon),
+        SLACK_SIM_PORT: String(ports.slack),
         // A fresh GitOps repository too, matching the fresh ledger.
         SHIPLOG_GITOPS_DIR: join(work, 'gitops'),
       },

@@ -20,6 +20,29 @@ export interface Config {
       change?: 'pull-request' | 'commit';
     }>;
 
+    /** Who may report release events (`POST /v1/events`), and which events are believed. */
+    ingest?: {
+      /**
+       * How far in the future an event's `occurredAt` may lie (senders' clocks drift), e.g. `{ minutes: 5 }`
+       * (the default) or `'5m'`. A later event is refused with a 400 naming `occurredAt`.
+       */
+      maxClockSkew?: HumanDuration | string;
+      /**
+       * Which service principal may report events for which entities. Without this list every service
+       * may report for every entity (and the backend warns at start); with it, a subject not listed may
+       * report for none. Out of scope: 403 naming the entity.
+       */
+      subjects?: Array<{
+        /** A static token's `subject` (backend.auth.externalAccess), or `plugin:<pluginId>`. */
+        subject: string;
+        /**
+         * Entity refs (`component:default/checkout`), `owner:<group ref>` (every entity the group or one of
+         * its child groups owns), or `*`.
+         */
+        entities: string[];
+      }>;
+    };
+
     /** Promotions: moving a release to an environment through a GitOps change. */
     promotions?: {
       /**
@@ -51,10 +74,49 @@ export interface Config {
        * any repository on the backend host.
        */
       allowedFileRoots?: string[];
+      /**
+       * Hosts (`git.example.com`, or `host:port` for one port) whose repositories git may fetch from and
+       * push to, besides the hosts of `integrations.*`. Any other host named by `shiplog.dev/gitops-repo`
+       * is refused, so a catalog author cannot make the backend probe internal addresses.
+       */
+      allowedHosts?: string[];
       /** Author and committer of the plain Git executor's commits. Default Shiplog <shiplog@localhost>. */
       author?: { name?: string; email?: string };
       /** Time limit of each git command (clone, push, ...). Default 60 seconds. */
       commandTimeout?: HumanDuration | string;
+    };
+
+    /** Release notifications: Slack threads, Backstage notifications, signals. */
+    notifications?: {
+      /**
+       * Slack: one parent message per release per channel, kept current, and one threaded reply per
+       * stage event, delivered from a durable outbox. Off when absent. The bot needs `chat:write`, and
+       * `channels:history` (`groups:history` for private channels) plus `channels:read` to find a
+       * message again after a crash instead of posting it twice.
+       */
+      slack?: {
+        /**
+         * Bot token (`xoxb-…`).
+         * @visibility secret
+         */
+        token: string;
+        /** Slack Web API base URL. Default https://slack.com/api/ (the demo points it at its stand-in). */
+        apiUrl?: string;
+        /**
+         * Channel of entities with neither `shiplog.dev/slack-channel` nor `slack.com/bot-notify`
+         * (a name like `#deploys` or a channel ID). Without it, such entities post nothing.
+         */
+        defaultChannel?: string;
+        /** Environments whose events post (e.g. `[prod]`); default all. Build and publish show on the parent. */
+        environments?: string[];
+        /** A release's parent message is updated at most once per this many seconds. Default 5. */
+        parentUpdateIntervalSeconds?: number;
+      };
+      /**
+       * How long production may run an older version than the environment before it until its owners
+       * get a `shiplog.drift` notification, e.g. `{ days: 3 }` (the default) or `'3d'`.
+       */
+      driftAfter?: HumanDuration | string;
     };
 
     /** Live Argo CD state beside the ledger, and manual sync. */

@@ -9,13 +9,18 @@ export {
   type ShiplogBootstrapActionOptions,
 } from './actions/bootstrap';
 export { createShiplogNextVersionAction } from './actions/nextVersion';
+export {
+  createShiplogDeployLabelsAction,
+  type ShiplogDeployLabelsActionOptions,
+} from './actions/githubDeployLabels';
 export { createShiplogSetImageAction } from './actions/setImage';
+// The one conventional-commit reader lives in shiplog-common; re-exported for this module's users.
 export {
   bumpOfCommit,
   bumpOfCommits,
-  nextVersion,
+  applyBump as nextVersion,
   type VersionBump,
-} from './versioning/conventionalCommits';
+} from '@shiplog/plugin-shiplog-common';
 export {
   RUNTIMES,
   REGISTRIES,
@@ -26,3 +31,9 @@ export {
   type CiSystem,
   type BootstrapInput,
 } from './bootstrap/options';
+export {
+  DEPLOY_MODES,
+  SECRET_STORES,
+  type DeployMode,
+  type SecretStore,
+} from './bootstrap/deliveryOptions';

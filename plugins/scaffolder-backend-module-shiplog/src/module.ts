@@ -5,6 +5,7 @@ import {
 import { ScmIntegrations } from '@backstage/integration';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import { createShiplogBootstrapAction } from './actions/bootstrap';
+import { createShiplogDeployLabelsAction } from './actions/githubDeployLabels';
 import { createShiplogNextVersionAction } from './actions/nextVersion';
 import { createShiplogSetImageAction } from './actions/setImage';
 
@@ -30,6 +31,7 @@ export const scaffolderModuleShiplog = createBackendModule({
             defaultShiplogUrl: config.getString('backend.baseUrl'),
           }),
           createShiplogNextVersionAction(),
+          createShiplogDeployLabelsAction({ integrations }),
           createShiplogSetImageAction(),
         );
       },

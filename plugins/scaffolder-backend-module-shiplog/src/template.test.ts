@@ -65,11 +65,41 @@ describe('templates/new-service', () => {
       createShiplogNextVersionAction().id,
       'shiplog:bootstrap',
       'publish:github',
+      'shiplog:github:deploy-labels',
       'publish:github:pull-request',
       'catalog:register',
     ]);
     expect(actions.some((action: string) => action.startsWith('fetch:'))).toBe(
       false,
+    );
+  });
+
+  it('protects the default branch with the generated check and one approving review', () => {
+    const publish = template.spec.steps.find(
+      (step: { action: string }) => step.action === 'publish:github',
+    );
+    expect(publish.input).toMatchObject({
+      protectDefaultBranch: true,
+      requiredStatusCheckContexts:
+        '${{ steps.bootstrap.output.requiredStatusChecks }}',
+      requiredApprovingReviewCount: 1,
+    });
+  });
+
+  it('offers the deploy modes and secret stores the action supports', () => {
+    const schema = JSON.parse(
+      JSON.stringify(
+        createShiplogBootstrapAction({
+          integrations: { byHost: () => undefined } as never,
+          defaultShiplogUrl: 'http://localhost:7007',
+        }).schema!.input,
+      ),
+    );
+    expect(build.properties.deployMode.enum).toEqual(
+      schema.properties.deploy.properties.mode.enum,
+    );
+    expect(build.properties.secretStore.enum).toEqual(
+      schema.properties.secrets.properties.store.enum,
     );
   });
 });

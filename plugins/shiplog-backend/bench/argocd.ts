@@ -25,13 +25,14 @@ import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { ArgoCdClient } from '../src/argocd/ArgoCdClient';
+import { ArgoCdClient } from '../src/argocd/client/ArgoCdClient';
 import { ArgoCdService } from '../src/argocd/ArgoCdService';
-import { ArgoSnapshotStore } from '../src/argocd/ArgoSnapshotStore';
+import { ArgoSnapshotStore } from '../src/argocd/polling/ArgoSnapshotStore';
 import { ArgoCdConfig } from '../src/argocd/config';
-import { GitOpsValuesReader } from '../src/argocd/GitOpsValuesReader';
+import { GitOpsValuesReader } from '../src/argocd/values/GitOpsValuesReader';
 import { migrationsDir } from '../src/database/migrations';
-import { registerArgoCdRoutes } from '../src/service/argocdRoutes';
+import { registerArgoCdRoutes } from '../src/routes/argocdRoutes';
+import { EntityAccess } from '../src/routes/entityAccess';
 
 const args = process.argv.slice(2);
 const arg = (name: string, fallback: number) => {
@@ -194,19 +195,15 @@ async function run(knex: Knex, label: string) {
     },
   };
   // Shiplog's real route, with stand-ins for Backstage's auth and catalog (their cost is not Shiplog's).
-  const routeStandIns = {
+  const access = new EntityAccess({
     httpAuth: { credentials: async () => ({}) } as never,
     permissions: {} as never,
     entities: {
       load: async () => ({ entity, entityRef: 'component:default/service-7' }),
     } as never,
-    ingester: {} as never,
-  };
-  const router = Router();
-  registerArgoCdRoutes(router, '/v1/entities/:kind/:namespace/:name', {
-    ...routeStandIns,
-    argocd: service,
   });
+  const router = Router();
+  registerArgoCdRoutes(router, { access, argocd: service });
   const app = express().use(router);
   const server = createServer(app);
   await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
@@ -301,10 +298,7 @@ async function run(knex: Knex, label: string) {
     ),
   });
   const hungRouter = Router();
-  registerArgoCdRoutes(hungRouter, '/v1/entities/:kind/:namespace/:name', {
-    ...routeStandIns,
-    argocd: hungService,
-  });
+  registerArgoCdRoutes(hungRouter, { access, argocd: hungService });
   const hungServer = createServer(express().use(hungRouter));
   await new Promise<void>(resolve =>
     hungServer.listen(0, '127.0.0.1', resolve),

@@ -30,10 +30,10 @@ import { Worker } from 'node:worker_threads';
 import { LedgerStore } from '../src/database/LedgerStore';
 import { migrationsDir } from '../src/database/migrations';
 import { tuneSqlite } from '../src/database/tuneSqlite';
-import { CoalescingIngester } from '../src/service/CoalescingIngester';
-import { EntityLoader } from '../src/service/EntityLoader';
-import { LedgerService } from '../src/service/LedgerService';
-import { createRouter } from '../src/service/router';
+import { CoalescingIngester } from '../src/ledger/CoalescingIngester';
+import { LedgerService } from '../src/ledger/LedgerService';
+import { EntityLoader } from '../src/routes/EntityLoader';
+import { createRouter } from '../src/routes/router';
 
 const args = process.argv.slice(2);
 const arg = (name: string, fallback: number) => {
@@ -162,7 +162,7 @@ const rate = (n: number) => Math.round(n).toLocaleString('en-US');
 async function startServer(knex: Knex) {
   const store = new LedgerStore(knex);
   const ledger = new LedgerService(
-    store,
+    store.stores,
     ENVIRONMENTS.map(name => ({
       name,
       autoPromote: false,
@@ -200,7 +200,7 @@ async function startServer(knex: Knex) {
   };
   const router = await createRouter({
     httpAuth: httpAuth as never,
-    ingester: new CoalescingIngester(store),
+    ingester: new CoalescingIngester(store.stores.events),
     ledger,
     entities: new EntityLoader(catalog as never, auth as never),
   });

@@ -1,32 +1,46 @@
 import {
   coreServices,
   createBackendPlugin,
+  DatabaseService,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
-import { shiplogPermissions } from '@shiplog/plugin-shiplog-common';
+import {
+  EnvironmentConfig,
+  shiplogPermissions,
+} from '@shiplog/plugin-shiplog-common';
 import {
   PromotionExecutor,
   shiplogPromotionExecutorsExtensionPoint,
 } from '@shiplog/plugin-shiplog-node';
-import { createArgoCd } from './argocd/createArgoCd';
+import { setupArgoCd } from './argocd/setupArgoCd';
+import { CatalogEntityIndex } from './catalog/CatalogEntityIndex';
 import { readShiplogConfig } from './config/readShiplogConfig';
-import { LedgerStore } from './database/LedgerStore';
-import { applyDatabaseMigrations } from './database/migrations';
+import { ShiplogDatabase } from './database/ShiplogDatabase';
+import { CoalescingIngester } from './ledger/CoalescingIngester';
+import { LedgerService } from './ledger/LedgerService';
 import { setupPromotions } from './promotions/setupPromotions';
-import { CoalescingIngester } from './service/CoalescingIngester';
-import { EntityLoader } from './service/EntityLoader';
-import { LedgerService } from './service/LedgerService';
-import { createRouter } from './service/router';
-import { CatalogEntityIndex } from './webhooks/CatalogEntityIndex';
-import {
-  SHIPLOG_TOPICS,
-  createDeliveryTranslator,
-} from './webhooks/translateDelivery';
-import { WebhookInbox } from './webhooks/WebhookInbox';
+import { EntityLoader } from './routes/EntityLoader';
+import { createRouter } from './routes/router';
+import { setupIngest } from './ingest/setupIngest';
+import { setupWebhooks } from './webhooks/setupWebhooks';
+
+/** The database (migrations applied, the stores), the ledger's read service, and the ingester in front of its write side. */
+async function setupLedger(
+  database: DatabaseService,
+  environments: EnvironmentConfig[],
+) {
+  const db = await ShiplogDatabase.create({ database });
+  return {
+    db,
+    ledger: new LedgerService(db.stores, environments),
+    ingester: new CoalescingIngester(db.stores.events),
+  };
+}
 
 /**
- * Shiplog's backend plugin: the release ledger, its read API, and the webhook subscriber.
+ * Shiplog's backend plugin: the release ledger, its read API, Argo CD, promotions and the webhook
+ * subscriber. Wiring only: each concern is set up by its own module.
  *
  * @public
  */
@@ -56,101 +70,48 @@ export const shiplogPlugin = createBackendPlugin({
         urlReader: coreServices.urlReader,
         auditor: coreServices.auditor,
       },
-      async init({
-        config,
-        logger,
-        database,
-        httpRouter,
-        httpAuth,
-        auth,
-        scheduler,
-        lifecycle,
-        catalog,
-        events,
-        permissions,
-        permissionsRegistry,
-        urlReader,
-        auditor,
-      }) {
-        const shiplogConfig = readShiplogConfig(config);
-        const db = await applyDatabaseMigrations(database);
-        const store = new LedgerStore(db);
-        const ledger = new LedgerService(store, shiplogConfig.environments);
-        const entities = new EntityLoader(catalog, auth);
+      async init(deps) {
+        const { auth, catalog } = deps;
+        const { environments } = readShiplogConfig(deps.config);
+        const { db, ledger, ingester } = await setupLedger(
+          deps.database,
+          environments,
+        );
+        const entityIndex = new CatalogEntityIndex(catalog, auth);
         const promotions = await setupPromotions({
-          config,
-          logger,
-          auditor,
-          auth,
-          catalog,
-          scheduler,
-          permissionsRegistry,
-          db,
-          ledgerStore: store,
+          ...deps,
+          store: db.promotions,
+          cursors: db.taskCursors,
+          ledgerStore: db.ledger,
           ledger,
           extraExecutors: promotionExecutors,
         });
-
-        const entityIndex = new CatalogEntityIndex(catalog, auth);
-        const ingester = new CoalescingIngester(store);
-        permissionsRegistry.addPermissions(shiplogPermissions);
-        const argocd = await createArgoCd({
-          config,
-          environments: shiplogConfig.environments,
-          db,
-          urlReader,
-          scheduler,
-          logger,
+        deps.permissionsRegistry.addPermissions(shiplogPermissions);
+        const argocd = await setupArgoCd({
+          ...deps,
+          environments,
+          snapshots: db.argoSnapshots,
           entities: entityIndex,
-          ingest: ledgerEvents => store.ingest(ledgerEvents),
+          ingest: ledgerEvents => db.stores.events.ingest(ledgerEvents),
         });
-
-        httpRouter.use(
+        deps.httpRouter.use(
           await createRouter({
-            httpAuth,
+            ...deps,
             ingester,
             ledger,
-            entities,
-            permissions,
+            entities: new EntityLoader(catalog, auth),
             argocd,
-            promotions: { httpAuth, permissions, entities, promotions },
+            promotions,
+            ingest: setupIngest(deps),
           }),
         );
-
-        const inbox = new WebhookInbox(
-          db,
-          store,
-          createDeliveryTranslator(entityIndex, shiplogConfig.environments),
-          logger.child({ component: 'webhooks' }),
-        );
-        await events.subscribe({
-          id: 'shiplog-ledger',
-          topics: SHIPLOG_TOPICS,
-          onEvent: params => inbox.receive(params),
+        await setupWebhooks({
+          ...deps,
+          deliveries: db.webhookDeliveries,
+          store: db.stores.events,
+          entityIndex,
+          environments,
         });
-        await scheduler.scheduleTask({
-          id: 'shiplog-webhook-retry',
-          frequency: { seconds: 30 },
-          timeout: { minutes: 5 },
-          initialDelay: { seconds: 30 },
-          fn: async () => {
-            const retried = await inbox.retryDue();
-            if (retried) {
-              logger.info(
-                `Webhook retry: ${retried} delivery(ies) reprocessed`,
-              );
-            }
-          },
-        });
-        const flushTimer = setInterval(() => {
-          inbox
-            .flushHeld()
-            .catch(error =>
-              logger.warn('Flushing held webhook deliveries failed', error),
-            );
-        }, 10_000);
-        flushTimer.unref();
-        lifecycle.addShutdownHook(() => clearInterval(flushTimer));
       },
     });
   },

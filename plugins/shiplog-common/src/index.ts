@@ -7,6 +7,8 @@ export * from './annotations';
 export * from './argocd';
 export * from './permissions';
 export * from './promotions';
+export * from './pullRequests';
 export * from './schema';
 export * from './types';
 export * from './versions';
+export * from './versioning';

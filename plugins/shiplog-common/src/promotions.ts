@@ -5,6 +5,10 @@ import {
   releasesQuerySchema,
 } from './schema';
 import type { CommitSummary, PullRequestSummary } from './types';
+import {
+  CONVENTIONAL_COMMIT_GROUPS,
+  conventionalCommitType,
+} from './versioning/conventionalCommits';
 
 /**
  * A promotion's life: guards pass → `requested` → `change_opened` (pull request open) → `merged`
@@ -225,39 +229,6 @@ export interface PromotionPreview {
   };
 }
 
-const GROUP_TITLES: Array<[string, string]> = [
-  ['breaking', 'Breaking changes'],
-  ['feat', 'Features'],
-  ['fix', 'Bug fixes'],
-  ['perf', 'Performance'],
-  ['revert', 'Reverts'],
-  ['refactor', 'Refactoring'],
-  ['docs', 'Documentation'],
-  ['build', 'Build'],
-  ['ci', 'CI'],
-  ['test', 'Tests'],
-  ['style', 'Style'],
-  ['chore', 'Chores'],
-  ['other', 'Other changes'],
-];
-
-const CONVENTIONAL = /^(\w+)(?:\([^)]*\))?(!)?:\s/;
-
-/**
- * The conventional-commit type of a commit message (`feat(cart)!: ...` → `breaking`), `other` when it
- * follows no convention.
- *
- * @public
- */
-export function conventionalCommitType(message: string | undefined): string {
-  const text = message ?? '';
-  const match = CONVENTIONAL.exec(text.split('\n', 1)[0]);
-  if (!match) return 'other';
-  if (match[2] || /^BREAKING[ -]CHANGE:/m.test(text)) return 'breaking';
-  const type = match[1].toLowerCase();
-  return GROUP_TITLES.some(([known]) => known === type) ? type : 'other';
-}
-
 /**
  * Groups commits by conventional-commit type, breaking changes and features first; order inside a
  * group is kept.
@@ -270,7 +241,7 @@ export function groupCommitsByType(commits: CommitSummary[]): ChangelogGroup[] {
     const type = conventionalCommitType(commit.message);
     byType.set(type, [...(byType.get(type) ?? []), commit]);
   }
-  return GROUP_TITLES.filter(([type]) => byType.has(type)).map(
+  return CONVENTIONAL_COMMIT_GROUPS.filter(([type]) => byType.has(type)).map(
     ([type, title]) => ({ type, title, commits: byType.get(type)! }),
   );
 }

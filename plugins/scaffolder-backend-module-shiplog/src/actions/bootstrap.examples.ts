@@ -56,6 +56,32 @@ export const exampleInputs = {
     environments: ['dev', 'stage', 'prod'],
     productionEnvironments: ['stage', 'prod'],
   },
+  selfHostedHelmOnEks: {
+    name: 'ledger',
+    owner: 'group:default/team-payments',
+    repoUrl: 'github.com?owner=acme&repo=ledger',
+    runtime: 'go',
+    registry: {
+      type: 'ecr',
+      image: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/ledger',
+      awsRoleArn: 'arn:aws:iam::123456789012:role/ci-publisher',
+    },
+    environments: ['dev', 'stage', 'prod'],
+    runnerLabels: ['self-hosted', 'linux', 'vpc'],
+    deploy: {
+      mode: 'helm-from-ci',
+      eks: {
+        cluster: 'payments',
+        region: 'eu-west-1',
+        roleArn: 'arn:aws:iam::123456789012:role/ci-deployer',
+        privateEndpoint: true,
+      },
+    },
+    secrets: {
+      keys: ['DATABASE_URL', 'STRIPE_API_KEY'],
+      store: 'aws-secrets-manager',
+    },
+  },
 };
 
 /** @public */
@@ -78,5 +104,10 @@ export const examples: TemplateExample[] = [
     description:
       'A Python service on Harbor where stage and prod are both synced by hand',
     example: step('Bootstrap', exampleInputs.harborPython),
+  },
+  {
+    description:
+      'A Go service on self-hosted runners inside the VPC that deploys itself with Helm to a private EKS cluster, secrets from AWS Secrets Manager',
+    example: step('Bootstrap', exampleInputs.selfHostedHelmOnEks),
   },
 ];

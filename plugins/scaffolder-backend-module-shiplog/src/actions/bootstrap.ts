@@ -6,7 +6,7 @@ import {
 } from '@backstage/plugin-scaffolder-node';
 import { z } from 'zod/v3';
 import { generateFiles } from '../bootstrap/generate';
-import { bootstrapInputSchema } from '../bootstrap/options';
+import { BootstrapInput, bootstrapInputSchema } from '../bootstrap/options';
 import { planBootstrap, ServiceRepository } from '../bootstrap/plan';
 import { examples } from './bootstrap.examples';
 import {
@@ -65,6 +65,11 @@ export function createShiplogBootstrapAction(
             .string()
             .describe(
               'The shiplog.dev/values-path annotation, with {{environment}} left for Shiplog',
+            ),
+          requiredStatusChecks: zod
+            .array(zod.string())
+            .describe(
+              'Status checks of the generated CI on pull requests, for protecting the default branch',
             ),
         }),
     },
@@ -130,8 +135,19 @@ export function createShiplogBootstrapAction(
       ctx.output('gitopsPath', repoPath(gitopsDirInput));
       ctx.output('gitopsRepoUrl', plan.gitops.repoUrl);
       ctx.output('valuesPath', plan.gitops.valuesPathTemplate);
+      ctx.output('requiredStatusChecks', requiredStatusChecks(input.ci));
     },
   });
+}
+
+/**
+ * What the generated CI reports on a pull request: the workflow's `test` job, or the status a
+ * Jenkins multibranch pipeline posts for the merge of a pull request.
+ */
+function requiredStatusChecks(ci: BootstrapInput['ci']): string[] {
+  return ci === 'jenkins'
+    ? ['continuous-integration/jenkins/pr-merge']
+    : ['test'];
 }
 
 /** A repository in RepoUrlPicker form (`github.com?owner=acme&repo=checkout`). */

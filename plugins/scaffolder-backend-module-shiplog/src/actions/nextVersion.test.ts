@@ -65,6 +65,7 @@ describe('shiplog:next-version', () => {
       previousVersion: '',
       bump: 'initial',
       commitCount: 0,
+      notes: '## 0.1.0\n\nNo changes recorded.\n',
     });
   });
 
@@ -110,6 +111,7 @@ describe('shiplog:next-version', () => {
       previousVersion: '1.2.3',
       bump,
       commitCount: commits.length,
+      notes: expect.stringContaining(`## ${version}\n`),
     });
   });
 
@@ -157,6 +159,20 @@ describe('shiplog:next-version', () => {
       previousVersion: '1.4.2',
       bump: 'minor',
       commitCount: 2,
+      notes: [
+        '## 1.5.0',
+        '',
+        '### Features',
+        '',
+        '- **api:** orders',
+        '',
+        '### Bug fixes',
+        '',
+        '- totals',
+        '',
+        'Since 1.4.2.',
+        '',
+      ].join('\n'),
     });
   });
 

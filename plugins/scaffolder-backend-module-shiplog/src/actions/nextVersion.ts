@@ -1,7 +1,7 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import semver from 'semver';
 import { z } from 'zod/v3';
-import { bumpOfCommits, nextVersion } from '../versioning/conventionalCommits';
+import { computeNextVersion } from '@shiplog/plugin-shiplog-common';
 import { readReleaseHistory } from '../versioning/gitHistory';
 import { examples } from './nextVersion.examples';
 import { parseActionInput, resolveWorkspacePath } from './workspace';
@@ -74,12 +74,21 @@ export function createShiplogNextVersionAction() {
           commitCount: zod
             .number()
             .describe('Commits considered since the last release'),
+          notes: zod
+            .string()
+            .describe(
+              'Markdown release notes of those commits, grouped by type',
+            ),
         }),
     },
     async handler(ctx) {
       const input = parseActionInput(nextVersionInputSchema(z), ctx.input);
       const history = input.commits
-        ? { previousVersion: input.currentVersion, messages: input.commits }
+        ? {
+            previousVersion: input.currentVersion,
+            // Messages given as input have no sha, so the notes name none.
+            commits: input.commits.map(message => ({ sha: '', message })),
+          }
         : await readReleaseHistory(
             resolveWorkspacePath(
               ctx.workspacePath,
@@ -88,22 +97,23 @@ export function createShiplogNextVersionAction() {
             ),
             input.tagPrefix,
           );
-      const previous = history.previousVersion
-        ? semver.clean(history.previousVersion)!
-        : undefined;
-      const bump = previous ? bumpOfCommits(history.messages) : undefined;
-      const version =
-        previous && bump ? nextVersion(previous, bump) : input.initialVersion;
+      const next = computeNextVersion({
+        previous: history.previousVersion,
+        commits: history.commits,
+        initialVersion: input.initialVersion,
+      });
+      const bump = next.previous ? next.bump : 'initial';
       ctx.logger.info(
-        `shiplog:next-version: ${previous ?? 'no release yet'} -> ${version} (${
-          bump ?? 'initial'
-        }, ${history.messages.length} commit(s))`,
+        `shiplog:next-version: ${next.previous ?? 'no release yet'} -> ${
+          next.version
+        } (${bump}, ${history.commits.length} commit(s))`,
       );
-      ctx.output('version', version);
-      ctx.output('tag', `${input.tagPrefix}${version}`);
-      ctx.output('previousVersion', previous ?? '');
-      ctx.output('bump', bump ?? 'initial');
-      ctx.output('commitCount', history.messages.length);
+      ctx.output('version', next.version);
+      ctx.output('tag', `${input.tagPrefix}${next.version}`);
+      ctx.output('previousVersion', next.previous ?? '');
+      ctx.output('bump', bump);
+      ctx.output('commitCount', history.commits.length);
+      ctx.output('notes', next.notes);
     },
   });
 }

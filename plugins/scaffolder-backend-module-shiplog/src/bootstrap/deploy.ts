@@ -6,6 +6,12 @@ import {
 } from '@shiplog/plugin-shiplog-common';
 import { repoPath } from '../actions/workspace';
 import type { BootstrapPlan, PlannedEnvironment } from './plan';
+import {
+  environmentSecretValues,
+  externalSecretTemplate,
+  SECRET_ENV_TEMPLATE,
+  secretDefaults,
+} from './secrets';
 
 /** Files of the Helm chart, keyed by path inside the GitOps repository. */
 export function helmChart(plan: BootstrapPlan): Record<string, string> {
@@ -36,10 +42,13 @@ export function helmChart(plan: BootstrapPlan): Record<string, string> {
           requests: { cpu: '100m', memory: '128Mi' },
           limits: { memory: '256Mi' },
         },
+        ...secretDefaults(plan),
       },
     ),
     [repoPath(chart, 'templates/deployment.yaml')]: deploymentTemplate(name),
     [repoPath(chart, 'templates/service.yaml')]: serviceTemplate(name),
+    [repoPath(chart, 'templates/externalsecret.yaml')]:
+      externalSecretTemplate(name),
   };
   for (const environment of plan.environments) {
     files[environment.valuesPath] = valuesDocument(
@@ -47,6 +56,7 @@ export function helmChart(plan: BootstrapPlan): Record<string, string> {
       {
         replicaCount: environment.production ? 2 : 1,
         image: { tag: plan.input.imageTag },
+        ...environmentSecretValues(plan, environment),
       },
     );
   }
@@ -111,6 +121,7 @@ ${selectorLabels(name, 8)}
           env:
             - name: PORT
               value: {{ .Values.containerPort | quote }}
+${SECRET_ENV_TEMPLATE}
           readinessProbe:
             httpGet:
               path: /healthz

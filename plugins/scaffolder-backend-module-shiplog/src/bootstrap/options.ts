@@ -1,4 +1,5 @@
 import { z } from 'zod/v3';
+import { checkDeliveryInput, deliveryInputShape } from './deliveryOptions';
 
 /** @public */
 export const RUNTIMES = ['node', 'go', 'python', 'java'] as const;
@@ -186,6 +187,7 @@ export function bootstrapInputSchema(zod: typeof z) {
         .describe(
           'Also write a minimal HTTP service with a test (kept if the files exist), so the first merge builds',
         ),
+      ...deliveryInputShape(zod),
     })
     .superRefine((input, ctx) => {
       const issue = (path: (string | number)[], message: string) =>
@@ -247,6 +249,7 @@ export function bootstrapInputSchema(zod: typeof z) {
           'is required for ecr, as arn:aws:iam::<account>:role/<name>',
         );
       }
+      checkDeliveryInput(input, issue);
       if (input.gitops.layout === 'separate-repository') {
         const url = input.gitops.repoUrl;
         if (!url?.match(/^https:\/\/[^\s/]+\/\S+$/) && !url?.includes('?')) {

@@ -6,8 +6,8 @@ import semver from 'semver';
 export interface ReleaseHistory {
   /** Version of that tag, without its prefix; undefined when no release tag is reachable. */
   previousVersion?: string;
-  /** Messages of the commits after it, newest first. */
-  messages: string[];
+  /** The commits after it, newest first. */
+  commits: Array<{ sha: string; message: string }>;
 }
 
 /**
@@ -23,7 +23,7 @@ export async function readReleaseHistory(
   try {
     head = await git.resolveRef({ fs, dir, ref: 'HEAD' });
   } catch {
-    return { messages: [] };
+    return { commits: [] };
   }
   const versionsByCommit = new Map<string, string[]>();
   for (const tag of await git.listTags({ fs, dir })) {
@@ -37,15 +37,15 @@ export async function readReleaseHistory(
       version,
     ]);
   }
-  const messages: string[] = [];
+  const commits: ReleaseHistory['commits'] = [];
   for (const entry of await git.log({ fs, dir, ref: head })) {
     const versions = versionsByCommit.get(entry.oid);
     if (versions) {
-      return { previousVersion: semver.rsort(versions)[0], messages };
+      return { previousVersion: semver.rsort(versions)[0], commits };
     }
-    messages.push(entry.commit.message);
+    commits.push({ sha: entry.oid, message: entry.commit.message });
   }
-  return { messages };
+  return { commits };
 }
 
 /** The commit a tag points at, through the tag object of an annotated tag. */

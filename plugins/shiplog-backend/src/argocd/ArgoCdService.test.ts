@@ -13,14 +13,15 @@ import { join } from 'path';
 import { Knex } from 'knex';
 import { migrationsDir } from '../database/migrations';
 import { ReleaseEvent } from '@shiplog/plugin-shiplog-common';
+import { LedgerEvent } from '../database/types';
 import { pushFiles, valuesFile } from '../__testUtils__/gitops';
-import { argoOperationEventId } from '../webhooks/argocd';
-import { ArgoCdClient } from './ArgoCdClient';
+import { argoOperationEventId } from './polling/operationEventId';
+import { ArgoCdClient } from './client/ArgoCdClient';
 import { ArgoCdService, ArgoCdServiceOptions } from './ArgoCdService';
-import { ArgoLedgerFeed } from './ArgoLedgerFeed';
-import { ArgoSnapshotStore } from './ArgoSnapshotStore';
+import { ArgoLedgerFeed } from './polling/ArgoLedgerFeed';
+import { ArgoSnapshotStore } from './polling/ArgoSnapshotStore';
 import { ArgoCdConfig } from './config';
-import { GitOpsValuesReader } from './GitOpsValuesReader';
+import { GitOpsValuesReader } from './values/GitOpsValuesReader';
 
 jest.setTimeout(60_000);
 
@@ -355,6 +356,68 @@ describe.each(databases.eachSupportedId())(
           'component:default/checkout',
         ),
       );
+    });
+
+    it('records a manual sync it starts in the ledger, and withdraws it when Argo CD refuses', async () => {
+      await pushFiles(
+        gitDir,
+        { 'charts/checkout/values-prod.yaml': valuesFile('checkout', '2.0.0') },
+        'promote checkout 2.0.0 to prod',
+      );
+      await simulator.refresh();
+      const ingested: LedgerEvent[] = [];
+      const clients = config.instances.map(
+        i => new ArgoCdClient(i, config.timeoutMs),
+      );
+      const recording = createService(config, {
+        clients,
+        ingest: async events => {
+          ingested.push(...events);
+        },
+      });
+      await recording.pollAll();
+      const requester = {
+        entityRef: 'component:default/checkout',
+        actor: 'user:default/ops',
+      };
+      await recording.sync(
+        entity(),
+        { application: 'checkout-prod' },
+        requester,
+      );
+      expect(ingested).toEqual([
+        expect.objectContaining({
+          id: expect.stringMatching(/^shiplog-sync:.+:started$/),
+          entityRef: 'component:default/checkout',
+          type: 'deploy',
+          status: 'started',
+          environment: 'prod',
+          version: '2.0.0',
+          actor: 'user:default/ops',
+          source: 'shiplog',
+          occurredAt: expect.any(String),
+        }),
+      ]);
+
+      ingested.length = 0;
+      await until(async () => {
+        await recording.pollAll();
+        const prod = (await recording.getEntityState(entity())).applications[1];
+        return prod.operation?.phase === 'Succeeded';
+      });
+      jest
+        .spyOn(clients[1], 'sync')
+        .mockRejectedValue(new Error('Argo CD prod: permission denied'));
+      await expect(
+        recording.sync(entity(), { application: 'checkout-prod' }, requester),
+      ).rejects.toThrow('permission denied');
+      expect(
+        ingested.map(e => [e.id.split(':')[2], 'status' in e && e.status]),
+      ).toEqual([
+        ['started', 'started'],
+        ['cancelled', 'cancelled'],
+      ]);
+      expect(ingested[0].id.split(':')[1]).toBe(ingested[1].id.split(':')[1]);
     });
 
     it('refuses to sync an automated app, an app of another entity, and one already syncing', async () => {

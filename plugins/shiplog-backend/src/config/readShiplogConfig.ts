@@ -4,6 +4,7 @@ import {
   EnvironmentConfig,
   environmentNameSchema,
 } from '@shiplog/plugin-shiplog-common';
+import { DEFAULT_ENVIRONMENT_POLICY } from './environmentPolicy';
 
 export interface ShiplogConfig {
   /** Ordered, e.g. dev → qa → stage → prod. Empty when not configured: the order events reveal is used. */
@@ -22,13 +23,15 @@ export function readShiplogConfig(config: Config): ShiplogConfig {
         `shiplog.environments[${index}].name "${name}" ${parsed.error.issues[0].message}`,
       );
     }
-    const sync = env.getOptionalString('sync') ?? 'automatic';
+    const sync =
+      env.getOptionalString('sync') ?? DEFAULT_ENVIRONMENT_POLICY.sync;
     if (sync !== 'automatic' && sync !== 'manual') {
       throw new InputError(
         `shiplog.environments[${index}].sync must be "automatic" or "manual", got "${sync}"`,
       );
     }
-    const change = env.getOptionalString('change') ?? 'pull-request';
+    const change =
+      env.getOptionalString('change') ?? DEFAULT_ENVIRONMENT_POLICY.change;
     if (change !== 'pull-request' && change !== 'commit') {
       throw new InputError(
         `shiplog.environments[${index}].change must be "pull-request" or "commit", got "${change}"`,
@@ -36,8 +39,12 @@ export function readShiplogConfig(config: Config): ShiplogConfig {
     }
     return {
       name: parsed.data,
-      autoPromote: env.getOptionalBoolean('autoPromote') ?? false,
-      requiresApproval: env.getOptionalBoolean('requiresApproval') ?? false,
+      autoPromote:
+        env.getOptionalBoolean('autoPromote') ??
+        DEFAULT_ENVIRONMENT_POLICY.autoPromote,
+      requiresApproval:
+        env.getOptionalBoolean('requiresApproval') ??
+        DEFAULT_ENVIRONMENT_POLICY.requiresApproval,
       sync,
       change,
     } satisfies EnvironmentConfig;

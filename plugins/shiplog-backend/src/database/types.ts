@@ -68,6 +68,19 @@ export type LedgerEvent =
 /** The events the read models are derived from. */
 export type ProjectedLedgerEvent = Exclude<LedgerEvent, PromotionLedgerEvent>;
 
+/** A ledger deploy event as promotion tracking reads it. */
+export interface DeployEventRecord {
+  id: string;
+  entityRef: string;
+  environment: string;
+  version?: string;
+  commitSha?: string;
+  status: 'started' | 'succeeded' | 'failed' | 'cancelled';
+  runUrl?: string;
+  occurredAt: number;
+  receivedAt: number;
+}
+
 export interface IngestResult {
   accepted: number;
   duplicates: number;

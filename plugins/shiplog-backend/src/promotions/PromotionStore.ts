@@ -7,10 +7,9 @@ import {
   PromotionState,
 } from '@shiplog/plugin-shiplog-common';
 import { Knex } from 'knex';
+import { TABLES } from '../database/tables';
 
-const PROMOTIONS = 'shiplog_promotions';
-const EVENTS = 'shiplog_events';
-const DEPLOYMENTS = 'shiplog_deployments';
+const PROMOTIONS = TABLES.promotions;
 
 /** A promotion as the store keeps it: the public shape plus when its pull request was last polled. */
 export type PromotionRecord = Promotion & { checkedAt?: number };
@@ -37,19 +36,6 @@ export interface PromotionPatch {
   deployment?: Promotion['deployment'];
   error?: string;
   checkedAt?: number;
-}
-
-/** A ledger deploy event as promotion tracking reads it. */
-export interface DeployEventRecord {
-  id: string;
-  entityRef: string;
-  environment: string;
-  version?: string;
-  commitSha?: string;
-  status: 'started' | 'succeeded' | 'failed' | 'cancelled';
-  runUrl?: string;
-  occurredAt: number;
-  receivedAt: number;
 }
 
 interface PromotionRow {
@@ -135,32 +121,6 @@ function fromRow(row: PromotionRow): PromotionRecord {
         : undefined,
     error: opt(row.error),
     checkedAt: row.checked_at === null ? undefined : Number(row.checked_at),
-  };
-}
-
-const DEPLOY_EVENT_COLUMNS = [
-  'id',
-  'entity_ref',
-  'environment',
-  'version',
-  'commit_sha',
-  'status',
-  'run_url',
-  'occurred_at',
-  'received_at',
-];
-
-function toDeployEvent(row: Record<string, unknown>): DeployEventRecord {
-  return {
-    id: String(row.id),
-    entityRef: String(row.entity_ref),
-    environment: String(row.environment),
-    version: opt(row.version as string | null),
-    commitSha: opt(row.commit_sha as string | null),
-    status: row.status as DeployEventRecord['status'],
-    runUrl: opt(row.run_url as string | null),
-    occurredAt: Number(row.occurred_at),
-    receivedAt: Number(row.received_at),
   };
 }
 
@@ -349,12 +309,30 @@ export class PromotionStore {
     return row ? fromRow(row) : undefined;
   }
 
-  /** Every promotion in flight, oldest first: what tracking advances. */
-  async listInFlight(limit = 500): Promise<PromotionRecord[]> {
-    const rows: PromotionRow[] = await this.db(PROMOTIONS)
+  /** Promotions in flight, oldest first (after a tracking cursor's (requested_at, id)): what tracking advances. */
+  async listInFlight(
+    limit = 500,
+    after?: { requestedAt: number; id: string },
+  ): Promise<PromotionRecord[]> {
+    const query = this.db<PromotionRow>(PROMOTIONS)
       .where({ in_flight: true })
-      .orderBy('requested_at', 'asc')
+      .orderBy([
+        { column: 'requested_at', order: 'asc' },
+        { column: 'id', order: 'asc' },
+      ])
       .limit(limit);
+    if (after) {
+      query.where(q =>
+        q
+          .where('requested_at', '>', after.requestedAt)
+          .orWhere(q2 =>
+            q2
+              .where('requested_at', '=', after.requestedAt)
+              .where('id', '>', after.id),
+          ),
+      );
+    }
+    const rows: PromotionRow[] = await query;
     return rows.map(fromRow);
   }
 
@@ -391,64 +369,6 @@ export class PromotionStore {
     return rows.map(fromRow);
   }
 
-  /**
-   * Deploy events of one release in one environment that the ledger received at or after `since`
-   * (epoch ms), oldest first. An event that named only the release's commit counts too.
-   */
-  async deployEventsSince(
-    target: {
-      entityRef: string;
-      environment: string;
-      version: string;
-      commitSha?: string;
-    },
-    since: number,
-  ): Promise<DeployEventRecord[]> {
-    const rows: Array<Record<string, unknown>> = await this.db(EVENTS)
-      .where({
-        entity_ref: target.entityRef,
-        type: 'deploy',
-        environment: target.environment,
-      })
-      // Only deployments from after the request (with ten minutes for senders' clock skew): a late report
-      // of an earlier deploy of the same version must not settle this promotion.
-      .where('occurred_at', '>=', since - 10 * 60 * 1000)
-      .where('received_at', '>=', since)
-      .where(q => {
-        q.where('version', target.version);
-        if (target.commitSha) {
-          q.orWhere(q2 =>
-            q2.whereNull('version').where('commit_sha', target.commitSha!),
-          );
-        }
-      })
-      .orderBy([
-        { column: 'occurred_at', order: 'asc' },
-        { column: 'received_at', order: 'asc' },
-      ])
-      .select(DEPLOY_EVENT_COLUMNS);
-    return rows.map(toDeployEvent);
-  }
-
-  /**
-   * Successful deploy events the ledger received since `receivedSince` that happened since
-   * `occurredSince`: live deployments, not a backfill of history. Oldest first.
-   */
-  async recentDeploySuccesses(
-    receivedSince: number,
-    occurredSince: number,
-    limit = 500,
-  ): Promise<DeployEventRecord[]> {
-    const rows: Array<Record<string, unknown>> = await this.db(EVENTS)
-      .where({ type: 'deploy', status: 'succeeded' })
-      .where('received_at', '>=', receivedSince)
-      .where('occurred_at', '>=', occurredSince)
-      .orderBy('received_at', 'asc')
-      .limit(limit)
-      .select(DEPLOY_EVENT_COLUMNS);
-    return rows.map(toDeployEvent);
-  }
-
   /** Which of these event ids already triggered an auto-promotion. */
   async triggeredEventIds(eventIds: string[]): Promise<Set<string>> {
     if (!eventIds.length) return new Set();
@@ -456,22 +376,5 @@ export class PromotionStore {
       .whereIn('trigger_event_id', eventIds)
       .select('trigger_event_id');
     return new Set(rows.map(row => row.trigger_event_id));
-  }
-
-  /** Whether the release ever deployed successfully to the environment. */
-  async hasSucceededIn(
-    entityRef: string,
-    environment: string,
-    version: string,
-  ): Promise<boolean> {
-    const row = await this.db(DEPLOYMENTS)
-      .where({
-        entity_ref: entityRef,
-        version,
-        environment,
-        status: 'succeeded',
-      })
-      .first('id');
-    return Boolean(row);
   }
 }

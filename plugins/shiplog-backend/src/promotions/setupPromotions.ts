@@ -10,6 +10,7 @@ import {
   DefaultGithubCredentialsProvider,
   ScmIntegrations,
 } from '@backstage/integration';
+import { Entity } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   parsePromotionResourceRef,
@@ -20,14 +21,19 @@ import {
   shiplogPromotionPermissionResourceRef,
   shiplogPromotionPermissionRules,
 } from '@shiplog/plugin-shiplog-node';
-import { Knex } from 'knex';
 import { LedgerStore } from '../database/LedgerStore';
-import { LedgerService } from '../service/LedgerService';
-import { GithubPromotionExecutor } from './executors/GithubPromotionExecutor';
-import { GitPromotionExecutor } from './executors/GitPromotionExecutor';
+import { LedgerService } from '../ledger/LedgerService';
+import { AutoPromoter } from './AutoPromoter';
+import { PromotionPlanner } from './planning/PromotionPlanner';
+import { PromotionRecorder } from './PromotionRecorder';
 import { PromotionService } from './PromotionService';
 import { PromotionStore } from './PromotionStore';
+import { PromotionTracker } from './PromotionTracker';
 import { readPromotionsConfig } from './readPromotionsConfig';
+import { GithubPromotionExecutor } from './running/GithubPromotionExecutor';
+import { GitPromotionExecutor } from './running/GitPromotionExecutor';
+import { PromotionRunner } from './running/PromotionRunner';
+import { TaskCursorStore } from './TaskCursorStore';
 
 export interface SetupPromotionsOptions {
   config: RootConfigService;
@@ -37,7 +43,8 @@ export interface SetupPromotionsOptions {
   catalog: CatalogService;
   scheduler: SchedulerService;
   permissionsRegistry: PermissionsRegistryService;
-  db: Knex;
+  store: PromotionStore;
+  cursors: TaskCursorStore;
   ledgerStore: LedgerStore;
   ledger: LedgerService;
   /** Executors added by backend modules; asked before the built-in ones. */
@@ -46,9 +53,10 @@ export interface SetupPromotionsOptions {
 
 /**
  * Wires promotions into the plugin: executors (modules' first, then GitHub, then plain Git), the
- * `shiplog-promotion` permission resource type and its rules, and the scheduled task that follows
- * promotions and starts auto-promotions. The task runs on one replica at a time (the scheduler's
- * lock); everything it does is also safe if it ran on two.
+ * `shiplog-promotion` permission resource type and its rules, planning and running behind the
+ * PromotionService the routes use, and the scheduled tasks that follow promotions (PromotionTracker)
+ * and start auto-promotions (AutoPromoter). Each task runs on one replica at a time (the scheduler's
+ * global lock) and keeps its cursor in the database; everything it does is also safe if it ran on two.
  */
 export async function setupPromotions(
   options: SetupPromotionsOptions,
@@ -90,26 +98,49 @@ export async function setupPromotions(
       ),
   });
 
-  const service = new PromotionService({
-    store: new PromotionStore(options.db),
+  const { store, cursors } = options;
+  const recorder = new PromotionRecorder(store, options.ledgerStore);
+  const environmentsOf = (entity: Entity) =>
+    options.ledger.environmentsOf(entity);
+  const planner = new PromotionPlanner({
+    store,
     ledgerStore: options.ledgerStore,
-    ledger: options.ledger,
+    environmentsOf,
     executors,
     config: promotionsConfig,
-    logger: logger.child({ component: 'promotions' }),
+  });
+  const promotionsLogger = logger.child({ component: 'promotions' });
+  const service = new PromotionService({
+    store,
+    planner,
+    runner: new PromotionRunner({
+      planner,
+      store,
+      recorder,
+      config: promotionsConfig,
+      logger: promotionsLogger,
+    }),
     auditor: options.auditor,
-    loadEntity,
+    environmentsOf,
   });
 
-  await options.scheduler.scheduleTask({
-    id: 'shiplog-promotions',
-    frequency: { seconds: 5 },
-    timeout: { minutes: 5 },
-    initialDelay: { seconds: 5 },
-    fn: async () => {
-      await service.track();
-      await service.autoPromote();
-    },
-  });
+  await new PromotionTracker({
+    store,
+    deployments: options.ledgerStore,
+    recorder,
+    executors,
+    config: promotionsConfig,
+    cursors,
+    logger: promotionsLogger,
+  }).start(options.scheduler);
+  await new AutoPromoter({
+    store,
+    ledgerStore: options.ledgerStore,
+    environmentsOf,
+    promotions: service,
+    loadEntity,
+    cursors,
+    logger: promotionsLogger,
+  }).start(options.scheduler);
   return service;
 }

@@ -2,6 +2,7 @@ import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import { Knex } from 'knex';
 import { LedgerStore } from '../database/LedgerStore';
 import { migrationsDir } from '../database/migrations';
+import { WebhookDeliveryStore } from '../database/stores/WebhookDeliveryStore';
 import {
   deliveryIdOf,
   MAX_ATTEMPTS,
@@ -45,7 +46,7 @@ describe.each(databases.eachSupportedId())('WebhookInbox on %p', databaseId => {
   it('keeps a delivery that fails to process and retries it after the backoff', async () => {
     let calls = 0;
     const inbox = new WebhookInbox(
-      knex,
+      new WebhookDeliveryStore(knex),
       store,
       async (_topic, _payload, id) => {
         calls += 1;
@@ -75,7 +76,7 @@ describe.each(databases.eachSupportedId())('WebhookInbox on %p', databaseId => {
 
   it('stops retrying after the last attempt but keeps the delivery', async () => {
     const inbox = new WebhookInbox(
-      knex,
+      new WebhookDeliveryStore(knex),
       store,
       async () => {
         throw new Error('always broken');
@@ -97,7 +98,7 @@ describe.each(databases.eachSupportedId())('WebhookInbox on %p', databaseId => {
 
   it('holds deliveries in memory while the database refuses them, then stores and processes them', async () => {
     const inbox = new WebhookInbox(
-      knex,
+      new WebhookDeliveryStore(knex),
       store,
       async (_topic, _payload, id) => ({ events: [buildEvent(id)] }),
       mockServices.logger.mock(),
@@ -125,7 +126,7 @@ describe.each(databases.eachSupportedId())('WebhookInbox on %p', databaseId => {
       }),
     );
     const inbox = new WebhookInbox(
-      knex,
+      new WebhookDeliveryStore(knex),
       store,
       translate,
       mockServices.logger.mock(),

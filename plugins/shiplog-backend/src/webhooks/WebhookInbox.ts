@@ -1,11 +1,15 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { EventParams } from '@backstage/plugin-events-node';
 import { createHash } from 'node:crypto';
-import { Knex } from 'knex';
-import { LedgerStore } from '../database/LedgerStore';
+import { LedgerEventStore } from '../database/stores';
+import {
+  DeliveryRow,
+  WebhookDeliveryStore,
+} from '../database/stores/WebhookDeliveryStore';
 import { LedgerEvent } from '../database/types';
-
-const DELIVERIES = 'shiplog_webhook_deliveries';
+import type { ZodError } from 'zod';
+import { describeZodError } from '../routes/validation';
+import { isInvalidPayload } from './InvalidPayloadError';
 
 /** After this many failed attempts a delivery stays stored as `failed` for an operator to look at. */
 export const MAX_ATTEMPTS = 10;
@@ -22,14 +26,6 @@ export type DeliveryTranslator = (
   payload: unknown,
   deliveryId: string,
 ) => Promise<TranslationResult>;
-
-interface DeliveryRow {
-  delivery_id: string;
-  topic: string;
-  payload: string;
-  status: string;
-  attempts: number;
-}
 
 /** Exponential backoff: 30 s, 1 min, 2 min ... capped at one hour. */
 export function retryDelayMs(attempts: number): number {
@@ -72,8 +68,8 @@ export class WebhookInbox {
   }> = [];
 
   constructor(
-    private readonly db: Knex,
-    private readonly store: LedgerStore,
+    private readonly deliveries: WebhookDeliveryStore,
+    private readonly store: LedgerEventStore,
     private readonly translate: DeliveryTranslator,
     private readonly logger: LoggerService,
   ) {}
@@ -83,7 +79,11 @@ export class WebhookInbox {
     const id = deliveryIdOf(params);
     let fresh: boolean;
     try {
-      fresh = await this.record(id, params.topic, params.eventPayload);
+      fresh = await this.deliveries.record(
+        id,
+        params.topic,
+        params.eventPayload,
+      );
     } catch (error) {
       if (this.held.length >= MAX_HELD_IN_MEMORY) {
         this.logger.error(
@@ -122,7 +122,7 @@ export class WebhookInbox {
       const next = this.held[0];
       let fresh: boolean;
       try {
-        fresh = await this.record(next.id, next.topic, next.payload);
+        fresh = await this.deliveries.record(next.id, next.topic, next.payload);
       } catch {
         break;
       }
@@ -143,20 +143,7 @@ export class WebhookInbox {
 
   /** Retries failed deliveries whose backoff has passed, and interrupted ones. Run by the scheduler on one replica. */
   async retryDue(now = Date.now()): Promise<number> {
-    const due: DeliveryRow[] = await this.db(DELIVERIES)
-      .where(q =>
-        q
-          .where(q2 =>
-            q2.where({ status: 'failed' }).where('next_attempt_at', '<=', now),
-          )
-          .orWhere(q2 =>
-            q2
-              .where({ status: 'pending' })
-              .where('received_at', '<=', now - STALE_PENDING_MS),
-          ),
-      )
-      .orderBy('received_at', 'asc')
-      .limit(100);
+    const due = await this.deliveries.listDue(now, now - STALE_PENDING_MS);
     for (const row of due) {
       await this.process(row);
     }
@@ -165,27 +152,6 @@ export class WebhookInbox {
 
   get heldInMemory(): number {
     return this.held.length;
-  }
-
-  /** Writes the delivery down; false when it was already there. */
-  private async record(
-    id: string,
-    topic: string,
-    payload: unknown,
-  ): Promise<boolean> {
-    const inserted = await this.db(DELIVERIES)
-      .insert({
-        delivery_id: id,
-        topic,
-        payload: JSON.stringify(payload),
-        status: 'pending',
-        attempts: 0,
-        received_at: Date.now(),
-      })
-      .onConflict('delivery_id')
-      .ignore()
-      .returning('delivery_id');
-    return inserted.length > 0;
   }
 
   private async process(row: DeliveryRow): Promise<void> {
@@ -197,14 +163,10 @@ export class WebhookInbox {
         row.delivery_id,
       );
       if ('ignored' in result) {
-        await this.db(DELIVERIES)
-          .where({ delivery_id: row.delivery_id })
-          .update({
-            status: 'ignored',
-            attempts,
-            last_error: result.ignored,
-            next_attempt_at: null,
-          });
+        await this.deliveries.settle(row.delivery_id, attempts, {
+          status: 'ignored',
+          reason: result.ignored,
+        });
         this.logger.debug(
           `Webhook delivery ${row.delivery_id} ignored: ${result.ignored}`,
         );
@@ -212,27 +174,26 @@ export class WebhookInbox {
       }
       // Event ids derive from the delivery id, so a retry after a crash right here stores nothing twice.
       const { accepted } = await this.store.ingest(result.events);
-      await this.db(DELIVERIES).where({ delivery_id: row.delivery_id }).update({
+      await this.deliveries.settle(row.delivery_id, attempts, {
         status: 'processed',
-        attempts,
-        last_error: null,
-        next_attempt_at: null,
       });
       this.logger.debug(
         `Webhook delivery ${row.delivery_id} processed: ${accepted} event(s) recorded`,
       );
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      if ((error as { name?: string })?.name === 'ZodError') {
+      const message =
+        // By name: shiplog-common's schemas may throw another copy's ZodError class.
+        (error as { name?: string })?.name === 'ZodError'
+          ? describeZodError(error as ZodError)
+          : error instanceof Error
+          ? error.message
+          : String(error);
+      if (isInvalidPayload(error)) {
         // The payload itself cannot become a valid event: retrying would fail the same way.
-        await this.db(DELIVERIES)
-          .where({ delivery_id: row.delivery_id })
-          .update({
-            status: 'ignored',
-            attempts,
-            last_error: `invalid payload: ${message}`.slice(0, 2000),
-            next_attempt_at: null,
-          });
+        await this.deliveries.settle(row.delivery_id, attempts, {
+          status: 'ignored',
+          reason: `invalid payload: ${message}`.slice(0, 2000),
+        });
         this.logger.warn(
           `Webhook delivery ${row.delivery_id} (${row.topic}) ignored, its payload is not a valid event: ${message}`,
         );
@@ -247,16 +208,11 @@ export class WebhookInbox {
         }`,
       );
       try {
-        await this.db(DELIVERIES)
-          .where({ delivery_id: row.delivery_id })
-          .update({
-            status: 'failed',
-            attempts,
-            last_error: message.slice(0, 2000),
-            next_attempt_at: giveUp
-              ? null
-              : Date.now() + retryDelayMs(attempts),
-          });
+        await this.deliveries.settle(row.delivery_id, attempts, {
+          status: 'failed',
+          error: message.slice(0, 2000),
+          nextAttemptAt: giveUp ? null : Date.now() + retryDelayMs(attempts),
+        });
       } catch {
         // The row stays pending and is picked up as interrupted once the database is back.
       }

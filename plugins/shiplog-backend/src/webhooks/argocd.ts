@@ -1,12 +1,12 @@
 import { Entity } from '@backstage/catalog-model';
-import { createHash } from 'crypto';
 import {
   EnvironmentConfig,
   SHIPLOG_ANNOTATIONS,
   environmentNameSchema,
   releaseEventInputSchema,
 } from '@shiplog/plugin-shiplog-common';
-import { versionFromImages } from '../argocd/applicationState';
+import { argoOperationEventId } from '../argocd/polling/operationEventId';
+import { versionFromImages } from '../argocd/client/applicationFields';
 import { LedgerEvent } from '../database/types';
 
 /**
@@ -68,34 +68,6 @@ function argoVersion(
       entity.metadata.annotations?.[SHIPLOG_ANNOTATIONS.image],
     ) ?? payload.revision
   );
-}
-
-/**
- * One id per (application operation, outcome, entity), whether Shiplog learns of it from a notification or
- * by polling, so the same sync is recorded once.
- */
-export function argoOperationEventId(
-  operation: {
-    instance: string;
-    namespace?: string;
-    app: string;
-    startedAt: string;
-  },
-  status: 'started' | 'succeeded' | 'failed',
-  entityRef: string,
-): string {
-  const key = [
-    operation.instance,
-    operation.namespace ?? 'argocd',
-    operation.app,
-    new Date(operation.startedAt).toISOString(),
-    status,
-    entityRef,
-  ].join('\u0000');
-  return `argocd-op:${createHash('sha256')
-    .update(key)
-    .digest('hex')
-    .slice(0, 40)}`;
 }
 
 export type ArgoTranslation = { events: LedgerEvent[] } | { ignored: string };

@@ -11,7 +11,12 @@ import {
   parseReleaseVersion,
   releaseEventInputSchema,
 } from '@shiplog/plugin-shiplog-common';
-import { LedgerEvent } from '../database/types';
+import {
+  CommitsLedgerEvent,
+  LedgerEvent,
+  PullRequestLedgerEvent,
+} from '../database/types';
+import { validatedFacts } from './webhookFacts';
 
 /** GitHub events Shiplog subscribes to, as sub-topics of the events system's `github` topic. */
 export const GITHUB_EVENT_NAMES = [
@@ -61,6 +66,160 @@ const DEPLOYMENT_STATES: Record<
   error: 'failed',
 };
 
+type Base = { id: string; entityRef: string; source: string };
+
+/** A build of the default branch or of a release tag; pull-request runs produce no release. */
+function fromWorkflowRun(
+  payload: GithubPayload,
+  base: Base,
+  defaultBranch?: string,
+): LedgerEvent[] {
+  const run = (payload as WorkflowRunEvent).workflow_run;
+  if (!run) return [];
+  const onDefault =
+    run.head_branch === defaultBranch && run.event !== 'pull_request';
+  const isTag = Boolean(
+    run.head_branch && parseReleaseVersion(run.head_branch),
+  );
+  if (!onDefault && !isTag) return [];
+  const status =
+    payload.action === 'completed'
+      ? WORKFLOW_CONCLUSIONS[run.conclusion ?? '']
+      : 'started';
+  const startedAt = (run as { run_started_at?: string }).run_started_at;
+  if (!status) return [];
+  return [
+    validated({
+      ...base,
+      type: 'build',
+      status,
+      version: versionOf(isTag ? run.head_branch : undefined, run.head_sha),
+      commitSha: run.head_sha,
+      runUrl: run.html_url,
+      actor:
+        login((run as { triggering_actor?: User }).triggering_actor) ??
+        login(run.actor),
+      source: 'github-actions',
+      occurredAt:
+        payload.action === 'completed'
+          ? run.updated_at
+          : startedAt ?? run.created_at,
+    }),
+  ];
+}
+
+function fromRelease(payload: GithubPayload, base: Base): LedgerEvent[] {
+  const release = (payload as GithubReleaseEvent).release;
+  if (payload.action !== 'published' || !release?.tag_name) return [];
+  const target = release.target_commitish;
+  return [
+    validated({
+      ...base,
+      type: 'release',
+      status: 'succeeded',
+      version: release.tag_name,
+      commitSha: target && /^[0-9a-f]{40}$/i.test(target) ? target : undefined,
+      runUrl: release.html_url,
+      actor: login(release.author),
+      occurredAt: release.published_at ?? release.created_at,
+    }),
+  ];
+}
+
+/** Commits pushed to the default branch. */
+function fromPush(
+  payload: GithubPayload,
+  base: Base,
+  defaultBranch?: string,
+): LedgerEvent[] {
+  const push = payload as PushEvent;
+  if (!defaultBranch || push.ref !== `refs/heads/${defaultBranch}`) return [];
+  const commits = push.commits ?? [];
+  if (!commits.length) return [];
+  return [
+    validatedFacts<CommitsLedgerEvent>({
+      ...base,
+      type: 'commits',
+      commits: commits.map(commit => ({
+        sha: String(commit.id).toLowerCase(),
+        message: commit.message,
+        author: commit.author?.username || commit.author?.name || undefined,
+      })),
+      actor: login(push.sender) ?? push.pusher?.name,
+      runUrl: push.compare,
+      occurredAt: normaliseTime(push.head_commit?.timestamp),
+    }),
+  ];
+}
+
+/** A pull request merged into the default branch. */
+function fromPullRequest(
+  payload: GithubPayload,
+  base: Base,
+  defaultBranch?: string,
+): LedgerEvent[] {
+  const { pull_request: pr, sender } = payload as PullRequestEvent;
+  if (payload.action !== 'closed' || !pr?.merged) return [];
+  if (defaultBranch && pr.base?.ref !== defaultBranch) return [];
+  return [
+    validatedFacts<PullRequestLedgerEvent>({
+      ...base,
+      type: 'pull_request',
+      pullRequest: {
+        number: pr.number,
+        title: pr.title,
+        labels: (pr.labels ?? []).map(label => String(label.name)),
+        url: pr.html_url,
+      },
+      commitSha: pr.merge_commit_sha ?? undefined,
+      actor: login(pr.merged_by) ?? login(sender),
+      runUrl: pr.html_url,
+      occurredAt: normaliseTime(pr.merged_at),
+    }),
+  ];
+}
+
+function fromDeploymentStatus(
+  payload: GithubPayload,
+  base: Base,
+): LedgerEvent[] {
+  const { deployment, deployment_status: state } =
+    payload as DeploymentStatusEvent;
+  const status = DEPLOYMENT_STATES[state?.state ?? ''];
+  if (!deployment || !status) return [];
+  const payloadVersion = (
+    deployment.payload as { version?: unknown } | undefined
+  )?.version;
+  return [
+    validated({
+      ...base,
+      type: 'deploy',
+      status,
+      environment: deployment.environment,
+      version:
+        typeof payloadVersion === 'string' && payloadVersion
+          ? payloadVersion
+          : versionOf(deployment.ref, deployment.sha),
+      commitSha: deployment.sha,
+      runUrl: state.target_url || state.log_url || deployment.url || undefined,
+      actor: login(state.creator) ?? login(deployment.creator),
+      source: 'github-deployments',
+      occurredAt: state.updated_at ?? state.created_at,
+    }),
+  ];
+}
+
+const TRANSLATORS: Record<
+  (typeof GITHUB_EVENT_NAMES)[number],
+  (payload: GithubPayload, base: Base, defaultBranch?: string) => LedgerEvent[]
+> = {
+  workflow_run: fromWorkflowRun,
+  release: fromRelease,
+  push: fromPush,
+  pull_request: fromPullRequest,
+  deployment_status: fromDeploymentStatus,
+};
+
 /**
  * Translates one GitHub webhook delivery into ledger events for one entity, or none when the
  * delivery says nothing about releases (a pull-request build, a push to another branch, a closed
@@ -72,135 +231,15 @@ export function translateGithubEvent(
   eventId: string,
   entityRef: string,
 ): LedgerEvent[] {
-  const defaultBranch = payload.repository?.default_branch;
-  const base = { id: eventId, entityRef, source: 'github' };
-
-  switch (eventName) {
-    case 'workflow_run': {
-      const run = (payload as WorkflowRunEvent).workflow_run;
-      if (!run) return [];
-      // Only builds of the default branch or of a release tag produce releases; pull-request runs do not.
-      const onDefault =
-        run.head_branch === defaultBranch && run.event !== 'pull_request';
-      const isTag = Boolean(
-        run.head_branch && parseReleaseVersion(run.head_branch),
-      );
-      if (!onDefault && !isTag) return [];
-      const status =
-        payload.action === 'completed'
-          ? WORKFLOW_CONCLUSIONS[run.conclusion ?? '']
-          : 'started';
-      const startedAt = (run as { run_started_at?: string }).run_started_at;
-      if (!status) return [];
-      return [
-        validated({
-          ...base,
-          type: 'build',
-          status,
-          version: versionOf(isTag ? run.head_branch : undefined, run.head_sha),
-          commitSha: run.head_sha,
-          runUrl: run.html_url,
-          actor:
-            login((run as { triggering_actor?: User }).triggering_actor) ??
-            login(run.actor),
-          source: 'github-actions',
-          occurredAt:
-            payload.action === 'completed'
-              ? run.updated_at
-              : startedAt ?? run.created_at,
-        }),
-      ];
-    }
-    case 'release': {
-      const release = (payload as GithubReleaseEvent).release;
-      if (payload.action !== 'published' || !release?.tag_name) return [];
-      const target = release.target_commitish;
-      return [
-        validated({
-          ...base,
-          type: 'release',
-          status: 'succeeded',
-          version: release.tag_name,
-          commitSha:
-            target && /^[0-9a-f]{40}$/i.test(target) ? target : undefined,
-          runUrl: release.html_url,
-          actor: login(release.author),
-          occurredAt: release.published_at ?? release.created_at,
-        }),
-      ];
-    }
-    case 'push': {
-      const push = payload as PushEvent;
-      if (!defaultBranch || push.ref !== `refs/heads/${defaultBranch}`)
-        return [];
-      const commits = push.commits ?? [];
-      if (!commits.length) return [];
-      return [
-        {
-          ...base,
-          type: 'commits',
-          commits: commits.map(commit => ({
-            sha: String(commit.id).toLowerCase(),
-            message: commit.message,
-            author: commit.author?.username ?? commit.author?.name,
-          })),
-          actor: login(push.sender) ?? push.pusher?.name,
-          runUrl: push.compare,
-          occurredAt: normaliseTime(push.head_commit?.timestamp),
-        },
-      ];
-    }
-    case 'pull_request': {
-      const { pull_request: pr, sender } = payload as PullRequestEvent;
-      if (payload.action !== 'closed' || !pr?.merged) return [];
-      if (defaultBranch && pr.base?.ref !== defaultBranch) return [];
-      return [
-        {
-          ...base,
-          type: 'pull_request',
-          pullRequest: {
-            number: pr.number,
-            title: pr.title,
-            labels: (pr.labels ?? []).map(label => String(label.name)),
-            url: pr.html_url,
-          },
-          commitSha: pr.merge_commit_sha ?? undefined,
-          actor: login(pr.merged_by) ?? login(sender),
-          runUrl: pr.html_url,
-          occurredAt: normaliseTime(pr.merged_at),
-        },
-      ];
-    }
-    case 'deployment_status': {
-      const { deployment, deployment_status: state } =
-        payload as DeploymentStatusEvent;
-      const status = DEPLOYMENT_STATES[state?.state ?? ''];
-      if (!deployment || !status) return [];
-      const payloadVersion = (
-        deployment.payload as { version?: unknown } | undefined
-      )?.version;
-      return [
-        validated({
-          ...base,
-          type: 'deploy',
-          status,
-          environment: deployment.environment,
-          version:
-            typeof payloadVersion === 'string' && payloadVersion
-              ? payloadVersion
-              : versionOf(deployment.ref, deployment.sha),
-          commitSha: deployment.sha,
-          runUrl:
-            state.target_url || state.log_url || deployment.url || undefined,
-          actor: login(state.creator) ?? login(deployment.creator),
-          source: 'github-deployments',
-          occurredAt: state.updated_at ?? state.created_at,
-        }),
-      ];
-    }
-    default:
-      return [];
-  }
+  const translate = Object.prototype.hasOwnProperty.call(TRANSLATORS, eventName)
+    ? TRANSLATORS[eventName as keyof typeof TRANSLATORS]
+    : undefined;
+  if (!translate) return [];
+  return translate(
+    payload,
+    { id: eventId, entityRef, source: 'github' },
+    payload.repository?.default_branch,
+  );
 }
 
 function normaliseTime(value: unknown): string | undefined {

@@ -1,5 +1,6 @@
 import { releaseEventInputSchema } from '@shiplog/plugin-shiplog-common';
 import { LedgerEvent } from '../database/types';
+import { InvalidPayloadError } from './InvalidPayloadError';
 
 /** The parts of Harbor's webhook payload (`PUSH_ARTIFACT`) Shiplog reads. */
 export interface HarborPayload {
@@ -34,6 +35,26 @@ export function harborPushes(payload: HarborPayload): HarborPush[] {
   return pushes;
 }
 
+/** Latest time a JavaScript Date holds (ms); Harbor's `occur_at` is in seconds. */
+const MAX_DATE_MS = 8.64e15;
+
+/** The push time, or undefined without one; a time no clock can show makes the delivery invalid, not retried. */
+function occurredAtOf(payload: HarborPayload): string | undefined {
+  const at = payload.occur_at;
+  if (at === undefined || at === null) return undefined;
+  if (
+    typeof at !== 'number' ||
+    !Number.isFinite(at) ||
+    at < 0 ||
+    at * 1000 > MAX_DATE_MS
+  ) {
+    throw new InvalidPayloadError(
+      `occur_at ${JSON.stringify(at)} is not a time in seconds since 1970`,
+    );
+  }
+  return new Date(at * 1000).toISOString();
+}
+
 export function translateHarborPush(
   push: HarborPush,
   payload: HarborPayload,
@@ -49,8 +70,6 @@ export function translateHarborPush(
     image: { repository: push.repository, tag: push.tag, digest: push.digest },
     actor: payload.operator || undefined,
     source: 'harbor',
-    occurredAt: payload.occur_at
-      ? new Date(payload.occur_at * 1000).toISOString()
-      : undefined,
+    occurredAt: occurredAtOf(payload),
   });
 }

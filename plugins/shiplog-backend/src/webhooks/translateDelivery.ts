@@ -2,8 +2,9 @@ import { EnvironmentConfig } from '@shiplog/plugin-shiplog-common';
 import { createHash } from 'node:crypto';
 import { LedgerEvent } from '../database/types';
 import { ArgoNotificationPayload, translateArgoNotification } from './argocd';
-import { CatalogEntityIndex } from './CatalogEntityIndex';
+import { CatalogEntityIndex } from '../catalog/CatalogEntityIndex';
 import { GITHUB_EVENT_NAMES, translateGithubEvent } from './github';
+import { githubObjectKey } from './githubObjectKey';
 import { HarborPayload, harborPushes, translateHarborPush } from './harbor';
 import { DeliveryTranslator, TranslationResult } from './WebhookInbox';
 
@@ -33,6 +34,100 @@ const noEntity = (what: string): TranslationResult => ({
   ignored: `no catalog entity is annotated for ${what}`,
 });
 
+/** A GitHub delivery, for every entity whose `github.com/project-slug` names its repository. */
+async function translateGithubDelivery(
+  index: CatalogEntityIndex,
+  eventName: string,
+  payload: object,
+  deliveryId: string,
+): Promise<TranslationResult> {
+  const github = payload as { repository?: { full_name?: string } };
+  const fullName = github.repository?.full_name;
+  if (!fullName) return { ignored: 'the delivery names no repository' };
+  const entities = await index.byGithubRepository(fullName);
+  if (!entities.length) return noEntity(`github.com/project-slug ${fullName}`);
+  // The object's own id, not the delivery's: one deployment status re-sent under a new delivery id is
+  // the same event (the ledger is idempotent on it); the delivery id stays the inbox's first filter.
+  const objectKey = githubObjectKey(eventName, payload) ?? deliveryId;
+  const events = entities.flatMap(({ entityRef }) =>
+    translateGithubEvent(
+      eventName,
+      github,
+      eventIdFor(objectKey, entityRef),
+      entityRef,
+    ),
+  );
+  return events.length
+    ? { events }
+    : {
+        ignored: `${eventName} (${
+          (payload as { action?: string }).action ?? 'no action'
+        }) says nothing about releases`,
+      };
+}
+
+/** A Harbor delivery: one publish event per pushed tag and entity whose `shiplog.dev/image` it is. */
+async function translateHarborDelivery(
+  index: CatalogEntityIndex,
+  payload: object,
+  deliveryId: string,
+): Promise<TranslationResult> {
+  const harbor = payload as HarborPayload;
+  const pushes = harborPushes(harbor);
+  if (!pushes.length)
+    return {
+      ignored: `Harbor event ${harbor.type} carries no tagged image push`,
+    };
+  const events: LedgerEvent[] = [];
+  for (const [part, push] of pushes.entries()) {
+    for (const { entityRef } of await index.byImage(push.repository)) {
+      events.push(
+        translateHarborPush(
+          push,
+          harbor,
+          eventIdFor(deliveryId, entityRef, part),
+          entityRef,
+        ),
+      );
+    }
+  }
+  return events.length
+    ? { events }
+    : noEntity(`shiplog.dev/image ${pushes.map(p => p.repository).join(', ')}`);
+}
+
+/** An Argo CD notification, for every entity the application belongs to. */
+async function translateArgoDelivery(
+  index: CatalogEntityIndex,
+  environments: EnvironmentConfig[],
+  payload: object,
+  deliveryId: string,
+): Promise<TranslationResult> {
+  const argo = payload as ArgoNotificationPayload;
+  if (!argo.app)
+    return { ignored: 'the notification names no application ("app")' };
+  const entities = await index.byArgoApplication(
+    argo.app,
+    argo.labels ?? {},
+    argo.instance,
+  );
+  if (!entities.length) return noEntity(`Argo CD application ${argo.app}`);
+  const events: LedgerEvent[] = [];
+  const reasons: string[] = [];
+  for (const { entity, entityRef } of entities) {
+    const result = translateArgoNotification(
+      argo,
+      eventIdFor(deliveryId, entityRef),
+      entity,
+      entityRef,
+      environments,
+    );
+    if ('ignored' in result) reasons.push(result.ignored);
+    else events.push(...result.events);
+  }
+  return events.length ? { events } : { ignored: reasons.join('; ') };
+}
+
 /** Routes a delivery by topic to its translator, resolving the entities it is about through the catalog. */
 export function createDeliveryTranslator(
   index: CatalogEntityIndex,
@@ -44,78 +139,13 @@ export function createDeliveryTranslator(
     }
     if (topic.startsWith('github.')) {
       const eventName = topic.slice('github.'.length);
-      const github = payload as { repository?: { full_name?: string } };
-      const fullName = github.repository?.full_name;
-      if (!fullName) return { ignored: 'the delivery names no repository' };
-      const entities = await index.byGithubRepository(fullName);
-      if (!entities.length)
-        return noEntity(`github.com/project-slug ${fullName}`);
-      const events = entities.flatMap(({ entityRef }) =>
-        translateGithubEvent(
-          eventName,
-          github,
-          eventIdFor(deliveryId, entityRef),
-          entityRef,
-        ),
-      );
-      return events.length
-        ? { events }
-        : {
-            ignored: `${eventName} (${
-              (payload as { action?: string }).action ?? 'no action'
-            }) says nothing about releases`,
-          };
+      return translateGithubDelivery(index, eventName, payload, deliveryId);
     }
     if (topic === 'harbor') {
-      const harbor = payload as HarborPayload;
-      const pushes = harborPushes(harbor);
-      if (!pushes.length)
-        return {
-          ignored: `Harbor event ${harbor.type} carries no tagged image push`,
-        };
-      const events: LedgerEvent[] = [];
-      for (const [part, push] of pushes.entries()) {
-        for (const { entityRef } of await index.byImage(push.repository)) {
-          events.push(
-            translateHarborPush(
-              push,
-              harbor,
-              eventIdFor(deliveryId, entityRef, part),
-              entityRef,
-            ),
-          );
-        }
-      }
-      return events.length
-        ? { events }
-        : noEntity(
-            `shiplog.dev/image ${pushes.map(p => p.repository).join(', ')}`,
-          );
+      return translateHarborDelivery(index, payload, deliveryId);
     }
     if (topic === 'argocd') {
-      const argo = payload as ArgoNotificationPayload;
-      if (!argo.app)
-        return { ignored: 'the notification names no application ("app")' };
-      const entities = await index.byArgoApplication(
-        argo.app,
-        argo.labels ?? {},
-        argo.instance,
-      );
-      if (!entities.length) return noEntity(`Argo CD application ${argo.app}`);
-      const events: LedgerEvent[] = [];
-      const reasons: string[] = [];
-      for (const { entity, entityRef } of entities) {
-        const result = translateArgoNotification(
-          argo,
-          eventIdFor(deliveryId, entityRef),
-          entity,
-          entityRef,
-          environments,
-        );
-        if ('ignored' in result) reasons.push(result.ignored);
-        else events.push(...result.events);
-      }
-      return events.length ? { events } : { ignored: reasons.join('; ') };
+      return translateArgoDelivery(index, environments, payload, deliveryId);
     }
     return { ignored: `topic ${topic} is not one Shiplog handles` };
   };

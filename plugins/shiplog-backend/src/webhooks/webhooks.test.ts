@@ -317,6 +317,117 @@ describe.each(databases.eachSupportedId())(
       });
     });
 
+    it('records one deployment for one deployment status posted under two delivery ids', async () => {
+      const status = forRepository(
+        example<DeploymentStatusEvent>('deployment_status'),
+      );
+      Object.assign(status.deployment, { environment: 'dev', ref: 'v2.0.0' });
+      for (const delivery of ['replay-1', 'replay-2']) {
+        expect(
+          (await sendGithub('deployment_status', status, delivery)).status,
+        ).toBe(202);
+      }
+      await eventually(
+        deliveries,
+        rows =>
+          rows.length === 2 &&
+          rows.every((r: { status: string }) => r.status === 'processed'),
+      );
+      expect(await countEvents()).toBe(1);
+      const [{ n }] = await knex('shiplog_deployments').count({ n: '*' });
+      expect(Number(n)).toBe(1);
+    });
+
+    it.each([
+      [
+        'an over-long commit author in a push',
+        'push',
+        () => {
+          const push = forRepository(
+            example<PushEvent>('push', p => p.ref === 'refs/heads/master'),
+          );
+          push.ref = 'refs/heads/main';
+          push.commits[0].author.username = 'x'.repeat(300);
+          return push;
+        },
+        'commits[0].author: must be at most 200 characters',
+      ],
+      [
+        'a NUL in a merged pull request title',
+        'pull_request',
+        () => {
+          const pr = forRepository(
+            example<PullRequestEvent>(
+              'pull_request',
+              p => p.action === 'closed',
+            ),
+          );
+          Object.assign(pr.pull_request, {
+            merged: true,
+            title: 'fix\u0000',
+            base: { ...pr.pull_request.base, ref: 'main' },
+          });
+          return pr;
+        },
+        'pullRequest.title: must not contain control characters',
+      ],
+      [
+        'a control character in a deployment creator',
+        'deployment_status',
+        () => {
+          const status = forRepository(
+            example<DeploymentStatusEvent>('deployment_status'),
+          );
+          status.deployment_status.creator.login = 'eve\u001b[2J';
+          return status;
+        },
+        'actor: must not contain control characters',
+      ],
+    ])(
+      'marks %s ignored with the reason, without retries',
+      async (_label, event, payload, field) => {
+        expect(
+          (await sendGithub(event, payload(), `bad-${event}`)).status,
+        ).toBe(202);
+        const rows = await eventually(
+          deliveries,
+          r => r.length === 1 && r[0].status !== 'pending',
+        );
+        expect(rows[0]).toMatchObject({
+          status: 'ignored',
+          last_error: expect.stringContaining(field),
+        });
+        expect(await countEvents()).toBe(0);
+      },
+    );
+
+    it('marks a Harbor push with an impossible occur_at ignored, not failed', async () => {
+      const res = await request(server)
+        .post('/api/events/http/harbor')
+        .set('authorization', `Bearer ${HARBOR_SECRET}`)
+        .send({
+          type: 'PUSH_ARTIFACT',
+          occur_at: 1e20,
+          event_data: {
+            resources: [
+              {
+                tag: '2.1.0',
+                resource_url: 'harbor.acme.io/shop/hello-world:2.1.0',
+              },
+            ],
+          },
+        });
+      expect(res.status).toBe(202);
+      const rows = await eventually(
+        deliveries,
+        r => r.length === 1 && r[0].status !== 'pending',
+      );
+      expect(rows[0]).toMatchObject({
+        status: 'ignored',
+        last_error: expect.stringContaining('occur_at 100000000000000000000'),
+      });
+    });
+
     it('takes Harbor pushes with the shared secret and refuses them without', async () => {
       const body = {
         type: 'PUSH_ARTIFACT',

@@ -55,3 +55,5 @@ export default createFrontendPlugin({
   info: { packageJson: () => import('../../package.json') },
   extensions: [shiplogApi, shiplogEntityContent, shiplogEntityCard],
 });
+
+export { shiplogTranslationRef } from '../translation';

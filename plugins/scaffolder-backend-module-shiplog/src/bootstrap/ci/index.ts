@@ -1,0 +1,3 @@
+export * from './scripts';
+export { githubWorkflow } from './githubWorkflow';
+export { jenkinsfile } from './jenkinsfile';

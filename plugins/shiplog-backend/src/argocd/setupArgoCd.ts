@@ -1,0 +1,78 @@
+import {
+  LoggerService,
+  SchedulerService,
+  UrlReaderService,
+} from '@backstage/backend-plugin-api';
+import { Config } from '@backstage/config';
+import { ScmIntegrations } from '@backstage/integration';
+import { EnvironmentConfig } from '@shiplog/plugin-shiplog-common';
+import { CatalogEntityIndex } from '../catalog/CatalogEntityIndex';
+import { LedgerEvent } from '../database/types';
+import { ArgoCdService } from './ArgoCdService';
+import { ArgoCdClient } from './client/ArgoCdClient';
+import { readArgoCdConfig } from './config';
+import { ArgoLedgerFeed } from './polling/ArgoLedgerFeed';
+import { ArgoSnapshotStore } from './polling/ArgoSnapshotStore';
+import { GitOpsValuesReader } from './values/GitOpsValuesReader';
+
+export interface SetupArgoCdOptions {
+  config: Config;
+  environments: EnvironmentConfig[];
+  snapshots: ArgoSnapshotStore;
+  urlReader: UrlReaderService;
+  scheduler: SchedulerService;
+  logger: LoggerService;
+  entities: CatalogEntityIndex;
+  /** Writes deploy events to the ledger: syncs observed by polling, and manual syncs. */
+  ingest: (events: LedgerEvent[]) => Promise<unknown>;
+}
+
+/**
+ * Wires the Argo CD integration from `shiplog.argocd`: clients per instance, the snapshot store, the
+ * values reader, the ledger feed, and one scheduled poll per refresh interval (global scope: one replica polls).
+ */
+export async function setupArgoCd(
+  options: SetupArgoCdOptions,
+): Promise<ArgoCdService> {
+  const config = readArgoCdConfig(options.config);
+  const logger = options.logger.child({ component: 'argocd' });
+  const feed = new ArgoLedgerFeed({
+    config,
+    environments: options.environments,
+    entities: options.entities,
+    ingest: options.ingest,
+    logger,
+  });
+  const service = new ArgoCdService({
+    config,
+    environments: options.environments,
+    store: options.snapshots,
+    clients: config.instances.map(
+      instance => new ArgoCdClient(instance, config.timeoutMs),
+    ),
+    values: new GitOpsValuesReader({
+      urlReader: options.urlReader,
+      integrations: ScmIntegrations.fromConfig(options.config),
+      allowedFileRoots:
+        options.config.getOptionalStringArray(
+          'shiplog.gitops.allowedFileRoots',
+        ) ?? [],
+      ttlMs: config.refreshIntervalMs,
+      timeoutMs: Math.max(config.timeoutMs, 10_000),
+    }),
+    logger,
+    onApplications: (instance, applications) =>
+      feed
+        .observe(instance, applications)
+        .catch(error =>
+          logger.warn(
+            `Argo CD ${instance}: recording observed syncs failed: ${error}`,
+          ),
+        ),
+    ingest: options.ingest,
+  });
+  if (service.enabled) {
+    await service.poller.schedule(options.scheduler);
+  }
+  return service;
+}

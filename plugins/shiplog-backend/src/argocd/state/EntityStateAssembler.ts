@@ -1,0 +1,143 @@
+import { Entity } from '@backstage/catalog-model';
+import {
+  ArgoCdApplicationState,
+  ArgoCdInstanceStatus,
+  ArgoCdStateResponse,
+  EnvironmentConfig,
+} from '@shiplog/plugin-shiplog-common';
+import type { ArgoApplication } from '@shiplog/plugin-shiplog-node';
+import { ArgoCdClient } from '../client/ArgoCdClient';
+import { ArgoCdConfig } from '../config';
+import { ArgoSnapshot } from '../polling/ArgoSnapshotStore';
+import { readDeclaredValues } from './declaredValues';
+import { GitOpsValuesReader } from '../values/GitOpsValuesReader';
+import { ApplicationDetails } from './ApplicationDetails';
+import { belongsToEntity, describeApplication } from './applicationState';
+import { settle, withinBudget } from '../budget';
+
+export interface EntityStateAssemblerOptions {
+  config: ArgoCdConfig;
+  environments: EnvironmentConfig[];
+  clients: Map<string, ArgoCdClient>;
+  values: GitOpsValuesReader;
+  budgetMs: number;
+}
+
+/** An answer, and whether a part of it was still missing (a pending instance, a tree still loading). */
+export interface AssembledState {
+  response: ArgoCdStateResponse;
+  complete: boolean;
+}
+
+function instanceStatus(
+  snapshot?: ArgoSnapshot,
+): ArgoCdInstanceStatus['status'] {
+  if (!snapshot) return 'pending';
+  return snapshot.error ? 'error' : 'ok';
+}
+
+/**
+ * Builds an entity's live Argo CD state from the instances' snapshots: its applications (matched by
+ * annotation), each with its resources, synced revision and what Git declares, and each instance's status.
+ * Every part that comes from upstream waits at most the page budget.
+ */
+export class EntityStateAssembler {
+  private readonly details: ApplicationDetails;
+
+  constructor(private readonly options: EntityStateAssemblerOptions) {
+    this.details = new ApplicationDetails(options.config.refreshIntervalMs);
+  }
+
+  async assemble(
+    entity: Entity,
+    instanceNames: string[],
+    snapshots: Map<string, ArgoSnapshot>,
+  ): Promise<AssembledState> {
+    const instances: ArgoCdInstanceStatus[] = [];
+    const found: Array<{ client: ArgoCdClient; app: ArgoApplication }> = [];
+    for (const name of instanceNames) {
+      const snapshot = snapshots.get(name);
+      const client = this.options.clients.get(name)!;
+      instances.push({
+        name,
+        status: instanceStatus(snapshot),
+        error: snapshot?.error,
+        fetchedAt: snapshot?.fetchedAt
+          ? new Date(snapshot.fetchedAt).toISOString()
+          : undefined,
+      });
+      for (const app of snapshot?.applications ?? []) {
+        if (belongsToEntity(app, entity)) found.push({ client, app });
+      }
+    }
+    const failing = new Set(
+      instances.filter(i => i.status === 'error').map(i => i.name),
+    );
+    const applications = await Promise.all(
+      found.map(({ client, app }) =>
+        this.describe(client, app, entity, failing.has(client.instance.name)),
+      ),
+    );
+    applications.sort(
+      (a, b) =>
+        this.environmentIndex(a.environment) -
+          this.environmentIndex(b.environment) || a.name.localeCompare(b.name),
+    );
+    const complete =
+      !instances.some(i => i.status === 'pending') &&
+      !applications.some(a => a.resourcesError?.startsWith('still waiting'));
+    return { response: { applications, instances }, complete };
+  }
+
+  private environmentIndex(name?: string): number {
+    const index = this.options.environments.findIndex(env => env.name === name);
+    return index < 0 ? Number.MAX_SAFE_INTEGER : index;
+  }
+
+  private async describe(
+    client: ArgoCdClient,
+    app: ArgoApplication,
+    entity: Entity,
+    instanceFailing: boolean,
+  ): Promise<ArgoCdApplicationState> {
+    const { config, environments, budgetMs, values } = this.options;
+    const state = describeApplication(
+      app,
+      client.instance,
+      entity,
+      config,
+      environments,
+    );
+    const [resources, revisionMetadata, declared] = await Promise.all([
+      settle(
+        instanceFailing
+          ? Promise.reject(
+              new Error(`instance ${client.instance.name} is not answering`),
+            )
+          : withinBudget(this.details.resources(client, app), budgetMs),
+      ),
+      settle(
+        instanceFailing
+          ? Promise.resolve(undefined)
+          : withinBudget(this.details.revisionMetadata(client, app), budgetMs),
+      ),
+      settle(
+        withinBudget(
+          readDeclaredValues(values, app, entity, state.environment),
+          budgetMs,
+        ),
+      ),
+    ]);
+    if (!resources.error) state.resources = resources.value;
+    else state.resourcesError = resources.error;
+    if (revisionMetadata.value) state.revisionMetadata = revisionMetadata.value;
+    if (declared.value) {
+      state.declared = declared.value;
+      const tag = declared.value.tag;
+      if (tag && state.version) {
+        state.gitDrift = tag === state.version ? 'in-sync' : 'drifted';
+      }
+    }
+    return state;
+  }
+}

@@ -1,0 +1,48 @@
+import { DatabaseService } from '@backstage/backend-plugin-api';
+import { Knex } from 'knex';
+import { ArgoSnapshotStore } from '../argocd/polling/ArgoSnapshotStore';
+import { PromotionStore } from '../promotions/PromotionStore';
+import { TaskCursorStore } from '../promotions/TaskCursorStore';
+import { LedgerStore } from './LedgerStore';
+import { migrationsDir } from './migrations';
+import { LedgerStores } from './stores';
+import { WebhookDeliveryStore } from './stores/WebhookDeliveryStore';
+import { tuneSqlite } from './tuneSqlite';
+
+/**
+ * Shiplog's database: brings the schema (`migrations/`, tables named in `tables.ts`) up to date and
+ * hands out the stores, the only classes that query it.
+ */
+export class ShiplogDatabase {
+  /** The ledger's stores: events (write side), releases, commits, deployments, environments. */
+  readonly ledger: LedgerStore;
+  readonly promotions: PromotionStore;
+  readonly argoSnapshots: ArgoSnapshotStore;
+  readonly webhookDeliveries: WebhookDeliveryStore;
+  /** Where scheduled tasks stopped. */
+  readonly taskCursors: TaskCursorStore;
+
+  /** Tunes SQLite and applies the migrations, unless the operator manages them (`migrations.skip`). */
+  static async create(options: {
+    database: DatabaseService;
+  }): Promise<ShiplogDatabase> {
+    const client = await options.database.getClient();
+    await tuneSqlite(client);
+    if (!options.database.migrations?.skip) {
+      await client.migrate.latest({ directory: migrationsDir });
+    }
+    return new ShiplogDatabase(client);
+  }
+
+  private constructor(client: Knex) {
+    this.ledger = new LedgerStore(client);
+    this.promotions = new PromotionStore(client);
+    this.argoSnapshots = new ArgoSnapshotStore(client);
+    this.webhookDeliveries = new WebhookDeliveryStore(client);
+    this.taskCursors = new TaskCursorStore(client);
+  }
+
+  get stores(): LedgerStores {
+    return this.ledger.stores;
+  }
+}

@@ -1,0 +1,23 @@
+import { Knex } from 'knex';
+import { LedgerEvent } from '../types';
+
+/** Rows per INSERT: far below both databases' bound-parameter limits, large enough to amortise a round trip. */
+const CHUNK = 500;
+
+export function chunks<T>(items: T[], size = CHUNK): T[][] {
+  const result: T[][] = [];
+  for (let i = 0; i < items.length; i += size) {
+    result.push(items.slice(i, i + size));
+  }
+  return result;
+}
+
+/** A map key of several parts (entity ref, sha, environment, ...), none of which contains NUL. */
+export const keyOf = (...parts: Array<string | number | undefined>) =>
+  parts.map(String).join('\u0000');
+
+/** What each projection gets: the ingest transaction and each event's time, parsed once per batch. */
+export interface ProjectionBatch {
+  trx: Knex.Transaction;
+  at(event: LedgerEvent): number;
+}

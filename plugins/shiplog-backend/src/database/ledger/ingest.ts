@@ -1,0 +1,125 @@
+import { ReleaseEvent } from '@shiplog/plugin-shiplog-common';
+import { Knex } from 'knex';
+import { TABLES } from '../tables';
+import { LedgerEvent, ProjectedLedgerEvent } from '../types';
+import { ProjectionBatch, chunks } from './batch';
+import { projectCommits } from './projectCommits';
+import { projectDeployments } from './projectDeployments';
+import { projectEnvironmentState } from './projectEnvironmentState';
+import { projectReleases, resolveVersions } from './projectReleases';
+
+/** Columns already hold these; the payload keeps the rest (image, commits, pull request), so event = columns + payload. */
+const COLUMN_FIELDS = new Set([
+  'id',
+  'entityRef',
+  'type',
+  'status',
+  'version',
+  'commitSha',
+  'environment',
+  'runUrl',
+  'actor',
+  'source',
+  'occurredAt',
+]);
+
+function payloadOf(event: LedgerEvent): string {
+  const rest: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(event)) {
+    if (!COLUMN_FIELDS.has(key) && value !== undefined) rest[key] = value;
+  }
+  return JSON.stringify(rest);
+}
+
+function eventRow(event: LedgerEvent, occurredAt: number, receivedAt: number) {
+  return {
+    id: event.id,
+    entity_ref: event.entityRef,
+    type: event.type,
+    status: 'status' in event ? event.status : null,
+    version: 'version' in event ? event.version ?? null : null,
+    commit_sha: 'commitSha' in event ? event.commitSha ?? null : null,
+    environment: 'environment' in event ? event.environment ?? null : null,
+    run_url: event.runUrl ?? null,
+    actor: event.actor ?? null,
+    source: event.source ?? null,
+    occurred_at: occurredAt,
+    received_at: receivedAt,
+    payload: payloadOf(event),
+  };
+}
+
+/** Folds freshly accepted events into the read models, in the order they depend on each other. */
+async function project(
+  batch: ProjectionBatch,
+  allEvents: LedgerEvent[],
+): Promise<void> {
+  // Promotion events are Shiplog's record of its own actions: kept, but folded into no read model.
+  const events = allEvents.filter(
+    (event): event is ProjectedLedgerEvent => event.type !== 'promotion',
+  );
+  await projectCommits(batch, events);
+  const releaseEvents = events.filter(
+    (event): event is ReleaseEvent =>
+      event.type !== 'commits' && event.type !== 'pull_request',
+  );
+  if (!releaseEvents.length) {
+    return;
+  }
+  const versions = await resolveVersions(batch, releaseEvents);
+  await projectReleases(batch, releaseEvents, versions);
+  const deploys = releaseEvents.filter(event => event.type === 'deploy');
+  if (deploys.length) {
+    const deployments = await projectDeployments(batch, deploys, versions);
+    await projectEnvironmentState(batch, deployments);
+  }
+}
+
+/**
+ * Stores a batch of events in one transaction and folds the new ones into the read models (releases,
+ * commits, deployments, the state per environment) in the same transaction, with set-based statements
+ * whose merge rules hold when batches race on PostgreSQL. Returns the ids that were new: the first
+ * occurrence of each in the batch, none already stored.
+ */
+export async function ingestEvents(
+  db: Knex,
+  events: LedgerEvent[],
+  receivedAt: Date,
+): Promise<Set<string>> {
+  const unique = new Map<string, LedgerEvent>();
+  for (const event of events) {
+    if (!unique.has(event.id)) {
+      unique.set(event.id, event);
+    }
+  }
+  const batch = [...unique.values()];
+  const received = receivedAt.getTime();
+  const times = new Map(
+    batch.map(event => [
+      event,
+      event.occurredAt ? Date.parse(event.occurredAt) : received,
+    ]),
+  );
+
+  return db.transaction(async trx => {
+    const acceptedIds = new Set<string>();
+    for (const part of chunks(batch)) {
+      const rows = part.map(event =>
+        eventRow(event, times.get(event)!, received),
+      );
+      const inserted: Array<{ id: string }> = await trx(TABLES.events)
+        .insert(rows)
+        .onConflict('id')
+        .ignore()
+        .returning('id');
+      for (const row of inserted) {
+        acceptedIds.add(row.id);
+      }
+    }
+    const fresh = batch.filter(event => acceptedIds.has(event.id));
+    if (fresh.length) {
+      await project({ trx, at: event => times.get(event)! }, fresh);
+    }
+    return acceptedIds;
+  });
+}

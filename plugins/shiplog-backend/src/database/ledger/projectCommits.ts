@@ -1,0 +1,207 @@
+import {
+  CommitSummary,
+  PullRequestSummary,
+} from '@shiplog/plugin-shiplog-common';
+import { CommitRow, PullRequestRow } from '../rows';
+import { TABLES } from '../tables';
+import { ProjectedLedgerEvent } from '../types';
+import { ProjectionBatch, chunks, keyOf } from './batch';
+
+const COMMITS = TABLES.commits;
+const PULL_REQUESTS = TABLES.pullRequests;
+
+/** Squash merges end in "(#123)", merge commits start with "Merge pull request #123". */
+export function pullRequestNumberFromMessage(
+  message: string | undefined,
+): number | undefined {
+  if (!message) {
+    return undefined;
+  }
+  const firstLine = message.split('\n', 1)[0];
+  const match =
+    /\(#(\d+)\)\s*$/.exec(firstLine) ??
+    /^Merge pull request #(\d+)/.exec(firstLine);
+  return match ? Number(match[1]) : undefined;
+}
+
+interface PendingCommit {
+  entityRef: string;
+  sha: string;
+  message?: string;
+  author?: string;
+  prNumber?: number;
+  at: number;
+}
+
+/** The commits and pull requests a batch reports, merged per (entity, sha) and (entity, number). */
+class CommitFacts {
+  readonly commits = new Map<string, PendingCommit>();
+  readonly pullRequests = new Map<string, PullRequestRow>();
+
+  addCommit(entityRef: string, commit: CommitSummary, at: number) {
+    const key = keyOf(entityRef, commit.sha);
+    const prNumber =
+      commit.pullRequest?.number ??
+      pullRequestNumberFromMessage(commit.message);
+    const existing = this.commits.get(key);
+    if (existing) {
+      existing.message ??= commit.message;
+      existing.author ??= commit.author;
+      existing.prNumber = prNumber ?? existing.prNumber;
+      return;
+    }
+    this.commits.set(key, {
+      entityRef,
+      sha: commit.sha,
+      message: commit.message,
+      author: commit.author,
+      prNumber,
+      at,
+    });
+  }
+
+  addPullRequest(
+    entityRef: string,
+    pr: PullRequestSummary,
+    mergeSha: string | undefined,
+    at: number | undefined,
+  ) {
+    const key = keyOf(entityRef, pr.number);
+    const previous = this.pullRequests.get(key);
+    this.pullRequests.set(key, {
+      entity_ref: entityRef,
+      number: pr.number,
+      title: pr.title ?? previous?.title ?? null,
+      labels: JSON.stringify(pr.labels ?? []),
+      url: pr.url ?? previous?.url ?? null,
+      merge_commit_sha: mergeSha ?? previous?.merge_commit_sha ?? null,
+      merged_at: at ?? previous?.merged_at ?? null,
+    });
+  }
+
+  add(event: ProjectedLedgerEvent, at: number) {
+    if (event.type === 'pull_request') {
+      this.addPullRequest(
+        event.entityRef,
+        event.pullRequest,
+        event.commitSha,
+        at,
+      );
+      if (event.commitSha) {
+        const { pullRequest } = event;
+        const commit = { sha: event.commitSha, message: pullRequest.title };
+        this.addCommit(event.entityRef, { ...commit, pullRequest }, at);
+      }
+      return;
+    }
+    for (const commit of event.commits ?? []) {
+      this.addCommit(event.entityRef, commit, at);
+      if (commit.pullRequest) {
+        this.addPullRequest(
+          event.entityRef,
+          commit.pullRequest,
+          undefined,
+          undefined,
+        );
+      }
+    }
+    // A build, publish or release names the commit it came from: it is on the default branch too.
+    if (
+      event.type !== 'commits' &&
+      event.type !== 'deploy' &&
+      event.commitSha
+    ) {
+      this.addCommit(event.entityRef, { sha: event.commitSha }, at);
+    }
+  }
+}
+
+/** New commits take the positions after each component's last one, in the order the batch reports them. */
+async function positionCommits(
+  { trx }: ProjectionBatch,
+  commits: PendingCommit[],
+): Promise<CommitRow[]> {
+  const entityRefs = [...new Set(commits.map(c => c.entityRef))];
+  const maxRows: Array<{
+    entity_ref: string;
+    max: number | string | null;
+  }> = await trx(COMMITS)
+    .whereIn('entity_ref', entityRefs)
+    .groupBy('entity_ref')
+    .select('entity_ref')
+    .max({ max: 'position' });
+  const next = new Map(
+    maxRows.map(row => [row.entity_ref, Number(row.max ?? 0)]),
+  );
+  return commits.map(commit => {
+    const position = (next.get(commit.entityRef) ?? 0) + 1;
+    next.set(commit.entityRef, position);
+    return {
+      entity_ref: commit.entityRef,
+      sha: commit.sha,
+      position,
+      message: commit.message ?? null,
+      author: commit.author ?? null,
+      pr_number: commit.prNumber ?? null,
+      committed_at: commit.at,
+    };
+  });
+}
+
+async function upsertCommits(batch: ProjectionBatch, rows: CommitRow[]) {
+  const { trx } = batch;
+  for (const part of chunks(rows)) {
+    // A commit keeps the position it was first seen at; later reports only fill in what was missing.
+    await trx(COMMITS)
+      .insert(part)
+      .onConflict(['entity_ref', 'sha'])
+      .merge({
+        message: trx.raw(`COALESCE(${COMMITS}.message, excluded.message)`),
+        author: trx.raw(`COALESCE(${COMMITS}.author, excluded.author)`),
+        pr_number: trx.raw(
+          `COALESCE(excluded.pr_number, ${COMMITS}.pr_number)`,
+        ),
+      });
+  }
+}
+
+async function upsertPullRequests(
+  { trx }: ProjectionBatch,
+  rows: PullRequestRow[],
+) {
+  const t = PULL_REQUESTS;
+  for (const part of chunks(rows)) {
+    await trx(t)
+      .insert(part)
+      .onConflict(['entity_ref', 'number'])
+      .merge({
+        title: trx.raw(`COALESCE(excluded.title, ${t}.title)`),
+        labels: trx.raw(
+          `CASE WHEN excluded.labels = '[]' THEN ${t}.labels ELSE excluded.labels END`,
+        ),
+        url: trx.raw(`COALESCE(excluded.url, ${t}.url)`),
+        merge_commit_sha: trx.raw(
+          `COALESCE(excluded.merge_commit_sha, ${t}.merge_commit_sha)`,
+        ),
+        merged_at: trx.raw(`COALESCE(excluded.merged_at, ${t}.merged_at)`),
+      });
+  }
+}
+
+/** Commits and pull requests: what the default branch holds, in order. */
+export async function projectCommits(
+  batch: ProjectionBatch,
+  events: ProjectedLedgerEvent[],
+): Promise<void> {
+  const facts = new CommitFacts();
+  for (const event of events) {
+    facts.add(event, batch.at(event));
+  }
+  if (facts.commits.size) {
+    const rows = await positionCommits(batch, [...facts.commits.values()]);
+    await upsertCommits(batch, rows);
+  }
+  if (facts.pullRequests.size) {
+    await upsertPullRequests(batch, [...facts.pullRequests.values()]);
+  }
+}

@@ -1,0 +1,267 @@
+import { ReleaseEvent } from '@shiplog/plugin-shiplog-common';
+import { DeploymentRow, toNumber } from '../rows';
+import { TABLES } from '../tables';
+import { DeploymentRecord } from '../types';
+import { ProjectionBatch, chunks, keyOf } from './batch';
+import { EventVersions } from './projectReleases';
+
+const DEPLOYMENTS = TABLES.deployments;
+
+/** How long a started deployment may wait for its finish to be reported. */
+const MAX_OPEN_DEPLOYMENT_MS = 24 * 60 * 60 * 1000;
+
+const TERMINAL: Record<
+  ReleaseEvent['status'],
+  DeploymentRecord['status'] | undefined
+> = {
+  started: undefined,
+  succeeded: 'succeeded',
+  failed: 'failed',
+  cancelled: 'cancelled',
+};
+
+/** What runs in an environment before this batch: when it became current, and its version. */
+interface CurrentState {
+  currentAt: number | null;
+  currentVersion: string | null;
+}
+
+/** The deployments still in progress of the batch's (entity, environment, version) triples. */
+async function loadOpenDeployments(
+  { trx }: ProjectionBatch,
+  ordered: ReleaseEvent[],
+  versions: EventVersions,
+): Promise<Map<string, DeploymentRow>> {
+  const triples = [
+    ...new Set(
+      ordered.map(e => keyOf(e.entityRef, e.environment, versions.get(e))),
+    ),
+  ].map(k => k.split('\u0000'));
+  const wantedTriples = new Set(triples.map(t => t.join('\u0000')));
+  const open = new Map<string, DeploymentRow>();
+  const openRows: DeploymentRow[] = await trx(DEPLOYMENTS)
+    .whereIn('entity_ref', [...new Set(triples.map(t => t[0]))])
+    .whereIn('version', [...new Set(triples.map(t => t[2]))])
+    .where({ status: 'in_progress' })
+    .orderBy('sort_at', 'asc');
+  for (const row of openRows) {
+    const key = keyOf(row.entity_ref, row.environment, row.version);
+    if (wantedTriples.has(key)) open.set(key, row);
+  }
+  return open;
+}
+
+async function loadCurrentStates(
+  { trx }: ProjectionBatch,
+  entityRefs: string[],
+): Promise<Map<string, CurrentState>> {
+  const states = new Map<string, CurrentState>();
+  const rows: Array<{
+    entity_ref: string;
+    environment: string;
+    current_at: number | null;
+    version: string | null;
+  }> = await trx(`${TABLES.environmentState} as s`)
+    .leftJoin(`${DEPLOYMENTS} as d`, 'd.id', 's.current_deployment_id')
+    .whereIn('s.entity_ref', entityRefs)
+    .select('s.entity_ref', 's.environment', 's.current_at', 'd.version');
+  for (const row of rows) {
+    states.set(keyOf(row.entity_ref, row.environment), {
+      currentAt: toNumber(row.current_at) ?? null,
+      currentVersion: row.version,
+    });
+  }
+  return states;
+}
+
+/**
+ * Version keys of the deployed versions and of what runs now: they decide whether a success is a
+ * rollback. The releases were upserted just before.
+ */
+async function loadVersionKeys(
+  { trx }: ProjectionBatch,
+  ordered: ReleaseEvent[],
+  versions: EventVersions,
+  states: Map<string, CurrentState>,
+): Promise<Map<string, string>> {
+  const keyPairs = new Set<string>();
+  for (const event of ordered) {
+    keyPairs.add(keyOf(event.entityRef, versions.get(event)));
+    const state = states.get(keyOf(event.entityRef, event.environment));
+    if (state?.currentVersion) {
+      keyPairs.add(keyOf(event.entityRef, state.currentVersion));
+    }
+  }
+  const versionKeys = new Map<string, string>();
+  const rows: Array<{
+    entity_ref: string;
+    version: string;
+    version_key: string;
+  }> = await trx(TABLES.releases)
+    .whereIn('entity_ref', [...new Set(ordered.map(e => e.entityRef))])
+    .whereIn('version', [
+      ...new Set([...keyPairs].map(k => k.split('\u0000')[1])),
+    ])
+    .select('entity_ref', 'version', 'version_key');
+  for (const row of rows) {
+    const key = keyOf(row.entity_ref, row.version);
+    if (keyPairs.has(key)) versionKeys.set(key, row.version_key);
+  }
+  return versionKeys;
+}
+
+/** Folds the batch's deploy events, in time order, into new and changed deployment rows. */
+class DeploymentFold {
+  readonly created: DeploymentRow[] = [];
+  readonly updated = new Set<DeploymentRow>();
+
+  constructor(
+    private readonly open: Map<string, DeploymentRow>,
+    private readonly states: Map<string, CurrentState>,
+    private readonly versionKeys: Map<string, string>,
+  ) {}
+
+  fold(event: ReleaseEvent, version: string, at: number) {
+    const tripleKey = keyOf(event.entityRef, event.environment, version);
+    const terminal = TERMINAL[event.status];
+    const candidate = this.open.get(tripleKey);
+    // A start left open for more than a day (its finish was never reported) is not the attempt this
+    // event finishes or restarts; it stays as it was and this event is a deployment of its own.
+    const existing =
+      candidate &&
+      at - Number(candidate.sort_at) <= MAX_OPEN_DEPLOYMENT_MS &&
+      at >= Number(candidate.sort_at)
+        ? candidate
+        : undefined;
+    const row = existing
+      ? this.continueDeployment(existing, event, at, tripleKey)
+      : this.startDeployment(event, version, at, tripleKey);
+    if (terminal === 'succeeded') {
+      this.becomeCurrent(row, event, version, at);
+    }
+  }
+
+  private continueDeployment(
+    row: DeploymentRow,
+    event: ReleaseEvent,
+    at: number,
+    tripleKey: string,
+  ): DeploymentRow {
+    const terminal = TERMINAL[event.status];
+    row.commit_sha ??= event.commitSha ?? null;
+    row.actor ??= event.actor ?? null;
+    row.run_url ??= event.runUrl ?? null;
+    row.updated_at = Math.max(Number(row.updated_at), at);
+    if (terminal) {
+      row.status = terminal;
+      row.finished_at = at;
+      this.open.delete(tripleKey);
+    }
+    if (row.id !== undefined) {
+      this.updated.add(row);
+    }
+    return row;
+  }
+
+  /** A started event opens a deployment; a final one without an open deployment is one of its own. */
+  private startDeployment(
+    event: ReleaseEvent,
+    version: string,
+    at: number,
+    tripleKey: string,
+  ): DeploymentRow {
+    const terminal = TERMINAL[event.status];
+    const row: DeploymentRow = {
+      entity_ref: event.entityRef,
+      environment: event.environment!,
+      version,
+      commit_sha: event.commitSha ?? null,
+      status: terminal ?? 'in_progress',
+      started_at: terminal ? null : at,
+      finished_at: terminal ? at : null,
+      updated_at: at,
+      sort_at: at,
+      actor: event.actor ?? null,
+      run_url: event.runUrl ?? null,
+      source: event.source ?? null,
+      rollback: false,
+    };
+    this.created.push(row);
+    if (!terminal) {
+      this.open.set(tripleKey, row);
+    }
+    return row;
+  }
+
+  /** A success newer than what runs becomes current; it is a rollback when its version is older. */
+  private becomeCurrent(
+    row: DeploymentRow,
+    event: ReleaseEvent,
+    version: string,
+    at: number,
+  ) {
+    const stateKey = keyOf(event.entityRef, event.environment);
+    const state = this.states.get(stateKey) ?? {
+      currentAt: null,
+      currentVersion: null,
+    };
+    if (state.currentAt !== null && at < state.currentAt) {
+      return;
+    }
+    const currentKey = state.currentVersion
+      ? this.versionKeys.get(keyOf(event.entityRef, state.currentVersion))
+      : undefined;
+    const newKey = this.versionKeys.get(keyOf(event.entityRef, version));
+    row.rollback = Boolean(currentKey && newKey && newKey < currentKey);
+    this.states.set(stateKey, { currentAt: at, currentVersion: version });
+  }
+}
+
+async function writeDeployments(
+  { trx }: ProjectionBatch,
+  created: DeploymentRow[],
+  updated: Iterable<DeploymentRow>,
+) {
+  for (const part of chunks(created)) {
+    const ids: Array<{ id: string | number }> = await trx(DEPLOYMENTS)
+      .insert(part)
+      .returning('id');
+    part.forEach((row, index) => {
+      row.id = ids[index].id;
+    });
+  }
+  for (const row of updated) {
+    await trx(DEPLOYMENTS).where({ id: row.id }).update({
+      status: row.status,
+      finished_at: row.finished_at,
+      updated_at: row.updated_at,
+      commit_sha: row.commit_sha,
+      actor: row.actor,
+      run_url: row.run_url,
+      rollback: row.rollback,
+    });
+  }
+}
+
+/**
+ * Deploy events open a deployment (`started`) or finish the open one of the same release in the
+ * same environment; a final event without an open deployment is a deployment of its own. Returns
+ * the deployments created or changed, with their ids, for the state per environment.
+ */
+export async function projectDeployments(
+  batch: ProjectionBatch,
+  events: ReleaseEvent[],
+  versions: EventVersions,
+): Promise<DeploymentRow[]> {
+  const ordered = [...events].sort((a, b) => batch.at(a) - batch.at(b));
+  const open = await loadOpenDeployments(batch, ordered, versions);
+  const entityRefs = [...new Set(ordered.map(e => e.entityRef))];
+  const states = await loadCurrentStates(batch, entityRefs);
+  const versionKeys = await loadVersionKeys(batch, ordered, versions, states);
+  const fold = new DeploymentFold(open, states, versionKeys);
+  for (const event of ordered) {
+    fold.fold(event, versions.get(event)!, batch.at(event));
+  }
+  await writeDeployments(batch, fold.created, fold.updated);
+  return [...fold.created, ...fold.updated];
+}

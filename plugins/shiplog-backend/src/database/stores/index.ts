@@ -1,0 +1,16 @@
+export type {
+  CommitStore,
+  DeploymentCursor,
+  DeploymentStore,
+  DeployTarget,
+  EnvironmentStore,
+  LedgerEventStore,
+  LedgerStores,
+  ListDeploymentsOptions,
+  ReleaseStore,
+} from './types';
+export { DatabaseCommitStore } from './DatabaseCommitStore';
+export { DatabaseDeploymentStore } from './DatabaseDeploymentStore';
+export { DatabaseEnvironmentStore } from './DatabaseEnvironmentStore';
+export { DatabaseLedgerEventStore } from './DatabaseLedgerEventStore';
+export { DatabaseReleaseStore } from './DatabaseReleaseStore';

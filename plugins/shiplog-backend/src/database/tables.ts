@@ -1,0 +1,19 @@
+/**
+ * The plugin's tables, named once: the migrations in `migrations/` create them, the stores read and
+ * write them. Nothing outside the stores should need these names.
+ */
+export const TABLES = {
+  /** Every accepted ledger event as it came (the source of truth; the read models are derived). */
+  events: 'shiplog_events',
+  releases: 'shiplog_releases',
+  commits: 'shiplog_commits',
+  pullRequests: 'shiplog_pull_requests',
+  deployments: 'shiplog_deployments',
+  /** Per (entity, environment): the current and the last attempted deployment. */
+  environmentState: 'shiplog_environment_state',
+  webhookDeliveries: 'shiplog_webhook_deliveries',
+  argocdSnapshots: 'shiplog_argocd_snapshots',
+  promotions: 'shiplog_promotions',
+  /** Where each scheduled task stopped (promotion tracking, auto-promotion). */
+  taskCursors: 'shiplog_task_cursors',
+} as const;

@@ -1,0 +1,94 @@
+import { LedgerEventStore } from '../database/stores';
+import { IngestResult, LedgerEvent } from '../database/types';
+
+interface Pending {
+  events: LedgerEvent[];
+  resolve: (result: IngestResult) => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * Group commit for small ingest requests. CI systems and webhooks mostly send one event per request;
+ * a transaction each would make the database's round trips the limit. Requests that arrive while a
+ * transaction is running are stored together in the next one, and each caller still gets its own
+ * answer: what it sent that was new, and what was a duplicate. Large batches go straight through.
+ * When a combined transaction fails, each request is retried on its own, so one caller's problem
+ * never fails another's request.
+ */
+export class CoalescingIngester {
+  private queue: Pending[] = [];
+  private flushing = false;
+
+  constructor(
+    private readonly store: LedgerEventStore,
+    private readonly maxBatch = 500,
+  ) {}
+
+  ingest(events: LedgerEvent[]): Promise<IngestResult> {
+    if (events.length >= this.maxBatch / 2) {
+      return this.store.ingest(events);
+    }
+    return new Promise((resolve, reject) => {
+      this.queue.push({ events, resolve, reject });
+      if (!this.flushing) {
+        this.flushing = true;
+        // Let requests parsed in the same tick join the first transaction too.
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  private async flush(): Promise<void> {
+    while (this.queue.length) {
+      const group: Pending[] = [];
+      let size = 0;
+      while (
+        this.queue.length &&
+        (group.length === 0 ||
+          size + this.queue[0].events.length <= this.maxBatch)
+      ) {
+        const next = this.queue.shift()!;
+        group.push(next);
+        size += next.events.length;
+      }
+      await this.storeGroup(group);
+    }
+    this.flushing = false;
+  }
+
+  private async storeGroup(group: Pending[]): Promise<void> {
+    if (group.length === 1) {
+      const [only] = group;
+      await this.store.ingest(only.events).then(only.resolve, only.reject);
+      return;
+    }
+    let acceptedIds: Set<string>;
+    try {
+      acceptedIds = await this.store.ingestReturningIds(
+        group.flatMap(p => p.events),
+      );
+    } catch {
+      for (const pending of group) {
+        await this.store
+          .ingest(pending.events)
+          .then(pending.resolve, pending.reject);
+      }
+      return;
+    }
+    // An id sent by two callers in one group is new for the first of them and a duplicate for the other.
+    const claimed = new Set<string>();
+    for (const pending of group) {
+      let accepted = 0;
+      for (const event of pending.events) {
+        if (acceptedIds.has(event.id) && !claimed.has(event.id)) {
+          claimed.add(event.id);
+          accepted++;
+        }
+      }
+      pending.resolve({
+        accepted,
+        duplicates: pending.events.length - accepted,
+      });
+    }
+  }
+}

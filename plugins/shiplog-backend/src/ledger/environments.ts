@@ -1,0 +1,195 @@
+import { Entity } from '@backstage/catalog-model';
+import {
+  EnvironmentConfig,
+  EnvironmentStatus,
+  EnvironmentsResponse,
+  SHIPLOG_ANNOTATIONS,
+  parseEnvironmentsAnnotation,
+} from '@shiplog/plugin-shiplog-common';
+import {
+  defaultEnvironment,
+  environmentPolicyOf,
+} from '../config/environmentPolicy';
+import {
+  CommitStore,
+  EnvironmentStore,
+  ReleaseStore,
+} from '../database/stores';
+import {
+  EnvironmentStateRecord,
+  MatrixDeploymentRecord,
+} from '../database/types';
+import { toCommitSummary, toEnvironmentSummary } from './records';
+
+const UNDEPLOYED_COMMITS_SHOWN = 20;
+
+type Drift = EnvironmentStatus['drift'];
+
+export interface EnvironmentReadStores {
+  environments: EnvironmentStore;
+  releases: ReleaseStore;
+  commits: CommitStore;
+}
+
+/** The configured environments, narrowed or reordered by the entity's annotation. */
+export function environmentsOf(
+  configured: EnvironmentConfig[],
+  entity: Entity,
+): EnvironmentConfig[] {
+  const narrowed = parseEnvironmentsAnnotation(
+    entity.metadata.annotations?.[SHIPLOG_ANNOTATIONS.environments],
+  );
+  if (!narrowed) {
+    return configured;
+  }
+  return narrowed.map(name => environmentPolicyOf(configured, name));
+}
+
+/**
+ * Environments that events reveal but config does not list still show, after the configured ones,
+ * unless the entity's annotation narrowed the list on purpose.
+ */
+function revealedEnvironments(
+  entity: Entity,
+  configured: EnvironmentConfig[],
+  states: EnvironmentStateRecord[],
+): EnvironmentConfig[] {
+  if (entity.metadata.annotations?.[SHIPLOG_ANNOTATIONS.environments]) {
+    return [];
+  }
+  return states
+    .filter(state => !configured.some(env => env.name === state.environment))
+    .sort((a, b) => (a.attempt?.sortAt ?? 0) - (b.attempt?.sortAt ?? 0))
+    .map(state => defaultEnvironment(state.environment));
+}
+
+/**
+ * The newest commit position running anywhere on the promotion path: a preview environment outside
+ * it does not make merged work "deployed".
+ */
+function newestDeployedPosition(
+  configured: EnvironmentConfig[],
+  states: EnvironmentStateRecord[],
+): number {
+  const configuredNames = new Set(configured.map(env => env.name));
+  const positions = states
+    .filter(
+      state => configuredNames.has(state.environment) || !configured.length,
+    )
+    .map(state => state.current?.commitPosition)
+    .filter((p): p is number => p !== undefined);
+  return Math.max(0, ...positions);
+}
+
+/** How far an environment is behind (or ahead of) the one before it on the promotion path. */
+async function driftFrom(
+  stores: EnvironmentReadStores,
+  entityRef: string,
+  previousName: string | undefined,
+  previousCurrent: MatrixDeploymentRecord | undefined,
+  current: MatrixDeploymentRecord | undefined,
+): Promise<Drift> {
+  const drift: Drift = {
+    previousEnvironment: previousName,
+    releasesBehind: 0,
+    commitsBehind: 0,
+    aheadOfPrevious: false,
+  };
+  const prevKey = previousCurrent?.versionKey;
+  const ownKey = current ? current.versionKey : '';
+  if (prevKey === undefined || ownKey === undefined) {
+    return drift;
+  }
+  if (prevKey > ownKey) {
+    const prevPos = previousCurrent?.commitPosition;
+    const ownPos = current ? current.commitPosition : 0;
+    const [releasesBehind, commitsBehind] = await Promise.all([
+      stores.releases.countReleasesBetween(entityRef, ownKey, prevKey),
+      prevPos !== undefined && ownPos !== undefined && prevPos > ownPos
+        ? stores.commits.countCommitsBetween(entityRef, ownPos, prevPos)
+        : 0,
+    ]);
+    drift.releasesBehind = releasesBehind;
+    drift.commitsBehind = commitsBehind;
+  } else if (ownKey > prevKey) {
+    drift.aheadOfPrevious = true;
+  }
+  return drift;
+}
+
+function environmentStatus(
+  env: EnvironmentConfig,
+  state: EnvironmentStateRecord | undefined,
+  drift: Drift,
+): EnvironmentStatus {
+  const current = state?.current;
+  const attempt = state?.attempt;
+  const attemptDiffers = attempt && (!current || attempt.id !== current.id);
+  return {
+    name: env.name,
+    policy: {
+      autoPromote: env.autoPromote,
+      requiresApproval: env.requiresApproval,
+      sync: env.sync,
+      change: env.change,
+    },
+    current: current ? toEnvironmentSummary(current) : undefined,
+    lastAttempt:
+      attempt && attemptDiffers ? toEnvironmentSummary(attempt) : undefined,
+    status: attempt?.status ?? current?.status ?? 'never_deployed',
+    drift,
+  };
+}
+
+/** The environments matrix: what runs where, the last attempts, drift, and the undeployed commits. */
+export async function getEnvironments(
+  stores: EnvironmentReadStores,
+  entityRef: string,
+  configured: EnvironmentConfig[],
+  entity: Entity,
+): Promise<EnvironmentsResponse> {
+  const states = await stores.environments.getEnvironmentStates(entityRef);
+  const ordered = [
+    ...configured,
+    ...revealedEnvironments(entity, configured, states),
+  ];
+  // Without configured environments, the order events revealed is the promotion path.
+  const pathLength = configured.length || ordered.length;
+  const stateByEnv = new Map(states.map(state => [state.environment, state]));
+  const newestDeployed = newestDeployedPosition(configured, states);
+  // Everything below depends only on the state rows: run the counts together, not one after another.
+  const undeployed = Promise.all([
+    stores.commits.countCommitsBetween(entityRef, newestDeployed),
+    stores.commits.listCommitsBetween(
+      entityRef,
+      newestDeployed,
+      undefined,
+      UNDEPLOYED_COMMITS_SHOWN,
+    ),
+  ]);
+  const environments = await Promise.all(
+    ordered.map(async (env, index) => {
+      const state = stateByEnv.get(env.name);
+      // Environments outside the configured order have no "previous" to drift from.
+      const previous =
+        index > 0 && index < pathLength ? ordered[index - 1] : undefined;
+      const drift = await driftFrom(
+        stores,
+        entityRef,
+        previous?.name,
+        previous ? stateByEnv.get(previous.name)?.current : undefined,
+        state?.current,
+      );
+      return environmentStatus(env, state, drift);
+    }),
+  );
+  const [undeployedCount, undeployedCommits] = await undeployed;
+  return {
+    entityRef,
+    environments,
+    undeployed: {
+      commitCount: undeployedCount,
+      commits: undeployedCommits.map(toCommitSummary),
+    },
+  };
+}

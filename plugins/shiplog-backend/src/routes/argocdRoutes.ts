@@ -1,0 +1,44 @@
+import {
+  ArgoCdStateResponse,
+  ArgoCdSyncResponse,
+  argoCdSyncRequestSchema,
+  shiplogArgocdSyncPermission,
+} from '@shiplog/plugin-shiplog-common';
+import express from 'express';
+import { ArgoCdService } from '../argocd/ArgoCdService';
+import { EntityAccess } from './entityAccess';
+import { ENTITY_ROUTE } from './paths';
+import { parseInput } from './validation';
+
+/** `GET .../argocd` (live state) and `POST .../argocd/sync` (manual sync, permission-checked and recorded). */
+export function registerArgoCdRoutes(
+  router: express.Router,
+  options: { access: EntityAccess; argocd: ArgoCdService },
+): void {
+  const { access, argocd } = options;
+
+  router.get(`${ENTITY_ROUTE}/argocd`, async (req, res) => {
+    const { entity } = await access.load(req);
+    const body: ArgoCdStateResponse = argocd.enabled
+      ? await argocd.getEntityState(entity)
+      : { applications: [], instances: [] };
+    res.json(body);
+  });
+
+  router.post(`${ENTITY_ROUTE}/argocd/sync`, async (req, res) => {
+    // A person starts a production sync; the ledger records who.
+    const credentials = await access.authenticate(req, ['user']);
+    const request = parseInput(argoCdSyncRequestSchema, req.body ?? {});
+    const { entity, entityRef } = await access.loadFor(req, credentials, {
+      permission: shiplogArgocdSyncPermission,
+      deniedMessage: ref =>
+        `You may not sync ${ref}'s Argo CD applications (permission shiplog.argocd.sync)`,
+    });
+    const application = await argocd.sync(entity, request, {
+      entityRef,
+      actor: credentials.principal.userEntityRef,
+    });
+    const body: ArgoCdSyncResponse = { application };
+    res.status(202).json(body);
+  });
+}

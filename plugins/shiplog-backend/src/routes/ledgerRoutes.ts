@@ -1,0 +1,41 @@
+import {
+  changelogQuerySchema,
+  deploymentsQuerySchema,
+  releasesQuerySchema,
+} from '@shiplog/plugin-shiplog-common';
+import express from 'express';
+import { LedgerService } from '../ledger/LedgerService';
+import { EntityAccess } from './entityAccess';
+import { ENTITY_ROUTE } from './paths';
+import { parseInput } from './validation';
+
+/** The ledger's read models of one entity: environments, releases, deployments, changelog. */
+export function registerLedgerRoutes(
+  router: express.Router,
+  options: { access: EntityAccess; ledger: LedgerService },
+): void {
+  const { access, ledger } = options;
+
+  router.get(`${ENTITY_ROUTE}/environments`, async (req, res) => {
+    const { entity, entityRef } = await access.load(req);
+    res.json(await ledger.getEnvironments(entityRef, entity));
+  });
+
+  router.get(`${ENTITY_ROUTE}/releases`, async (req, res) => {
+    const query = parseInput(releasesQuerySchema, req.query);
+    const { entityRef } = await access.load(req);
+    res.json(await ledger.listReleases(entityRef, query));
+  });
+
+  router.get(`${ENTITY_ROUTE}/deployments`, async (req, res) => {
+    const query = parseInput(deploymentsQuerySchema, req.query);
+    const { entityRef } = await access.load(req);
+    res.json(await ledger.listDeployments(entityRef, query));
+  });
+
+  router.get(`${ENTITY_ROUTE}/changelog`, async (req, res) => {
+    const query = parseInput(changelogQuerySchema, req.query);
+    const { entityRef } = await access.load(req);
+    res.json(await ledger.getChangelog(entityRef, query.from, query.to));
+  });
+}

@@ -1,0 +1,57 @@
+import {
+  HttpAuthService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import express from 'express';
+import Router from 'express-promise-router';
+import { ArgoCdService } from '../argocd/ArgoCdService';
+import { PromotionService } from '../promotions/PromotionService';
+import { LedgerService } from '../ledger/LedgerService';
+import { registerArgoCdRoutes } from './argocdRoutes';
+import { EntityAccess } from './entityAccess';
+import { EntityLoader } from './EntityLoader';
+import { EventIngester, registerIngestRoutes } from './ingestRoutes';
+import { registerLedgerRoutes } from './ledgerRoutes';
+import { registerPromotionRoutes } from './promotionRoutes';
+
+export interface RouterOptions {
+  httpAuth: HttpAuthService;
+  /** Stores validated events; a ledger store, or a CoalescingIngester in front of one. */
+  ingester: EventIngester;
+  ledger: LedgerService;
+  entities: EntityLoader;
+  permissions: PermissionsService;
+  argocd: ArgoCdService;
+  /** Promotions; without them their routes answer 501. */
+  promotions?: PromotionService;
+  /** Ingest scopes and the configured event schema (`shiplog.ingest`); without them, the defaults. */
+  ingest?: Pick<
+    Parameters<typeof registerIngestRoutes>[1],
+    'scopes' | 'eventSchema'
+  >;
+}
+
+/** A full batch of 500 events with long commit lists stays well under this; anything larger is refused with 413. */
+export const MAX_BODY_SIZE = '5mb';
+
+/** The plugin's HTTP API: one thin set of handlers per resource, all reaching entities through EntityAccess. */
+export async function createRouter(
+  options: RouterOptions,
+): Promise<express.Router> {
+  const { httpAuth, permissions, entities } = options;
+  const access = new EntityAccess({ httpAuth, permissions, entities });
+  const router = Router();
+  router.use(express.json({ limit: MAX_BODY_SIZE }));
+  registerIngestRoutes(router, {
+    httpAuth,
+    ingester: options.ingester,
+    ...options.ingest,
+  });
+  registerLedgerRoutes(router, { access, ledger: options.ledger });
+  registerArgoCdRoutes(router, { access, argocd: options.argocd });
+  registerPromotionRoutes(router, {
+    access,
+    promotions: options.promotions,
+  });
+  return router;
+}

@@ -1,0 +1,2 @@
+export * from './conventionalCommits';
+export * from './nextVersion';

@@ -1,0 +1,2 @@
+export { ArgoCdApplicationSummary } from './ArgoCdApplicationSummary';
+export { ArgoCdInstanceAlerts } from './ArgoCdInstanceAlerts';

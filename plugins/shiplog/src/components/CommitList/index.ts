@@ -1,0 +1,1 @@
+export { CommitList } from './CommitList';

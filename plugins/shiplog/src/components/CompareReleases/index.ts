@@ -1,0 +1,2 @@
+export { CompareReleases } from './CompareReleases';
+export { VersionPicker } from './VersionPicker';

@@ -1,0 +1,116 @@
+import {
+  InfoCard,
+  Progress,
+  ResponseErrorPanel,
+} from '@backstage/core-components';
+import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
+import {
+  getCompoundEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
+import { useEntity } from '@backstage/plugin-catalog-react';
+import Grid from '@material-ui/core/Grid';
+import { useMemo, useState } from 'react';
+import {
+  rolloutKey,
+  useArgoCdState,
+  useEnvironments,
+  useReleasePages,
+} from '../../hooks';
+import { isShiplogAvailable } from '../../isShiplogAvailable';
+import { shiplogTranslationRef } from '../../translation';
+import { PromoteDialog } from '../PromoteDialog';
+import { PromotionList } from '../PromotionList';
+import { ShiplogEmptyState } from '../ShiplogEmptyState';
+import { nextVersionFor } from './defaults';
+import { EnvironmentsCard } from './EnvironmentsCard';
+import { ReleaseSections } from './ReleaseSections';
+
+/**
+ * The Deployments tab: environments, releases, history and compare for the current entity.
+ * Keyed by the entity, so switching entities starts from a clean state (filters, cursors, results).
+ */
+export function EntityShiplogContent() {
+  const { entity } = useEntity();
+  return <ShiplogContent key={stringifyEntityRef(entity)} />;
+}
+
+function ShiplogContent() {
+  const { entity } = useEntity();
+  const { t } = useTranslationRef(shiplogTranslationRef);
+  const entityRef = useMemo(() => getCompoundEntityRef(entity), [entity]);
+  const entityRefString = stringifyEntityRef(entity);
+  const argoCd = useArgoCdState(entity, entityRef);
+  // When Argo CD shows a rollout start or finish, the ledger has news too: refresh the matrix quietly.
+  const environments = useEnvironments(entityRef, {
+    refreshKey: rolloutKey(argoCd.value),
+  });
+  const releasePages = useReleasePages(entityRef);
+  const [promoteTo, setPromoteTo] = useState<string | undefined>();
+  const [lastPromotion, setLastPromotion] = useState<string | undefined>();
+
+  if (environments.loading || releasePages.loading) return <Progress />;
+  const error = environments.error ?? releasePages.error;
+  if (error) return <ResponseErrorPanel error={error} />;
+  const { value } = environments;
+  const { releases } = releasePages;
+  if (!value || !releases) return null;
+
+  const anyEvents =
+    releases.length > 0 ||
+    value.environments.some(env => env.status !== 'never_deployed');
+  if (!anyEvents) {
+    return (
+      <ShiplogEmptyState
+        entityName={entity.metadata.name}
+        entityRef={entityRefString}
+        annotated={isShiplogAvailable(entity)}
+      />
+    );
+  }
+  const environmentNames = value.environments.map(env => env.name);
+  const versions = releases.map(r => r.version);
+  const production = value.environments[value.environments.length - 1];
+
+  return (
+    <Grid container spacing={3}>
+      <Grid item xs={12}>
+        <EnvironmentsCard
+          entityRef={entityRefString}
+          environments={value}
+          argoCd={argoCd}
+          onPromote={setPromoteTo}
+        />
+      </Grid>
+      {promoteTo && (
+        <PromoteDialog
+          open
+          entityRef={entityRef}
+          environment={promoteTo}
+          versions={versions}
+          defaultVersion={nextVersionFor(value.environments, promoteTo)}
+          onClose={() => setPromoteTo(undefined)}
+          onPromoted={promotion => {
+            setPromoteTo(undefined);
+            setLastPromotion(promotion.id);
+          }}
+        />
+      )}
+      <Grid item xs={12}>
+        <InfoCard
+          title={t('content.promotionsTitle')}
+          subheader={t('content.promotionsSubheader')}
+        >
+          <PromotionList entityRef={entityRef} refreshKey={lastPromotion} />
+        </InfoCard>
+      </Grid>
+      <ReleaseSections
+        entityRef={entityRef}
+        releases={releases}
+        releasePages={releasePages}
+        environments={environmentNames}
+        productionVersion={production?.current?.version}
+      />
+    </Grid>
+  );
+}

@@ -1,0 +1,1 @@
+export { EntityShiplogOverviewCard } from './EntityShiplogOverviewCard';

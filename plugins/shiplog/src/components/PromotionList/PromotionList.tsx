@@ -1,0 +1,111 @@
+import {
+  ResponseErrorPanel,
+  Table,
+  TableColumn,
+} from '@backstage/core-components';
+import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
+import { CompoundEntityRef } from '@backstage/catalog-model';
+import Tooltip from '@material-ui/core/Tooltip';
+import Typography from '@material-ui/core/Typography';
+import { makeStyles } from '@material-ui/core/styles';
+import { Promotion } from '@shiplog/plugin-shiplog-common';
+import { usePromotions } from '../../hooks';
+import { shiplogTranslationRef } from '../../translation';
+import { exactTime, relativeTime } from '../../utils/format';
+import { PromotionLinks } from './PromotionLinks';
+import { PromotionStateIndicator } from './PromotionStateIndicator';
+
+const useStyles = makeStyles(
+  theme => ({ empty: { padding: theme.spacing(2) } }),
+  { name: 'ShiplogPromotionList' },
+);
+
+function useColumns(): TableColumn<Promotion>[] {
+  const { t } = useTranslationRef(shiplogTranslationRef);
+  return [
+    {
+      title: t('promotions.promotion'),
+      render: p => (
+        <>
+          <Typography variant="body2">
+            <strong>{p.version}</strong> → {p.environment}
+            {p.rollback && t('promotions.rollbackSuffix')}
+          </Typography>
+          <Typography variant="caption" color="textSecondary">
+            {t('promotions.from', {
+              version: p.fromVersion ?? t('promote.nothing'),
+            })}
+          </Typography>
+        </>
+      ),
+    },
+    {
+      title: t('promotions.state'),
+      render: p => (
+        <>
+          <PromotionStateIndicator state={p.state} />
+          {p.error && (
+            <Typography variant="caption" display="block" color="error">
+              {p.error}
+            </Typography>
+          )}
+        </>
+      ),
+    },
+    {
+      title: t('promotions.links'),
+      render: p => <PromotionLinks promotion={p} />,
+    },
+    {
+      title: t('promotions.requested'),
+      render: p => (
+        <Tooltip title={exactTime(p.requestedAt)}>
+          <Typography variant="body2">
+            {t('promotions.requestedBy', {
+              time: relativeTime(p.requestedAt),
+              actor: p.automatic
+                ? t('promotions.autoPromotion')
+                : p.requestedBy,
+            })}
+          </Typography>
+        </Tooltip>
+      ),
+    },
+  ];
+}
+
+/**
+ * The entity's promotions, newest first, with their state, links to the pull request and the sync,
+ * and why one failed or was refused. Refreshes while any is in flight.
+ */
+export function PromotionList(props: {
+  entityRef: CompoundEntityRef;
+  /** Changes when a promotion was just made, to show it at once. */
+  refreshKey?: string;
+}) {
+  const classes = useStyles();
+  const { t } = useTranslationRef(shiplogTranslationRef);
+  const { promotions, error } = usePromotions(
+    props.entityRef,
+    props.refreshKey,
+  );
+  const columns = useColumns();
+  if (error) return <ResponseErrorPanel error={error} />;
+  return (
+    <Table<Promotion>
+      options={{
+        paging: false,
+        search: false,
+        toolbar: false,
+        padding: 'dense',
+      }}
+      columns={columns}
+      data={promotions}
+      emptyContent={
+        <Typography color="textSecondary" className={classes.empty}>
+          {t('promotions.empty')}
+        </Typography>
+      }
+    />
+  );
+}

@@ -1,0 +1,1 @@
+export { ShiplogEmptyState } from './ShiplogEmptyState';
