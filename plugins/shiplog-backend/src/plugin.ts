@@ -19,12 +19,13 @@ import { setupArgoCd } from './argocd/setupArgoCd';
 import { CatalogEntityIndex } from './catalog/CatalogEntityIndex';
 import { readShiplogConfig } from './config/readShiplogConfig';
 import { ShiplogDatabase } from './database/ShiplogDatabase';
+import { setupIngest } from './ingest/setupIngest';
 import { CoalescingIngester } from './ledger/CoalescingIngester';
 import { LedgerService } from './ledger/LedgerService';
 import { setupPromotions } from './promotions/setupPromotions';
 import { EntityLoader } from './routes/EntityLoader';
 import { createRouter } from './routes/router';
-import { setupIngest } from './ingest/setupIngest';
+import { NextVersionService } from './ledger/NextVersionService';
 import { setupNotifications } from './notifications/setupNotifications';
 import { setupWebhooks } from './webhooks/setupWebhooks';
 
@@ -37,6 +38,7 @@ async function setupLedger(
   return {
     db,
     ledger: new LedgerService(db.stores, environments),
+    nextVersion: new NextVersionService(db.stores),
     ingester: new CoalescingIngester(db.stores.events),
   };
 }
@@ -78,7 +80,7 @@ export const shiplogPlugin = createBackendPlugin({
       async init(deps) {
         const { auth, catalog } = deps;
         const { environments } = readShiplogConfig(deps.config);
-        const { db, ledger, ingester } = await setupLedger(
+        const { db, ledger, nextVersion, ingester } = await setupLedger(
           deps.database,
           environments,
         );
@@ -96,6 +98,7 @@ export const shiplogPlugin = createBackendPlugin({
           ...deps,
           environments,
           snapshots: db.argoSnapshots,
+          syncLocks: db.syncLocks,
           entities: entityIndex,
           ingest: ledgerEvents => db.stores.events.ingest(ledgerEvents),
         });
@@ -111,6 +114,7 @@ export const shiplogPlugin = createBackendPlugin({
             ...deps,
             ingester,
             ledger,
+            nextVersion,
             entities: new EntityLoader(catalog, auth),
             argocd,
             promotions,

@@ -1,9 +1,10 @@
 import { DatabaseService } from '@backstage/backend-plugin-api';
 import { Knex } from 'knex';
 import { ArgoSnapshotStore } from '../argocd/polling/ArgoSnapshotStore';
+import { SyncLocks } from '../argocd/SyncLocks';
+import { PromotionStore } from './stores/PromotionStore';
+import { TaskCursorStore } from './stores/TaskCursorStore';
 import { DatabaseOutboxStore } from '../notifications/outbox/DatabaseOutboxStore';
-import { PromotionStore } from '../promotions/PromotionStore';
-import { TaskCursorStore } from '../promotions/TaskCursorStore';
 import { LedgerStore } from './LedgerStore';
 import { migrationsDir } from './migrations';
 import { LedgerStores } from './stores';
@@ -22,6 +23,8 @@ export class ShiplogDatabase {
   readonly webhookDeliveries: WebhookDeliveryStore;
   /** Where scheduled tasks stopped. */
   readonly taskCursors: TaskCursorStore;
+  /** One manual Argo CD sync per application at a time. */
+  readonly syncLocks: SyncLocks;
   /** The notification outbox and Slack threads. */
   readonly notificationOutbox: DatabaseOutboxStore;
 
@@ -43,6 +46,7 @@ export class ShiplogDatabase {
     this.argoSnapshots = new ArgoSnapshotStore(client);
     this.webhookDeliveries = new WebhookDeliveryStore(client);
     this.taskCursors = new TaskCursorStore(client);
+    this.syncLocks = new SyncLocks(client);
     this.notificationOutbox = new DatabaseOutboxStore(client);
   }
 

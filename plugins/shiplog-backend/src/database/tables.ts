@@ -16,8 +16,9 @@ export const TABLES = {
   promotions: 'shiplog_promotions',
   /** Where each scheduled task stopped (promotion tracking, auto-promotion). */
   taskCursors: 'shiplog_task_cursors',
-  /** Slack messages to deliver, written with the ledger events that cause them. */
+  /** Notifications waiting to be sent, and the Slack threads they were posted in. */
   notificationOutbox: 'shiplog_notification_outbox',
-  /** Each release's Slack parent message per channel. */
   notificationThreads: 'shiplog_notification_threads',
+  /** Manual Argo CD syncs in flight, one row per application (one sync at a time across replicas). */
+  argocdSyncLocks: 'shiplog_argocd_sync_locks',
 } as const;

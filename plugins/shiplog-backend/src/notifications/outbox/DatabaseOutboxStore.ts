@@ -8,8 +8,8 @@ import type {
   ThreadRecord,
 } from './types';
 
-const OUTBOX_TABLE = TABLES.notificationOutbox;
-const THREADS_TABLE = TABLES.notificationThreads;
+export const OUTBOX_TABLE = TABLES.notificationOutbox;
+export const THREADS_TABLE = TABLES.notificationThreads;
 
 /** How long a claim lasts; far longer than one send, so a live deliverer never loses a row it sends. */
 export const DEFAULT_LEASE_MS = 120_000;
