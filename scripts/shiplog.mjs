@@ -411,7 +411,17 @@ async function benchArgoCd() {
   process.exit(status);
 }
 
-const commands = { start, test, bench, 'bench-argocd': benchArgoCd };
+function install() {
+  ensureInstalled();
+}
+
+const commands = {
+  install,
+  start,
+  test,
+  bench,
+  'bench-argocd': benchArgoCd,
+};
 if (!commands[command]) {
   console.error(
     `usage: node scripts/shiplog.mjs <${Object.keys(commands).join(

@@ -18,7 +18,9 @@ export function run(cmd, args, options = {}) {
   if (result.error) throw result.error;
   if (result.status !== 0 && !options.allowFailure) {
     throw new Error(
-      `${[cmd, ...args].join(' ')} exited with ${result.status ?? result.signal}`,
+      `${[cmd, ...args].join(' ')} exited with ${
+        result.status ?? result.signal
+      }`,
     );
   }
   return result;
@@ -35,7 +37,10 @@ export function publishedPackages() {
   return readdirSync(base)
     .map(name => join(base, name))
     .filter(dir => existsSync(join(dir, 'package.json')))
-    .map(dir => ({ dir, pkg: JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) }))
+    .map(dir => ({
+      dir,
+      pkg: JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')),
+    }))
     .filter(({ pkg }) => !pkg.private)
     .map(({ dir, pkg }) => ({ name: pkg.name, dir, pkg }));
 }
