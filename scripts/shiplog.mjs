@@ -143,12 +143,15 @@ function writeEndToEndConfig(work, ports, urls) {
     ),
   );
   const own = parseYaml(readFileSync(join(root, 'app-config.yaml'), 'utf8'));
+  const development = parseYaml(
+    readFileSync(join(root, 'app-config.development.yaml'), 'utf8'),
+  );
   const locations = own.catalog.locations.map(location =>
     location.target === '../../examples/entities.yaml'
       ? { ...location, target: entities }
       : location,
   );
-  const instances = own.shiplog.argocd.instances.map(instance => ({
+  const instances = development.shiplog.argocd.instances.map(instance => ({
     ...instance,
     url: `http://localhost:${
       instance.name === 'prod' ? ports.argoProd : ports.argoNonprod
@@ -214,6 +217,8 @@ async function runEndToEnd(env) {
       'dev',
       '--config',
       join(root, 'app-config.yaml'),
+      '--config',
+      join(root, 'app-config.development.yaml'),
       '--config',
       config,
     ],
