@@ -1,9 +1,6 @@
 import { z } from 'zod/v3';
-import {
-  changelogQuerySchema,
-  environmentNameSchema,
-  releasesQuerySchema,
-} from './schema';
+import { environmentNameSchema } from './schema';
+import { changelogQuerySchema, releasesQuerySchema } from './querySchemas';
 import type { CommitSummary, PullRequestSummary } from './types';
 import {
   CONVENTIONAL_COMMIT_GROUPS,
