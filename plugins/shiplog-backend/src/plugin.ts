@@ -78,15 +78,6 @@ export const shiplogPlugin = createBackendPlugin({
           environments,
         );
         const entityIndex = new CatalogEntityIndex(catalog, auth);
-        const promotions = await setupPromotions({
-          ...deps,
-          store: db.promotions,
-          cursors: db.taskCursors,
-          ledgerStore: db.ledger,
-          ledger,
-          extraExecutors: promotionExecutors,
-        });
-        deps.permissionsRegistry.addPermissions(shiplogPermissions);
         const argocd = await setupArgoCd({
           ...deps,
           environments,
@@ -94,6 +85,21 @@ export const shiplogPlugin = createBackendPlugin({
           entities: entityIndex,
           ingest: ledgerEvents => db.stores.events.ingest(ledgerEvents),
         });
+        const promotions = await setupPromotions({
+          ...deps,
+          store: db.promotions,
+          cursors: db.taskCursors,
+          ledgerStore: db.ledger,
+          ledger,
+          extraExecutors: promotionExecutors,
+          holdStore: db.environmentHolds,
+          healthOf: async (entity, environment) =>
+            (
+              await argocd.getEntityState(entity)
+            ).applications.find(app => app.environment === environment)?.health
+              .status,
+        });
+        deps.permissionsRegistry.addPermissions(shiplogPermissions);
         deps.httpRouter.use(
           await createRouter({
             ...deps,

@@ -1,6 +1,7 @@
 import { DatabaseService } from '@backstage/backend-plugin-api';
 import { Knex } from 'knex';
 import { ArgoSnapshotStore } from '../argocd/polling/ArgoSnapshotStore';
+import { HoldStore } from '../promotions/holds/HoldStore';
 import { PromotionStore } from '../promotions/PromotionStore';
 import { TaskCursorStore } from '../promotions/TaskCursorStore';
 import { LedgerStore } from './LedgerStore';
@@ -21,6 +22,8 @@ export class ShiplogDatabase {
   readonly webhookDeliveries: WebhookDeliveryStore;
   /** Where scheduled tasks stopped. */
   readonly taskCursors: TaskCursorStore;
+  /** Held environments. */
+  readonly environmentHolds: HoldStore;
 
   /** Tunes SQLite and applies the migrations, unless the operator manages them (`migrations.skip`). */
   static async create(options: {
@@ -40,6 +43,7 @@ export class ShiplogDatabase {
     this.argoSnapshots = new ArgoSnapshotStore(client);
     this.webhookDeliveries = new WebhookDeliveryStore(client);
     this.taskCursors = new TaskCursorStore(client);
+    this.environmentHolds = new HoldStore(client);
   }
 
   get stores(): LedgerStores {

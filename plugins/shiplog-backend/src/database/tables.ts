@@ -16,4 +16,6 @@ export const TABLES = {
   promotions: 'shiplog_promotions',
   /** Where each scheduled task stopped (promotion tracking, auto-promotion). */
   taskCursors: 'shiplog_task_cursors',
+  /** Held (entity, environment) pairs: auto-promotion into them stops. */
+  environmentHolds: 'shiplog_environment_holds',
 } as const;

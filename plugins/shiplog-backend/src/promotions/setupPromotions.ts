@@ -14,14 +14,23 @@ import { Entity } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   parsePromotionResourceRef,
+  shiplogEnvironmentHoldPermission,
+  shiplogPromotionApprovePermission,
   shiplogPromotionCreatePermission,
+  shiplogPromotionOverridePermission,
 } from '@shiplog/plugin-shiplog-common';
 import {
   PromotionExecutor,
   shiplogPromotionPermissionResourceRef,
   shiplogPromotionPermissionRules,
 } from '@shiplog/plugin-shiplog-node';
+import { readFreezes } from '../config/readFreezes';
 import { LedgerStore } from '../database/LedgerStore';
+import { PromotionReviews } from './approvals/PromotionReviews';
+import { HoldService } from './holds/HoldService';
+import { HoldStore } from './holds/HoldStore';
+import { FreezeCalendar } from './planning/FreezeCalendar';
+import { SafetySources } from './planning/safetyContext';
 import { LedgerService } from '../ledger/LedgerService';
 import { AutoPromoter } from './AutoPromoter';
 import { PromotionPlanner } from './planning/PromotionPlanner';
@@ -49,6 +58,9 @@ export interface SetupPromotionsOptions {
   ledger: LedgerService;
   /** Executors added by backend modules; asked before the built-in ones. */
   extraExecutors: PromotionExecutor[];
+  holdStore: HoldStore;
+  /** Argo CD's health of an entity's application in an environment, for the soak guard. */
+  healthOf?: SafetySources['healthOf'];
 }
 
 /**
@@ -85,7 +97,12 @@ export async function setupPromotions(
 
   options.permissionsRegistry.addResourceType({
     resourceRef: shiplogPromotionPermissionResourceRef,
-    permissions: [shiplogPromotionCreatePermission],
+    permissions: [
+      shiplogPromotionCreatePermission,
+      shiplogEnvironmentHoldPermission,
+      shiplogPromotionOverridePermission,
+      shiplogPromotionApprovePermission,
+    ],
     rules: Object.values(shiplogPromotionPermissionRules),
     getResources: async resourceRefs =>
       Promise.all(
@@ -102,26 +119,42 @@ export async function setupPromotions(
   const recorder = new PromotionRecorder(store, options.ledgerStore);
   const environmentsOf = (entity: Entity) =>
     options.ledger.environmentsOf(entity);
+  const holds = new HoldService({
+    store: options.holdStore,
+    auditor: options.auditor,
+  });
+  const freezes = new FreezeCalendar(readFreezes(config));
   const planner = new PromotionPlanner({
     store,
     ledgerStore: options.ledgerStore,
     environmentsOf,
     executors,
     config: promotionsConfig,
+    safety: { holds, freezes, healthOf: options.healthOf },
   });
   const promotionsLogger = logger.child({ component: 'promotions' });
+  const runner = new PromotionRunner({
+    planner,
+    store,
+    recorder,
+    config: promotionsConfig,
+    logger: promotionsLogger,
+    holds,
+  });
   const service = new PromotionService({
     store,
     planner,
-    runner: new PromotionRunner({
-      planner,
-      store,
-      recorder,
-      config: promotionsConfig,
-      logger: promotionsLogger,
-    }),
+    runner,
     auditor: options.auditor,
     environmentsOf,
+    holds,
+    freezes,
+    reviews: new PromotionReviews({
+      store,
+      recorder,
+      runner,
+      auditor: options.auditor,
+    }),
   });
 
   await new PromotionTracker({

@@ -47,7 +47,13 @@ export async function createRouter(
     ingester: options.ingester,
     ...options.ingest,
   });
-  registerLedgerRoutes(router, { access, ledger: options.ledger });
+  registerLedgerRoutes(router, {
+    access,
+    ledger: options.ledger,
+    withSafety: options.promotions
+      ? matrix => options.promotions!.withSafety(matrix)
+      : undefined,
+  });
   registerArgoCdRoutes(router, { access, argocd: options.argocd });
   registerPromotionRoutes(router, {
     access,
