@@ -172,6 +172,7 @@ export async function setupPromotions(
     environmentsOf,
     promotions: service,
     loadEntity,
+    healthOf: options.healthOf,
     cursors,
     logger: promotionsLogger,
   }).start(options.scheduler);

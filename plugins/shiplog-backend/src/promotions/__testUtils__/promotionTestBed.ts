@@ -167,7 +167,11 @@ export function history(): ReleaseEventInput[] {
 
 export class FakeExecutor implements PromotionExecutor {
   readonly id = 'fake';
-  readonly changeKinds = ['pull-request', 'commit'] as const;
+  /** Only `commit` stands for a plain Git host, where approval happens in the portal. */
+  changeKinds: ReadonlyArray<'pull-request' | 'commit'> = [
+    'pull-request',
+    'commit',
+  ];
   calls: PromotionChangeRequest[] = [];
   pullRequest: PromotionChangeStatus = { state: 'open' };
   failWith?: Error;
@@ -319,6 +323,7 @@ export async function promotionTestBed(
       environmentsOf,
       promotions: service,
       loadEntity,
+      healthOf: async (_entity, environment) => options.health?.[environment],
       cursors,
       logger,
     });
