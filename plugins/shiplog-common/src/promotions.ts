@@ -21,7 +21,6 @@ import {
  * @public
  */
 export const PROMOTION_STATES = [
-  'awaiting-approval',
   'requested',
   'change_opened',
   'merged',
@@ -29,6 +28,7 @@ export const PROMOTION_STATES = [
   'deployed',
   'failed',
   'refused',
+  'awaiting-approval',
   'rejected',
   'cancelled',
 ] as const;
