@@ -5,6 +5,8 @@ import {
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
+import { notificationService } from '@backstage/plugin-notifications-node';
+import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import {
   EnvironmentConfig,
   shiplogPermissions,
@@ -17,12 +19,14 @@ import { setupArgoCd } from './argocd/setupArgoCd';
 import { CatalogEntityIndex } from './catalog/CatalogEntityIndex';
 import { readShiplogConfig } from './config/readShiplogConfig';
 import { ShiplogDatabase } from './database/ShiplogDatabase';
+import { setupIngest } from './ingest/setupIngest';
 import { CoalescingIngester } from './ledger/CoalescingIngester';
 import { LedgerService } from './ledger/LedgerService';
 import { setupPromotions } from './promotions/setupPromotions';
 import { EntityLoader } from './routes/EntityLoader';
 import { createRouter } from './routes/router';
-import { setupIngest } from './ingest/setupIngest';
+import { NextVersionService } from './ledger/NextVersionService';
+import { setupNotifications } from './notifications/setupNotifications';
 import { setupWebhooks } from './webhooks/setupWebhooks';
 
 /** The database (migrations applied, the stores), the ledger's read service, and the ingester in front of its write side. */
@@ -34,6 +38,7 @@ async function setupLedger(
   return {
     db,
     ledger: new LedgerService(db.stores, environments),
+    nextVersion: new NextVersionService(db.stores),
     ingester: new CoalescingIngester(db.stores.events),
   };
 }
@@ -69,11 +74,13 @@ export const shiplogPlugin = createBackendPlugin({
         permissionsRegistry: coreServices.permissionsRegistry,
         urlReader: coreServices.urlReader,
         auditor: coreServices.auditor,
+        notifications: notificationService,
+        signals: signalsServiceRef,
       },
       async init(deps) {
         const { auth, catalog } = deps;
         const { environments } = readShiplogConfig(deps.config);
-        const { db, ledger, ingester } = await setupLedger(
+        const { db, ledger, nextVersion, ingester } = await setupLedger(
           deps.database,
           environments,
         );
@@ -82,6 +89,7 @@ export const shiplogPlugin = createBackendPlugin({
           ...deps,
           environments,
           snapshots: db.argoSnapshots,
+          syncLocks: db.syncLocks,
           entities: entityIndex,
           ingest: ledgerEvents => db.stores.events.ingest(ledgerEvents),
         });
@@ -100,11 +108,19 @@ export const shiplogPlugin = createBackendPlugin({
               .status,
         });
         deps.permissionsRegistry.addPermissions(shiplogPermissions);
+        await setupNotifications({
+          ...deps,
+          ledgerStore: db.ledger,
+          outbox: db.notificationOutbox,
+          ledger,
+          argocd,
+        });
         deps.httpRouter.use(
           await createRouter({
             ...deps,
             ingester,
             ledger,
+            nextVersion,
             entities: new EntityLoader(catalog, auth),
             argocd,
             promotions,

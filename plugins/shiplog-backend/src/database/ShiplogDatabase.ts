@@ -2,8 +2,10 @@ import { DatabaseService } from '@backstage/backend-plugin-api';
 import { Knex } from 'knex';
 import { ArgoSnapshotStore } from '../argocd/polling/ArgoSnapshotStore';
 import { HoldStore } from '../promotions/holds/HoldStore';
-import { PromotionStore } from '../promotions/PromotionStore';
-import { TaskCursorStore } from '../promotions/TaskCursorStore';
+import { SyncLocks } from '../argocd/SyncLocks';
+import { PromotionStore } from './stores/PromotionStore';
+import { TaskCursorStore } from './stores/TaskCursorStore';
+import { DatabaseOutboxStore } from '../notifications/outbox/DatabaseOutboxStore';
 import { LedgerStore } from './LedgerStore';
 import { migrationsDir } from './migrations';
 import { LedgerStores } from './stores';
@@ -24,6 +26,10 @@ export class ShiplogDatabase {
   readonly taskCursors: TaskCursorStore;
   /** Held environments. */
   readonly environmentHolds: HoldStore;
+  /** One manual Argo CD sync per application at a time. */
+  readonly syncLocks: SyncLocks;
+  /** The notification outbox and Slack threads. */
+  readonly notificationOutbox: DatabaseOutboxStore;
 
   /** Tunes SQLite and applies the migrations, unless the operator manages them (`migrations.skip`). */
   static async create(options: {
@@ -44,6 +50,8 @@ export class ShiplogDatabase {
     this.webhookDeliveries = new WebhookDeliveryStore(client);
     this.taskCursors = new TaskCursorStore(client);
     this.environmentHolds = new HoldStore(client);
+    this.syncLocks = new SyncLocks(client);
+    this.notificationOutbox = new DatabaseOutboxStore(client);
   }
 
   get stores(): LedgerStores {

@@ -18,4 +18,9 @@ export const TABLES = {
   taskCursors: 'shiplog_task_cursors',
   /** Held (entity, environment) pairs: auto-promotion into them stops. */
   environmentHolds: 'shiplog_environment_holds',
+  /** Notifications waiting to be sent, and the Slack threads they were posted in. */
+  notificationOutbox: 'shiplog_notification_outbox',
+  notificationThreads: 'shiplog_notification_threads',
+  /** Manual Argo CD syncs in flight, one row per application (one sync at a time across replicas). */
+  argocdSyncLocks: 'shiplog_argocd_sync_locks',
 } as const;

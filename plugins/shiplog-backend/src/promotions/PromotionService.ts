@@ -15,7 +15,10 @@ import { PromotionReviews, ReviewInput } from './approvals/PromotionReviews';
 import { HoldService } from './holds/HoldService';
 import { FreezeCalendar } from './planning/FreezeCalendar';
 import { PromotionPlanner } from './planning/PromotionPlanner';
-import { PromotionRecord, PromotionStore } from './PromotionStore';
+import {
+  PromotionRecord,
+  PromotionStore,
+} from '../database/stores/PromotionStore';
 import { PromotionRunner } from './running/PromotionRunner';
 import { CreatePromotionInput, PromotionCreator } from './types';
 

@@ -12,6 +12,8 @@ import { EntityAccess } from './entityAccess';
 import { EntityLoader } from './EntityLoader';
 import { EventIngester, registerIngestRoutes } from './ingestRoutes';
 import { registerLedgerRoutes } from './ledgerRoutes';
+import { registerNextVersionRoutes } from './nextVersionRoutes';
+import { NextVersionService } from '../ledger/NextVersionService';
 import { registerPromotionRoutes } from './promotionRoutes';
 
 export interface RouterOptions {
@@ -19,6 +21,8 @@ export interface RouterOptions {
   /** Stores validated events; a ledger store, or a CoalescingIngester in front of one. */
   ingester: EventIngester;
   ledger: LedgerService;
+  /** The next version of a commit, from the ledger's commits since the last release. */
+  nextVersion: NextVersionService;
   entities: EntityLoader;
   permissions: PermissionsService;
   argocd: ArgoCdService;
@@ -53,6 +57,10 @@ export async function createRouter(
     withSafety: options.promotions
       ? matrix => options.promotions!.withSafety(matrix)
       : undefined,
+  });
+  registerNextVersionRoutes(router, {
+    access,
+    nextVersion: options.nextVersion,
   });
   registerArgoCdRoutes(router, { access, argocd: options.argocd });
   registerPromotionRoutes(router, {

@@ -14,3 +14,11 @@ export { DatabaseDeploymentStore } from './DatabaseDeploymentStore';
 export { DatabaseEnvironmentStore } from './DatabaseEnvironmentStore';
 export { DatabaseLedgerEventStore } from './DatabaseLedgerEventStore';
 export { DatabaseReleaseStore } from './DatabaseReleaseStore';
+export { PromotionInFlightError, PromotionStore } from './PromotionStore';
+export type {
+  NewPromotion,
+  PromotionPatch,
+  PromotionRecord,
+} from './PromotionStore';
+export { TaskCursorStore } from './TaskCursorStore';
+export { WebhookDeliveryStore } from './WebhookDeliveryStore';
