@@ -42,6 +42,7 @@ import { readAllowedGitRepositories } from '../gitops/allowedGitRepositories';
 import { readPromotionsConfig } from './readPromotionsConfig';
 import { GithubPromotionExecutor } from './running/GithubPromotionExecutor';
 import { GitPromotionExecutor } from './running/GitPromotionExecutor';
+import { integrationGitCredentials } from './running/gitCredentials';
 import { PromotionRunner } from './running/PromotionRunner';
 import { TaskCursorStore } from '../database/stores/TaskCursorStore';
 
@@ -77,12 +78,13 @@ export async function setupPromotions(
   const { config, logger, auth, catalog } = options;
   const promotionsConfig = readPromotionsConfig(config);
   const integrations = ScmIntegrations.fromConfig(config);
+  const githubCredentials =
+    DefaultGithubCredentialsProvider.fromIntegrations(integrations);
   const executors = [
     ...options.extraExecutors,
     new GithubPromotionExecutor({
       integrations,
-      credentialsProvider:
-        DefaultGithubCredentialsProvider.fromIntegrations(integrations),
+      credentialsProvider: githubCredentials,
       logger: logger.child({ component: 'promotions-github' }),
     }),
     new GitPromotionExecutor({
@@ -91,6 +93,10 @@ export async function setupPromotions(
         .isAllowedHost,
       author: promotionsConfig.gitops.author,
       timeoutMs: promotionsConfig.gitops.commandTimeoutMs,
+      credentialsFor: integrationGitCredentials(
+        integrations,
+        githubCredentials,
+      ),
     }),
   ];
   const loadEntity = async (entityRef: string) =>
