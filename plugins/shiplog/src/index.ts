@@ -10,5 +10,9 @@ export {
 } from './plugin';
 export { isShiplogAvailable } from './isShiplogAvailable';
 export { shiplogApiRef } from './api/ShiplogApi';
-export type { ShiplogApi, DeploymentsQuery } from './api/ShiplogApi';
+export type {
+  ShiplogApi,
+  DeploymentsQuery,
+  PromotionDecisionKind,
+} from './api/ShiplogApi';
 export { ShiplogClient } from './api/ShiplogClient';

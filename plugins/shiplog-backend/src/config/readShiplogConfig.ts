@@ -37,6 +37,15 @@ export function readShiplogConfig(config: Config): ShiplogConfig {
         `shiplog.environments[${index}].change must be "pull-request" or "commit", got "${change}"`,
       );
     }
+    const soakMinutes = env.getOptionalNumber('soakTime.minutes');
+    if (
+      soakMinutes !== undefined &&
+      !(Number.isInteger(soakMinutes) && soakMinutes > 0)
+    ) {
+      throw new InputError(
+        `shiplog.environments[${index}].soakTime.minutes must be a whole number of minutes above zero, got ${soakMinutes}`,
+      );
+    }
     return {
       name: parsed.data,
       autoPromote:
@@ -47,6 +56,7 @@ export function readShiplogConfig(config: Config): ShiplogConfig {
         DEFAULT_ENVIRONMENT_POLICY.requiresApproval,
       sync,
       change,
+      ...(soakMinutes ? { soakTime: { minutes: soakMinutes } } : {}),
     } satisfies EnvironmentConfig;
   });
   const seen = new Set<string>();

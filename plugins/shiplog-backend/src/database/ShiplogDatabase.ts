@@ -1,6 +1,7 @@
 import { DatabaseService } from '@backstage/backend-plugin-api';
 import { Knex } from 'knex';
 import { ArgoSnapshotStore } from '../argocd/polling/ArgoSnapshotStore';
+import { HoldStore } from '../promotions/holds/HoldStore';
 import { SyncLocks } from '../argocd/SyncLocks';
 import { PromotionStore } from './stores/PromotionStore';
 import { TaskCursorStore } from './stores/TaskCursorStore';
@@ -23,6 +24,8 @@ export class ShiplogDatabase {
   readonly webhookDeliveries: WebhookDeliveryStore;
   /** Where scheduled tasks stopped. */
   readonly taskCursors: TaskCursorStore;
+  /** Held environments. */
+  readonly environmentHolds: HoldStore;
   /** One manual Argo CD sync per application at a time. */
   readonly syncLocks: SyncLocks;
   /** The notification outbox and Slack threads. */
@@ -46,6 +49,7 @@ export class ShiplogDatabase {
     this.argoSnapshots = new ArgoSnapshotStore(client);
     this.webhookDeliveries = new WebhookDeliveryStore(client);
     this.taskCursors = new TaskCursorStore(client);
+    this.environmentHolds = new HoldStore(client);
     this.syncLocks = new SyncLocks(client);
     this.notificationOutbox = new DatabaseOutboxStore(client);
   }

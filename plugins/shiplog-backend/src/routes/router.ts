@@ -51,7 +51,13 @@ export async function createRouter(
     ingester: options.ingester,
     ...options.ingest,
   });
-  registerLedgerRoutes(router, { access, ledger: options.ledger });
+  registerLedgerRoutes(router, {
+    access,
+    ledger: options.ledger,
+    withSafety: options.promotions
+      ? matrix => options.promotions!.withSafety(matrix)
+      : undefined,
+  });
   registerNextVersionRoutes(router, {
     access,
     nextVersion: options.nextVersion,

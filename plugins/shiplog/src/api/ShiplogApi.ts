@@ -6,6 +6,7 @@ import {
   ArgoCdSyncResponse,
   ChangelogResponse,
   Deployment,
+  EnvironmentHold,
   EnvironmentsResponse,
   Page,
   Promotion,
@@ -72,7 +73,28 @@ export interface ShiplogApi {
     entity: CompoundEntityRef,
     query?: PromotionsQuery,
   ): Promise<Page<Promotion>>;
+  /** Holds an environment (auto-promotion into it stops); needs `shiplog.environment.hold`. */
+  holdEnvironment(
+    entity: CompoundEntityRef,
+    environment: string,
+    reason: string,
+  ): Promise<EnvironmentHold>;
+  /** Releases an environment's hold; needs `shiplog.environment.hold`. */
+  releaseEnvironmentHold(
+    entity: CompoundEntityRef,
+    environment: string,
+  ): Promise<EnvironmentHold>;
+  /** Approves or rejects a promotion awaiting approval, or cancels one in flight. */
+  decidePromotion(
+    entity: CompoundEntityRef,
+    promotionId: string,
+    decision: PromotionDecisionKind,
+    comment?: string,
+  ): Promise<Promotion>;
 }
+
+/** @public */
+export type PromotionDecisionKind = 'approve' | 'reject' | 'cancel';
 
 /** @public */
 export const shiplogApiRef = createApiRef<ShiplogApi>({

@@ -8,3 +8,4 @@ export { usePromotionPreview } from './usePromotionPreview';
 export { usePromotions } from './usePromotions';
 export { useReleasePages } from './useReleasePages';
 export { useShiplogSignal } from './useShiplogSignal';
+export { useSafetyActions } from './useSafetyActions';
