@@ -190,6 +190,7 @@ export class AutoPromoter {
             environment: next,
             rollback: false,
             dryRun: false,
+            overrideFreeze: false,
             reason: `auto-promotion: deployed successfully to ${event.environment}`,
           },
           requestedBy: AUTO_PROMOTION_ACTOR,

@@ -9,7 +9,7 @@ import {
   shiplogPromotionOverridePermission,
 } from '@shiplog/plugin-shiplog-common';
 import express from 'express';
-import { z } from 'zod';
+import { z } from 'zod/v3';
 import { PromotionService } from '../promotions/PromotionService';
 import { EntityAccess } from './entityAccess';
 import { registerHoldRoutes } from './holdRoutes';

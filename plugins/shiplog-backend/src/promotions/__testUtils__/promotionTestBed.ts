@@ -218,6 +218,7 @@ export const req = (
   environment,
   rollback: false,
   dryRun: false,
+  overrideFreeze: false,
   ...extra,
 });
 

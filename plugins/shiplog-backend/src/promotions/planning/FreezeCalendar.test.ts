@@ -1,8 +1,9 @@
 import { ConfigReader } from '@backstage/config';
+import type { JsonObject } from '@backstage/types';
 import { readFreezes } from '../../config/readFreezes';
 import { FreezeCalendar } from './FreezeCalendar';
 
-const calendar = (freezes: unknown[]) =>
+const calendar = (freezes: JsonObject[]) =>
   new FreezeCalendar(readFreezes(new ConfigReader({ shiplog: { freezes } })));
 const at = (iso: string) => Date.parse(iso);
 

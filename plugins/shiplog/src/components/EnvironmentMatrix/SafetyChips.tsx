@@ -80,7 +80,9 @@ export function SafetyChips(props: {
         <Chip
           size="small"
           variant="outlined"
-          label={t('environment.soak', { minutes: policy.soakTime.minutes })}
+          label={t('environment.soak', {
+            minutes: String(policy.soakTime.minutes),
+          })}
         />
       )}
     </>
