@@ -17,7 +17,6 @@ import {
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
-import { parse as parseYaml, stringify as toYaml } from 'yaml';
 import { startThrowawayPostgres } from './lib/postgres.mjs';
 import { freePorts, waitFor } from './lib/ports.mjs';
 
@@ -133,7 +132,9 @@ async function endToEndPorts() {
  * The configuration the end-to-end portal adds to app-config.yaml: its ports, in-memory databases,
  * and the demo catalog with the GitOps repository at this run's git daemon port.
  */
-function writeEndToEndConfig(work, ports, urls) {
+async function writeEndToEndConfig(work, ports, urls) {
+  // Loaded here, not at the top: `install` runs this script before any dependency exists.
+  const { parse: parseYaml, stringify: toYaml } = await import('yaml');
   const entities = join(work, 'entities.yaml');
   writeFileSync(
     entities,
@@ -204,7 +205,7 @@ async function runEndToEnd(env) {
     backend: `http://localhost:${ports.backend}`,
     gitops: `git://localhost:${ports.gitDaemon}/gitops.git`,
   };
-  const config = writeEndToEndConfig(work, ports, urls);
+  const config = await writeEndToEndConfig(work, ports, urls);
   console.log(
     `shiplog: starting the portal for the end-to-end check (in-memory databases, ${urls.portal}, ${urls.backend})`,
   );
