@@ -40,7 +40,9 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     Object.entries(tarballs).map(([name, file]) => [name, `file:${file}`]),
   );
   console.log(
-    `\nTarballs in ${out}: ${readdirSync(out).length}. Add to your app's root package.json:\n`,
+    `\nTarballs in ${out}: ${
+      readdirSync(out).length
+    }. Add to your app's root package.json:\n`,
   );
   console.log(JSON.stringify({ resolutions }, null, 2));
 }

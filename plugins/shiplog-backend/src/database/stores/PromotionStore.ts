@@ -82,6 +82,10 @@ interface PromotionRow {
   cancelled_by?: string | null;
 }
 
+const iso = (ms: number | string) => new Date(Number(ms)).toISOString();
+const opt = <T>(value: T | null): T | undefined =>
+  value === null ? undefined : value;
+
 function reviewOf(row: PromotionRow): PromotionReview | undefined {
   if (!row.review_decision || !row.reviewed_by || !row.reviewed_at) {
     return undefined;
@@ -93,10 +97,6 @@ function reviewOf(row: PromotionRow): PromotionReview | undefined {
     comment: opt(row.review_comment ?? null),
   };
 }
-
-const iso = (ms: number | string) => new Date(Number(ms)).toISOString();
-const opt = <T>(value: T | null): T | undefined =>
-  value === null ? undefined : value;
 
 function fromRow(row: PromotionRow): PromotionRecord {
   const change: PromotionChange | undefined =

@@ -303,7 +303,7 @@ export async function promotionTestBed(
     freezes,
     reviews: new PromotionReviews({ store, recorder, runner, auditor }),
   });
-  const newTracker = (options: { batchSize?: number } = {}) =>
+  const newTracker = (trackerOptions: { batchSize?: number } = {}) =>
     new PromotionTracker({
       store,
       deployments: ledgerStore,
@@ -312,7 +312,7 @@ export async function promotionTestBed(
       config: CONFIG,
       cursors,
       logger,
-      ...options,
+      ...trackerOptions,
     });
   const newAutoPromoter = (
     loadEntity: (entityRef: string) => Promise<Entity | undefined> = async () =>

@@ -10,7 +10,10 @@ import {
   PromotionDecision,
 } from '@shiplog/plugin-shiplog-common';
 import { PromotionRecorder } from '../PromotionRecorder';
-import { PromotionRecord, PromotionStore } from '../../database/stores/PromotionStore';
+import {
+  PromotionRecord,
+  PromotionStore,
+} from '../../database/stores/PromotionStore';
 import { PromotionRunner } from '../running/PromotionRunner';
 
 type AuditRequest = Parameters<AuditorService['createEvent']>[0]['request'];
