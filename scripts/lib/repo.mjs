@@ -1,6 +1,6 @@
 // What the repository's scripts share: where the repository is, how to run its committed Yarn
 // release, and which workspaces are Shiplog's published packages.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,6 +29,28 @@ export function run(cmd, args, options = {}) {
 /** Runs the committed Yarn release. */
 export function yarn(args, options = {}) {
   return run(process.execPath, [yarnRelease, ...args], options);
+}
+
+/** Runs the committed Yarn release without blocking; output is shown only when it fails. */
+export function yarnAsync(args, options = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [yarnRelease, ...args], {
+      cwd: root,
+      ...options,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', chunk => (output += chunk));
+    child.stderr.on('data', chunk => (output += chunk));
+    child.on('error', reject);
+    child.on('exit', code => {
+      if (code === 0) resolve();
+      else
+        reject(
+          new Error(`yarn ${args.join(' ')} exited with ${code}:\n${output}`),
+        );
+    });
+  });
 }
 
 /** The workspaces under plugins/ that are published (not private), with their folders. */
