@@ -421,12 +421,29 @@ function install() {
   ensureInstalled();
 }
 
+/** Only the end-to-end check (a portal on free ports, then scripts/e2e.mjs), without the unit tests. */
+async function endToEndOnly() {
+  ensureInstalled();
+  const started = Date.now();
+  const result = (await runEndToEnd({ ...process.env })) ?? {
+    passed: 0,
+    failed: 0,
+  };
+  console.log(
+    `shiplog: end-to-end checks: ${result.passed} passed, ${
+      result.failed
+    } failed in ${Math.round((Date.now() - started) / 1000)} s`,
+  );
+  process.exit(result.failed ? 1 : 0);
+}
+
 const commands = {
   install,
   start,
   test,
   bench,
   'bench-argocd': benchArgoCd,
+  'e2e-only': endToEndOnly,
 };
 if (!commands[command]) {
   console.error(
