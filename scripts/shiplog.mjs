@@ -421,9 +421,11 @@ function install() {
   ensureInstalled();
 }
 
-/** Only the end-to-end check (a portal on free ports, then scripts/e2e.mjs), without the unit tests. */
+/**
+ * Only the end-to-end check (a portal on free ports, then scripts/e2e.mjs), without the unit tests.
+ * Expects installed dependencies (`install` first): it never installs, so it can run beside other work.
+ */
 async function endToEndOnly() {
-  ensureInstalled();
   const started = Date.now();
   const result = (await runEndToEnd({ ...process.env })) ?? {
     passed: 0,
