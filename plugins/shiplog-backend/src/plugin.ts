@@ -114,6 +114,7 @@ export const shiplogPlugin = createBackendPlugin({
           outbox: db.notificationOutbox,
           ledger,
           argocd,
+          cursors: db.taskCursors,
         });
         deps.httpRouter.use(
           await createRouter({

@@ -54,6 +54,15 @@ export class DatabaseEnvironmentStore implements EnvironmentStore {
     this.isPostgres = String(db.client.config.client).includes('pg');
   }
 
+  async listEntityRefs(): Promise<string[]> {
+    const rows: Array<{ entity_ref: string }> = await this.db(
+      TABLES.environmentState,
+    )
+      .distinct('entity_ref')
+      .orderBy('entity_ref');
+    return rows.map(row => row.entity_ref);
+  }
+
   /**
    * What runs in each environment and what was last attempted, with the release order key, commit and
    * commit position of each, in one indexed query: the matrix's hot path.
