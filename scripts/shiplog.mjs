@@ -209,8 +209,11 @@ async function runEndToEnd(env) {
   console.log(
     `shiplog: starting the portal for the end-to-end check (in-memory databases, ${urls.portal}, ${urls.backend})`,
   );
-  // Kept for when the check fails.
-  const log = openSync(join(cache, 'shiplog-e2e-portal.log'), 'w');
+  // Kept for when the check fails. Removed first: a worktree's hard-linked cache must not write
+  // through to another checkout's file.
+  const logFile = join(cache, 'shiplog-e2e-portal.log');
+  rmSync(logFile, { force: true });
+  const log = openSync(logFile, 'w');
   const portal = spawn(
     process.execPath,
     [
@@ -443,6 +446,7 @@ const commands = {
   install,
   start,
   test,
+  e2e: endToEndOnly,
   bench,
   'bench-argocd': benchArgoCd,
   'e2e-only': endToEndOnly,
