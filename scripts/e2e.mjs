@@ -20,6 +20,7 @@ import { tmpdir } from 'node:os';
 import { parse as parseYaml } from 'yaml';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runLiveChecks } from './e2e/liveChecks.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const PORTAL = process.env.PORTAL_URL ?? 'http://localhost:3000';
@@ -763,6 +764,15 @@ async function main() {
     await checkPromotion(page).catch(error =>
       check(false, `promotion: ${error.message.split('\n')[0]}`),
     );
+
+    await runLiveChecks(page, {
+      check,
+      post,
+      portal: PORTAL,
+      backend: BACKEND,
+      token: TOKEN,
+      screenshots,
+    });
 
     await checkTemplateEditor(context).catch(error =>
       check(false, `template editor dry run: ${error.message.split('\n')[0]}`),

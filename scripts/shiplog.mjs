@@ -171,6 +171,7 @@ async function writeEndToEndConfig(work, ports, urls) {
       },
       catalog: { locations },
       shiplog: {
+        ...liveCheckConfig(own.shiplog.environments),
         argocd: { instances },
         notifications: {
           slack: { apiUrl: `http://localhost:${ports.slack}/api/` },
@@ -179,6 +180,28 @@ async function writeEndToEndConfig(work, ports, urls) {
     }),
   );
   return file;
+}
+
+/**
+ * What the live checks (scripts/e2e/live.mjs) need beyond the demo: qa asks for an approval, so an
+ * auto-promotion into it waits for the guest to approve it in the browser; and a freeze window coming
+ * up in prod (it refuses nothing yet), shown on the matrix.
+ */
+function liveCheckConfig(environments) {
+  const day = 86_400_000;
+  return {
+    environments: environments.map(env =>
+      env.name === 'qa' ? { ...env, requiresApproval: true } : env,
+    ),
+    freezes: [
+      {
+        name: 'year-end',
+        environments: ['prod'],
+        from: new Date(Date.now() + 2 * day).toISOString(),
+        to: new Date(Date.now() + 9 * day).toISOString(),
+      },
+    ],
+  };
 }
 
 /**
@@ -293,6 +316,8 @@ async function runEndToEnd(env) {
         PORTAL_URL: urls.portal,
         BACKEND_URL: urls.backend,
         GITOPS_URL: urls.gitops,
+        SLACK_URL: `http://localhost:${ports.slack}`,
+        ARGOCD_PROD_URL: `http://localhost:${ports.argoProd}`,
         // The committed screenshots come from a production build; these go to the cache.
         E2E_SCREENSHOTS: join(cache, 'e2e-screenshots'),
       },

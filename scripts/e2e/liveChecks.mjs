@@ -1,0 +1,67 @@
+// Runs the live checks (scripts/e2e/live.mjs) with what they need from the end-to-end run.
+import {
+  checkApproval,
+  checkArgoCdWatch,
+  checkBell,
+  checkLiveIngest,
+  checkRollbackWithHold,
+} from './live.mjs';
+
+/**
+ * @param page a signed-in page
+ * @param base `{ check, post, portal, backend, token, screenshots }` from scripts/e2e.mjs
+ */
+export async function runLiveChecks(page, base) {
+  const ctx = {
+    ...base,
+    slackUrl: process.env.SLACK_URL ?? 'http://localhost:7014',
+    argoProdUrl: process.env.ARGOCD_PROD_URL ?? 'http://localhost:7012',
+    argoProdLogin: {
+      username: 'admin',
+      password: 'shiplog-dev-argocd-password',
+    },
+    async api(path) {
+      const res = await fetch(`${base.backend}/api/shiplog/v1${path}`, {
+        headers: { authorization: `Bearer ${base.token}` },
+        signal: AbortSignal.timeout(30_000),
+      });
+      if (!res.ok) throw new Error(`GET ${path} answered ${res.status}`);
+      return res.json();
+    },
+    async openTab(page, component) {
+      await page.goto(
+        `${base.portal}/catalog/default/component/${component}/deployments`,
+        { waitUntil: 'networkidle', timeout: 120_000 },
+      );
+      await page
+        .getByText('Environments', { exact: true })
+        .first()
+        .waitFor({ timeout: 60_000 });
+    },
+    /** A live update: on screen within a second (the issue's bar), measured from the change. */
+    timing(ms, message) {
+      console.log(`info ${message}: ${ms ?? 'not'} ms`);
+      base.check(
+        ms !== undefined && ms < 1000,
+        `${message} within 1 s (${ms ?? 'never, 15 s'} ms)`,
+      );
+    },
+  };
+  const guarded = async (name, fn) => {
+    try {
+      return await fn();
+    } catch (error) {
+      base.check(false, `${name}: ${error.message.split('\n')[0]}`);
+      return undefined;
+    }
+  };
+  const version = await guarded('live update on ingest', () =>
+    checkLiveIngest(page, ctx),
+  );
+  if (version) {
+    await guarded('notification bell', () => checkBell(page, ctx, version));
+  }
+  await guarded('Argo CD watch', () => checkArgoCdWatch(page, ctx));
+  await guarded('rollback with hold', () => checkRollbackWithHold(page, ctx));
+  await guarded('approval', () => checkApproval(page, ctx));
+}
