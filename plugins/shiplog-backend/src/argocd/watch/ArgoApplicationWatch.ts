@@ -39,74 +39,6 @@ export interface ArgoApplicationWatchOptions {
 const keyOf = (app: ArgoApplication) =>
   `${app.metadata.namespace ?? ''}/${app.metadata.name}`;
 
-/**
- * Follows each instance's application watch stream (`/api/v1/stream/applications`) into the snapshot
- * store, so a sync or health change reaches pages within a second. One scheduled task per instance
- * (global scope: one replica holds the stream); while it holds it, the stored snapshot is kept fresh and
- * the poller stands back to a slow safety net. A stream that fails or ends leaves the snapshot to age, so
- * polling takes over until the stream is back. Ledger events it causes have the same ids as polling's,
- * so a change seen by both (or by two replicas) is recorded, notified and posted once.
- */
-export class ArgoApplicationWatch {
-  constructor(private readonly options: ArgoApplicationWatchOptions) {}
-
-  async schedule(scheduler: SchedulerService): Promise<void> {
-    const holdMs = this.options.holdMs ?? 5 * 60_000;
-    for (const instance of this.options.clients.keys()) {
-      await scheduler.scheduleTask({
-        id: `shiplog-argocd-watch-${instance}`,
-        frequency: { seconds: 5 },
-        timeout: { milliseconds: holdMs + 30_000 },
-        initialDelay: { seconds: 2 },
-        fn: async signal => {
-          const held = AbortSignal.any([signal, AbortSignal.timeout(holdMs)]);
-          await this.run(instance, held).catch(error =>
-            this.options.logger.warn(
-              `Argo CD ${instance}: watch stream stopped, polling until it is back: ${errorMessage(
-                error,
-              )}`,
-            ),
-          );
-        },
-      });
-    }
-  }
-
-  /** Holds the instance's stream until `signal` aborts (resolves) or the stream fails or ends (rejects). */
-  async run(instance: string, signal: AbortSignal): Promise<void> {
-    const { store, refreshIntervalMs } = this.options;
-    const client = this.options.clients.get(instance)!;
-    const known = new Map(
-      ((await store.read()).get(instance)?.applications ?? []).map(app => [
-        keyOf(app),
-        JSON.stringify(app),
-      ]),
-    );
-    const body = await client.openApplicationStream(signal);
-    const state = new StreamState(instance, known, this.options);
-    // The stored snapshot's timestamps say "fresh" while the stream is held, changes or not.
-    const heartbeat = setInterval(
-      () => state.flush(),
-      Math.max(100, refreshIntervalMs / 4),
-    );
-    try {
-      for await (const data of serverSentEventData(body)) {
-        const message: WatchMessage = JSON.parse(data);
-        if (message.error) {
-          throw new Error(message.error.message ?? 'stream error');
-        }
-        state.apply(message);
-      }
-      if (!signal.aborted) throw new Error('the stream ended');
-    } catch (error) {
-      if (!signal.aborted) throw error;
-    } finally {
-      clearInterval(heartbeat);
-      await state.settled();
-    }
-  }
-}
-
 /** What one stream has seen: the applications, the ones changed since the last store, the pending store. */
 class StreamState {
   private readonly applications = new Map<string, ArgoApplication>();
@@ -184,6 +116,74 @@ class StreamState {
           this.instance
         }: a watched change was not stored: ${errorMessage(error)}`,
       );
+    }
+  }
+}
+
+/**
+ * Follows each instance's application watch stream (`/api/v1/stream/applications`) into the snapshot
+ * store, so a sync or health change reaches pages within a second. One scheduled task per instance
+ * (global scope: one replica holds the stream); while it holds it, the stored snapshot is kept fresh and
+ * the poller stands back to a slow safety net. A stream that fails or ends leaves the snapshot to age, so
+ * polling takes over until the stream is back. Ledger events it causes have the same ids as polling's,
+ * so a change seen by both (or by two replicas) is recorded, notified and posted once.
+ */
+export class ArgoApplicationWatch {
+  constructor(private readonly options: ArgoApplicationWatchOptions) {}
+
+  async schedule(scheduler: SchedulerService): Promise<void> {
+    const holdMs = this.options.holdMs ?? 5 * 60_000;
+    for (const instance of this.options.clients.keys()) {
+      await scheduler.scheduleTask({
+        id: `shiplog-argocd-watch-${instance}`,
+        frequency: { seconds: 5 },
+        timeout: { milliseconds: holdMs + 30_000 },
+        initialDelay: { seconds: 2 },
+        fn: async signal => {
+          const held = AbortSignal.any([signal, AbortSignal.timeout(holdMs)]);
+          await this.run(instance, held).catch(error =>
+            this.options.logger.warn(
+              `Argo CD ${instance}: watch stream stopped, polling until it is back: ${errorMessage(
+                error,
+              )}`,
+            ),
+          );
+        },
+      });
+    }
+  }
+
+  /** Holds the instance's stream until `signal` aborts (resolves) or the stream fails or ends (rejects). */
+  async run(instance: string, signal: AbortSignal): Promise<void> {
+    const { store, refreshIntervalMs } = this.options;
+    const client = this.options.clients.get(instance)!;
+    const known = new Map(
+      ((await store.read()).get(instance)?.applications ?? []).map(app => [
+        keyOf(app),
+        JSON.stringify(app),
+      ]),
+    );
+    const body = await client.openApplicationStream(signal);
+    const state = new StreamState(instance, known, this.options);
+    // The stored snapshot's timestamps say "fresh" while the stream is held, changes or not.
+    const heartbeat = setInterval(
+      () => state.flush(),
+      Math.max(100, refreshIntervalMs / 4),
+    );
+    try {
+      for await (const data of serverSentEventData(body)) {
+        const message: WatchMessage = JSON.parse(data);
+        if (message.error) {
+          throw new Error(message.error.message ?? 'stream error');
+        }
+        state.apply(message);
+      }
+      if (!signal.aborted) throw new Error('the stream ended');
+    } catch (error) {
+      if (!signal.aborted) throw error;
+    } finally {
+      clearInterval(heartbeat);
+      await state.settled();
     }
   }
 }
