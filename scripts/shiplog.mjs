@@ -183,15 +183,18 @@ async function writeEndToEndConfig(work, ports, urls) {
 }
 
 /**
- * What the live checks (scripts/e2e/live.mjs) need beyond the demo: qa asks for an approval, so an
- * auto-promotion into it waits for the guest to approve it in the browser; and a freeze window coming
- * up in prod (it refuses nothing yet), shown on the matrix.
+ * What the live checks (scripts/e2e/live.mjs) need beyond the demo: approvals move from prod to qa, so an
+ * auto-promotion into qa waits for the guest to approve it in the browser (the demo has one user, who may
+ * not approve their own promotion) while the guest's promotion to prod goes through; and a freeze window
+ * coming up in prod (it refuses nothing yet), shown on the matrix.
  */
 function liveCheckConfig(environments) {
   const day = 86_400_000;
   return {
     environments: environments.map(env =>
-      env.name === 'qa' ? { ...env, requiresApproval: true } : env,
+      ['qa', 'prod'].includes(env.name)
+        ? { ...env, requiresApproval: env.name === 'qa' }
+        : env,
     ),
     freezes: [
       {
