@@ -12,6 +12,16 @@ import {
  * @param base `{ check, post, portal, backend, token, screenshots }` from scripts/e2e.mjs
  */
 export async function runLiveChecks(page, base) {
+  // What the page's signal connection carried: said beside a live update that did not come.
+  const sockets = [];
+  page.on('websocket', ws => {
+    const socket = { url: ws.url(), frames: 0, closed: false };
+    sockets.push(socket);
+    ws.on('framereceived', () => socket.frames++);
+    ws.on('close', () => {
+      socket.closed = true;
+    });
+  });
   const ctx = {
     ...base,
     slackUrl: process.env.SLACK_URL ?? 'http://localhost:7014',
@@ -41,6 +51,9 @@ export async function runLiveChecks(page, base) {
     /** A live update: on screen within a second (the issue's bar), measured from the change. */
     timing(ms, message) {
       console.log(`info ${message}: ${ms ?? 'not'} ms`);
+      if (ms === undefined) {
+        console.log(`info the page's web sockets: ${JSON.stringify(sockets)}`);
+      }
       base.check(
         ms !== undefined && ms < 1000,
         `${message} within 1 s (${ms ?? 'never, 15 s'} ms)`,
