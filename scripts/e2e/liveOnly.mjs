@@ -44,11 +44,14 @@ try {
     waitUntil: 'networkidle',
     timeout: 120_000,
   });
+  // The guest sign-in, as scripts/e2e.mjs does it; the development build may take a while to load.
   const guest = page.getByRole('button', { name: /^enter$/i });
-  await guest
+  await guest.first().waitFor({ timeout: 90_000 });
+  await guest.first().click();
+  await page
+    .getByText('Deployments', { exact: true })
     .first()
-    .click({ timeout: 20_000 })
-    .catch(() => undefined);
+    .waitFor({ timeout: 60_000 });
   await runLiveChecks(page, {
     check,
     post,
