@@ -15,9 +15,29 @@ export async function runLiveChecks(page, base) {
   // What the page's signal connection carried: said beside a live update that did not come.
   const sockets = [];
   page.on('websocket', ws => {
-    const socket = { url: ws.url(), frames: 0, closed: false };
+    const socket = {
+      url: ws.url(),
+      opened: new Date().toISOString(),
+      frames: 0,
+      closed: false,
+      last: [],
+    };
     sockets.push(socket);
-    ws.on('framereceived', () => socket.frames++);
+    ws.on('framereceived', frame => {
+      socket.frames++;
+      if (!ws.url().includes('/api/signals')) return;
+      socket.last = [
+        ...socket.last,
+        `${new Date().toISOString()} ${String(frame.payload).slice(0, 120)}`,
+      ].slice(-4);
+    });
+    ws.on('framesent', frame => {
+      if (!ws.url().includes('/api/signals')) return;
+      socket.last = [
+        ...socket.last,
+        `sent ${String(frame.payload).slice(0, 100)}`,
+      ].slice(-6);
+    });
     ws.on('close', () => {
       socket.closed = true;
     });
@@ -52,7 +72,11 @@ export async function runLiveChecks(page, base) {
     timing(ms, message) {
       console.log(`info ${message}: ${ms ?? 'not'} ms`);
       if (ms === undefined) {
-        console.log(`info the page's web sockets: ${JSON.stringify(sockets)}`);
+        console.log(
+          `info at ${new Date().toISOString()} the page's signal sockets: ${JSON.stringify(
+            sockets.filter(socket => socket.url.includes('/api/signals')),
+          )}`,
+        );
       }
       base.check(
         ms !== undefined && ms < 1000,

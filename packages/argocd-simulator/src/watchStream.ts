@@ -51,6 +51,8 @@ export class ApplicationWatchers {
       'cache-control': 'no-cache',
       connection: 'keep-alive',
     });
+    // Headers go out now, not with the first event: an instance without applications answers at once.
+    res.flushHeaders();
     this.watchers.add(watcher);
     const forget = () => this.watchers.delete(watcher);
     req.on('close', forget);
