@@ -224,6 +224,8 @@ async function runEndToEnd(env, script = 'scripts/e2e.mjs') {
   mkdirSync(cache, { recursive: true });
   const results = join(cache, 'shiplog-e2e-results.json');
   rmSync(results, { force: true });
+  // Screenshots are written afresh, never through a hard link into another checkout's cache.
+  rmSync(join(cache, 'e2e-screenshots'), { recursive: true, force: true });
   const work = mkdtempSync(join(tmpdir(), 'shiplog-e2e-'));
   const ports = await endToEndPorts();
   const urls = {
