@@ -107,8 +107,9 @@ class StreamState {
     try {
       await store.saveApplications(this.instance, list, Date.now());
       if (changed.length) {
-        await onApplications?.(this.instance, list);
+        // Open tabs first (they read the snapshot just stored), then the ledger (it signals again).
         await onChanged?.(this.instance, changed);
+        await onApplications?.(this.instance, list);
       }
     } catch (error) {
       logger.warn(
