@@ -6,12 +6,15 @@ import { join } from 'node:path';
 /** Milliseconds until `fn` (run in the page) returns true; undefined when it does not within `timeoutMs`. */
 async function timeUntil(page, fn, arg, timeoutMs = 15_000) {
   const started = Date.now();
-  return page
-    .waitForFunction(fn, arg, { timeout: timeoutMs, polling: 'raf' })
-    .then(
-      () => Date.now() - started,
-      () => undefined,
-    );
+  return (
+    page
+      // An interval, not animation frames: those pause on a page that is not in front.
+      .waitForFunction(fn, arg, { timeout: timeoutMs, polling: 100 })
+      .then(
+        () => Date.now() - started,
+        () => undefined,
+      )
+  );
 }
 
 /** The matrix column's version (its heading). */
@@ -134,6 +137,7 @@ async function checkSlackThread(context, ctx, component, version) {
     });
   } finally {
     await slackPage.close();
+    await context.pages()[0]?.bringToFront();
   }
 }
 

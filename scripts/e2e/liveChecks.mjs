@@ -42,6 +42,18 @@ export async function runLiveChecks(page, base) {
       socket.closed = true;
     });
   });
+  // The tab's reads of the matrix and Argo CD state, to see when a signal made it fetch.
+  const reads = [];
+  page.on('response', response => {
+    const url = response.url();
+    if (/\/api\/shiplog\/v1\/.*\/(environments|argocd)$/.test(url)) {
+      reads.push(
+        `${new Date().toISOString()} ${
+          url.split('/').slice(-1)[0]
+        } ${response.status()}`,
+      );
+    }
+  });
   const ctx = {
     ...base,
     slackUrl: process.env.SLACK_URL ?? 'http://localhost:7014',
@@ -71,11 +83,11 @@ export async function runLiveChecks(page, base) {
     /** A live update: on screen within a second (the issue's bar), measured from the change. */
     timing(ms, message) {
       console.log(`info ${message}: ${ms ?? 'not'} ms`);
-      if (ms === undefined) {
+      if (ms === undefined || ms >= 1000) {
         console.log(
           `info at ${new Date().toISOString()} the page's signal sockets: ${JSON.stringify(
             sockets.filter(socket => socket.url.includes('/api/signals')),
-          )}`,
+          )}; its last reads: ${JSON.stringify(reads.slice(-8))}`,
         );
       }
       base.check(

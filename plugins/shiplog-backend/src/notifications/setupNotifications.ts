@@ -99,8 +99,9 @@ export async function setupNotifications(
   }
   if (options.cursors && options.notifications) {
     await new DriftNotifier({
-      entityRefs: () =>
-        options.ledgerStore.stores.environments.listEntityRefs(),
+      entityRefs: async () =>
+        (await options.ledgerStore.stores.environments.listEntityRefs?.()) ??
+        [],
       entity: entityRef => directory.entity(entityRef),
       environments: (entityRef, entity) =>
         options.ledger.getEnvironments(entityRef, entity),

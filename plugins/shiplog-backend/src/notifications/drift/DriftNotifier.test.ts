@@ -66,7 +66,8 @@ describe.each(databases.eachSupportedId())(
       // The clock runs in the past: events never lie in the future.
       let now = Date.now() - 10 * DAY;
       const drift = new DriftNotifier({
-        entityRefs: () => ledgerStore.stores.environments.listEntityRefs(),
+        entityRefs: async () =>
+          (await ledgerStore.stores.environments.listEntityRefs?.()) ?? [],
         entity: async ref => (ref === REF ? entity : undefined),
         environments: (ref, e) => ledger.getEnvironments(ref, e),
         cursors: new TaskCursorStore(knex),
