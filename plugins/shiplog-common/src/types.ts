@@ -22,6 +22,8 @@ export interface EnvironmentPolicy {
 /** @public */
 export interface EnvironmentConfig extends EnvironmentPolicy {
   name: string;
+  /** The environment DORA metrics measure (at most one is marked; else the last one is). */
+  production?: boolean;
 }
 
 /** @public */
@@ -44,6 +46,8 @@ export interface CommitSummary {
   sha: string;
   message?: string;
   author?: string;
+  /** Git's commit time (ISO 8601): where a change's lead time starts. */
+  timestamp?: string;
   pullRequest?: PullRequestSummary;
 }
 
