@@ -19,6 +19,8 @@ import { readShiplogConfig } from './config/readShiplogConfig';
 import { ShiplogDatabase } from './database/ShiplogDatabase';
 import { CoalescingIngester } from './ledger/CoalescingIngester';
 import { LedgerService } from './ledger/LedgerService';
+import { ComponentCoverage, OrgViewService } from './ledger/OrgViewService';
+import { CoveredComponents } from './catalog/CoveredComponents';
 import { setupPromotions } from './promotions/setupPromotions';
 import { EntityLoader } from './routes/EntityLoader';
 import { createRouter } from './routes/router';
@@ -34,6 +36,13 @@ async function setupLedger(
   return {
     db,
     ledger: new LedgerService(db.stores, environments),
+    orgViews: (coverage: ComponentCoverage) =>
+      new OrgViewService({
+        coverage,
+        rollups: db.rollups,
+        deliveryMetrics: db.deliveryMetrics,
+        environments,
+      }),
     ingester: new CoalescingIngester(db.stores.events),
   };
 }
@@ -73,7 +82,7 @@ export const shiplogPlugin = createBackendPlugin({
       async init(deps) {
         const { auth, catalog } = deps;
         const { environments } = readShiplogConfig(deps.config);
-        const { db, ledger, ingester } = await setupLedger(
+        const { db, ledger, ingester, orgViews } = await setupLedger(
           deps.database,
           environments,
         );
@@ -102,6 +111,7 @@ export const shiplogPlugin = createBackendPlugin({
             entities: new EntityLoader(catalog, auth),
             argocd,
             promotions,
+            orgViews: orgViews(new CoveredComponents(catalog, auth)),
             ingest: setupIngest(deps),
           }),
         );

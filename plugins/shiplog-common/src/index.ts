@@ -12,3 +12,4 @@ export * from './schema';
 export * from './types';
 export * from './versions';
 export * from './versioning';
+export * from './orgViews';

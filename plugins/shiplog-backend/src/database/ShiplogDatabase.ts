@@ -5,7 +5,13 @@ import { PromotionStore } from '../promotions/PromotionStore';
 import { TaskCursorStore } from '../promotions/TaskCursorStore';
 import { LedgerStore } from './LedgerStore';
 import { migrationsDir } from './migrations';
-import { LedgerStores } from './stores';
+import {
+  DatabaseDeliveryMetricsStore,
+  DatabaseRollupStore,
+  DeliveryMetricsStore,
+  LedgerStores,
+  RollupStore,
+} from './stores';
 import { WebhookDeliveryStore } from './stores/WebhookDeliveryStore';
 import { tuneSqlite } from './tuneSqlite';
 
@@ -21,6 +27,10 @@ export class ShiplogDatabase {
   readonly webhookDeliveries: WebhookDeliveryStore;
   /** Where scheduled tasks stopped. */
   readonly taskCursors: TaskCursorStore;
+  /** Org views' reads of many components at once. */
+  readonly rollups: RollupStore;
+  /** DORA's inputs: finished deployments and commit lead times per environment. */
+  readonly deliveryMetrics: DeliveryMetricsStore;
 
   /** Tunes SQLite and applies the migrations, unless the operator manages them (`migrations.skip`). */
   static async create(options: {
@@ -40,6 +50,8 @@ export class ShiplogDatabase {
     this.argoSnapshots = new ArgoSnapshotStore(client);
     this.webhookDeliveries = new WebhookDeliveryStore(client);
     this.taskCursors = new TaskCursorStore(client);
+    this.rollups = new DatabaseRollupStore(client);
+    this.deliveryMetrics = new DatabaseDeliveryMetricsStore(client);
   }
 
   get stores(): LedgerStores {

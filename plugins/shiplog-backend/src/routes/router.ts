@@ -7,11 +7,13 @@ import Router from 'express-promise-router';
 import { ArgoCdService } from '../argocd/ArgoCdService';
 import { PromotionService } from '../promotions/PromotionService';
 import { LedgerService } from '../ledger/LedgerService';
+import { OrgViewService } from '../ledger/OrgViewService';
 import { registerArgoCdRoutes } from './argocdRoutes';
 import { EntityAccess } from './entityAccess';
 import { EntityLoader } from './EntityLoader';
 import { EventIngester, registerIngestRoutes } from './ingestRoutes';
 import { registerLedgerRoutes } from './ledgerRoutes';
+import { registerOrgRoutes } from './orgRoutes';
 import { registerPromotionRoutes } from './promotionRoutes';
 
 export interface RouterOptions {
@@ -22,6 +24,8 @@ export interface RouterOptions {
   entities: EntityLoader;
   permissions: PermissionsService;
   argocd: ArgoCdService;
+  /** Org views (rollup, DORA); without them their routes answer 501. */
+  orgViews?: OrgViewService;
   /** Promotions; without them their routes answer 501. */
   promotions?: PromotionService;
   /** Ingest scopes and the configured event schema (`shiplog.ingest`); without them, the defaults. */
@@ -48,6 +52,7 @@ export async function createRouter(
     ...options.ingest,
   });
   registerLedgerRoutes(router, { access, ledger: options.ledger });
+  registerOrgRoutes(router, { access, orgViews: options.orgViews });
   registerArgoCdRoutes(router, { access, argocd: options.argocd });
   registerPromotionRoutes(router, {
     access,
