@@ -231,6 +231,31 @@ async function checkTemplateDryRun() {
     'template dry run: catalog-info.yaml carries the Shiplog and Argo CD annotations',
   );
 
+  // The protected default branch and the no-deploy-to-<env> labels (steps publish and labels).
+  const messages = (inRepository.body.log ?? []).map(
+    entry => entry.body?.message ?? '',
+  );
+  const publishRun = messages.find(message =>
+    message.startsWith('Running publish:github in dry-run mode'),
+  );
+  const publishInput = publishRun
+    ? JSON.parse(publishRun.slice(publishRun.indexOf('{')))
+    : {};
+  check(
+    publishInput.protectDefaultBranch === true &&
+      publishInput.requiredApprovingReviewCount === 1 &&
+      publishInput.requiredStatusCheckContexts?.join() === 'test',
+    'template dry run: publish:github protects main (the CI check "test", one approving review)',
+  );
+  check(
+    messages.some(message =>
+      message.includes(
+        'would create no-deploy-to-dev, no-deploy-to-stage, no-deploy-to-prod in acme/dryrun-orders',
+      ),
+    ),
+    'template dry run: shiplog:github:deploy-labels creates no-deploy-to-dev, -stage and -prod',
+  );
+
   // publish:github:pull-request dry-runs against GitHub itself (the demo has no GitHub token), so
   // this variant runs the template's own Shiplog steps only.
   const shiplogSteps = serviceTemplate();

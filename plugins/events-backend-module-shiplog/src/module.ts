@@ -1,6 +1,7 @@
 import {
   coreServices,
   createBackendModule,
+  LoggerService,
 } from '@backstage/backend-plugin-api';
 import { eventsExtensionPoint } from '@backstage/plugin-events-node/alpha';
 import { createSecretValidator } from './secretValidator';
@@ -51,17 +52,39 @@ export const eventsModuleShiplog = createBackendModule({
             configKey: 'shiplog.webhooks.argocd.secret',
           }),
         });
-        for (const [name, secret] of [
-          ['harbor', harborSecret],
-          ['argocd', argocdSecret],
-        ] as const) {
-          if (!secret) {
-            logger.warn(
-              `Shiplog's ${name} webhook refuses every request until shiplog.webhooks.${name}.secret is set`,
-            );
-          }
-        }
+        logDisabledIngresses(logger, {
+          harbor: harborSecret,
+          argocd: argocdSecret,
+          github: config.getOptionalString(
+            'events.modules.github.webhookSecret',
+          ),
+        });
       },
     });
   },
 });
+
+/**
+ * Says at start which webhook ingresses refuse everything for want of a secret, so a production
+ * deployment with an unset variable shows it in the first lines of its log instead of silently.
+ */
+export function logDisabledIngresses(
+  logger: LoggerService,
+  secrets: { harbor?: string; argocd?: string; github?: string },
+): void {
+  const disabled = [
+    !secrets.harbor && 'harbor (shiplog.webhooks.harbor.secret)',
+    !secrets.argocd && 'argocd (shiplog.webhooks.argocd.secret)',
+    !secrets.github &&
+      'github (events.modules.github.webhookSecret; Backstage registers no GitHub ingress without it)',
+  ].filter(Boolean);
+  if (disabled.length) {
+    logger.warn(
+      `Shiplog webhook ingresses disabled, refusing every request until their secret is set: ${disabled.join(
+        ', ',
+      )}`,
+    );
+  } else {
+    logger.info('Shiplog webhook ingresses enabled: harbor, argocd, github');
+  }
+}

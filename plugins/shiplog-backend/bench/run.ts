@@ -29,6 +29,7 @@ import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { LedgerStore } from '../src/database/LedgerStore';
 import { migrationsDir } from '../src/database/migrations';
+import { TABLES } from '../src/database/tables';
 import { tuneSqlite } from '../src/database/tuneSqlite';
 import { CoalescingIngester } from '../src/ledger/CoalescingIngester';
 import { LedgerService } from '../src/ledger/LedgerService';
@@ -430,7 +431,7 @@ async function benchDatabase(label: string, knex: Knex) {
     const rawQuery: number[] = [];
     for (let i = 0; i < READ_SAMPLES; i++) {
       const t = performance.now();
-      await knex('shiplog_deployments')
+      await knex(TABLES.deployments)
         .where({ entity_ref: `component:default/${pick()}` })
         .orderBy([
           { column: 'sort_at', order: 'desc' },
@@ -445,7 +446,7 @@ async function benchDatabase(label: string, knex: Knex) {
           percentile(samples, 95),
         )}, p99 ${ms(percentile(samples, 99))}`,
       );
-    const [{ n: eventCount }] = await knex('shiplog_events').count({ n: '*' });
+    const [{ n: eventCount }] = await knex(TABLES.events).count({ n: '*' });
     console.log(
       `database: ${rate(Number(eventCount))} events across ${rate(
         COMPONENTS,

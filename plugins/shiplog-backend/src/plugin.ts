@@ -5,6 +5,8 @@ import {
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
+import { notificationService } from '@backstage/plugin-notifications-node';
+import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import {
   EnvironmentConfig,
   shiplogPermissions,
@@ -17,6 +19,7 @@ import { setupArgoCd } from './argocd/setupArgoCd';
 import { CatalogEntityIndex } from './catalog/CatalogEntityIndex';
 import { readShiplogConfig } from './config/readShiplogConfig';
 import { ShiplogDatabase } from './database/ShiplogDatabase';
+import { setupIngest } from './ingest/setupIngest';
 import { CoalescingIngester } from './ledger/CoalescingIngester';
 import { LedgerService } from './ledger/LedgerService';
 import { ComponentCoverage, OrgViewService } from './ledger/OrgViewService';
@@ -24,7 +27,8 @@ import { CoveredComponents } from './catalog/CoveredComponents';
 import { setupPromotions } from './promotions/setupPromotions';
 import { EntityLoader } from './routes/EntityLoader';
 import { createRouter } from './routes/router';
-import { setupIngest } from './ingest/setupIngest';
+import { NextVersionService } from './ledger/NextVersionService';
+import { setupNotifications } from './notifications/setupNotifications';
 import { setupWebhooks } from './webhooks/setupWebhooks';
 
 /** The database (migrations applied, the stores), the ledger's read service, and the ingester in front of its write side. */
@@ -43,6 +47,7 @@ async function setupLedger(
         deliveryMetrics: db.deliveryMetrics,
         environments,
       }),
+    nextVersion: new NextVersionService(db.stores),
     ingester: new CoalescingIngester(db.stores.events),
   };
 }
@@ -78,14 +83,14 @@ export const shiplogPlugin = createBackendPlugin({
         permissionsRegistry: coreServices.permissionsRegistry,
         urlReader: coreServices.urlReader,
         auditor: coreServices.auditor,
+        notifications: notificationService,
+        signals: signalsServiceRef,
       },
       async init(deps) {
         const { auth, catalog } = deps;
         const { environments } = readShiplogConfig(deps.config);
-        const { db, ledger, ingester, orgViews } = await setupLedger(
-          deps.database,
-          environments,
-        );
+        const { db, ledger, nextVersion, ingester, orgViews } =
+          await setupLedger(deps.database, environments);
         const entityIndex = new CatalogEntityIndex(catalog, auth);
         const promotions = await setupPromotions({
           ...deps,
@@ -100,14 +105,23 @@ export const shiplogPlugin = createBackendPlugin({
           ...deps,
           environments,
           snapshots: db.argoSnapshots,
+          syncLocks: db.syncLocks,
           entities: entityIndex,
           ingest: ledgerEvents => db.stores.events.ingest(ledgerEvents),
+        });
+        await setupNotifications({
+          ...deps,
+          ledgerStore: db.ledger,
+          outbox: db.notificationOutbox,
+          ledger,
+          argocd,
         });
         deps.httpRouter.use(
           await createRouter({
             ...deps,
             ingester,
             ledger,
+            nextVersion,
             entities: new EntityLoader(catalog, auth),
             argocd,
             promotions,

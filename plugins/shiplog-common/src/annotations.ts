@@ -9,6 +9,8 @@ export const SHIPLOG_ANNOTATIONS = {
   imageTagPath: 'shiplog.dev/image-tag-path',
   image: 'shiplog.dev/image',
   environments: 'shiplog.dev/environments',
+  /** On an Argo CD Application: the one entity it belongs to, whatever other entities' annotations say. */
+  entityRef: 'shiplog.dev/entity-ref',
 } as const;
 
 /**

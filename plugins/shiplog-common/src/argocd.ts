@@ -34,6 +34,11 @@ export interface ArgoCdApplicationState {
     initiatedBy?: string;
   };
   images: string[];
+  /**
+   * Other entities whose annotations claim this application too. While there are any, nobody may sync
+   * it through Shiplog: its owner should annotate the Application with `shiplog.dev/entity-ref`.
+   */
+  otherClaimants?: string[];
   /** The tag of the entity's image (`shiplog.dev/image`) among the live images. */
   version?: string;
   lastDeployedAt?: string;

@@ -78,6 +78,8 @@ function dockerignore(runtimeEntries: string[]): string {
   ].join('\n')}\n`;
 }
 
+const syncMode = (production: boolean) => (production ? 'manual' : 'automated');
+
 function readme(plan: BootstrapPlan): string {
   const { input } = plan;
   const ci =
@@ -119,8 +121,6 @@ ${input.description ?? 'A service created from the Shiplog service template.'}
 ${environments}
 `;
 }
-
-const syncMode = (production: boolean) => (production ? 'manual' : 'automated');
 
 function deployment(plan: BootstrapPlan): string {
   if (plan.input.deploy.mode === 'helm-from-ci') {

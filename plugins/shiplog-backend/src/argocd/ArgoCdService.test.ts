@@ -120,7 +120,8 @@ describe.each(databases.eachSupportedId())(
         repoUrl: `file://${gitDir}`,
         manualEnvironments: ['prod'],
         multiSourceComponents: ['storefront'],
-        progressMs: 150,
+        // Long enough that a rollout is still running when the next poll lists it, on a busy machine too.
+        progressMs: 1000,
         pollMs: 0,
         instances: [
           { name: 'nonprod', environments: ['dev', 'stage'], token: 't0ken' },

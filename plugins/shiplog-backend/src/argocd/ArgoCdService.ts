@@ -7,16 +7,19 @@ import {
   ArgoCdStateResponse,
   ArgoCdSyncRequest,
   EnvironmentConfig,
+  SHIPLOG_ANNOTATIONS,
 } from '@shiplog/plugin-shiplog-common';
 import type { ArgoApplication } from '@shiplog/plugin-shiplog-node';
 import { TtlCache } from '../cache/TtlCache';
 import { LedgerEvent } from '../database/types';
-import { ArgoCdClient } from './client/ArgoCdClient';
+import { ArgoCdClient, ArgoCdRequestError } from './client/ArgoCdClient';
 import { ArgoCdConfig } from './config';
 import { ArgoPoller } from './polling/ArgoPoller';
 import { ArgoSnapshotStore } from './polling/ArgoSnapshotStore';
 import { PAGE_BUDGET_MS } from './budget';
+import { ClaimantsLookup } from './state/claimants';
 import { EntityStateAssembler } from './state/EntityStateAssembler';
+import { SyncLocks } from './SyncLocks';
 import { createSyncEvents, SyncRequester } from './syncEvents';
 import { GitOpsValuesReader } from './values/GitOpsValuesReader';
 
@@ -36,6 +39,10 @@ export interface ArgoCdServiceOptions {
   ) => Promise<void>;
   /** Records a manual sync's deploy events in the ledger. */
   ingest?: (events: LedgerEvent[]) => Promise<unknown>;
+  /** Which entities claim an application; a sync of one claimed twice is refused. */
+  claimants?: ClaimantsLookup;
+  /** One manual sync per application across replicas; without it, only Argo CD's own check. */
+  syncLocks?: SyncLocks;
 }
 
 /**
@@ -71,6 +78,7 @@ export class ArgoCdService {
       clients: this.clients,
       values: options.values,
       budgetMs: this.budgetMs,
+      claimants: options.claimants,
     });
   }
 
@@ -142,14 +150,19 @@ export class ArgoCdService {
       const event = syncEvent?.(target, outcome);
       if (event) await this.options.ingest?.([event]);
     };
+    const release = await this.options.syncLocks?.acquire(
+      `${target.instance}/${target.namespace}/${target.name}`,
+      requester?.actor ?? 'a service',
+    );
     // Recorded before Argo CD starts, so the operation Argo reports joins this deployment rather than
-    // racing it.
+    // racing it. A refused sync withdraws only its own record (the lock keeps a second one from sharing it).
     await record('started');
     try {
       await client.sync(target.name, target.namespace);
     } catch (error) {
       await record('cancelled');
-      throw error;
+      await release?.();
+      throw asSyncFailure(error, target.name);
     }
     // Refresh now rather than at the next interval, so the page shows the sync starting.
     this.poller.poll(target.instance).catch(() => undefined);
@@ -173,6 +186,17 @@ export class ArgoCdService {
         `${request.application} is not one of this entity's Argo CD applications`,
       );
     }
+    if (target.otherClaimants?.length) {
+      throw new ConflictError(
+        `${
+          target.name
+        } is claimed by other entities too (${target.otherClaimants.join(
+          ', ',
+        )}); nobody may sync it through Shiplog until its Application names its one owner with the ${
+          SHIPLOG_ANNOTATIONS.entityRef
+        } annotation`,
+      );
+    }
     if (!target.manualSync) {
       throw new ConflictError(
         `${target.name} syncs automatically (environment ${
@@ -187,4 +211,17 @@ export class ArgoCdService {
     }
     return target;
   }
+}
+
+/** Argo CD's "another operation is already in progress" is a conflict; its other failures stay upstream errors (502). */
+function asSyncFailure(error: unknown, name: string): unknown {
+  if (
+    error instanceof ArgoCdRequestError &&
+    /another operation is already in progress/i.test(error.message)
+  ) {
+    return new ConflictError(
+      `${name} is already syncing in Argo CD ${error.instance}; wait for it to finish`,
+    );
+  }
+  return error;
 }

@@ -13,12 +13,17 @@ import { ArgoCdClient } from './client/ArgoCdClient';
 import { readArgoCdConfig } from './config';
 import { ArgoLedgerFeed } from './polling/ArgoLedgerFeed';
 import { ArgoSnapshotStore } from './polling/ArgoSnapshotStore';
+import { readAllowedGitRepositories } from '../gitops/allowedGitRepositories';
 import { GitOpsValuesReader } from './values/GitOpsValuesReader';
+import { createClaimantsLookup } from './state/claimants';
+import { SyncLocks } from './SyncLocks';
 
 export interface SetupArgoCdOptions {
   config: Config;
   environments: EnvironmentConfig[];
   snapshots: ArgoSnapshotStore;
+  /** One manual sync per application across replicas. */
+  syncLocks?: SyncLocks;
   urlReader: UrlReaderService;
   scheduler: SchedulerService;
   logger: LoggerService;
@@ -50,16 +55,7 @@ export async function setupArgoCd(
     clients: config.instances.map(
       instance => new ArgoCdClient(instance, config.timeoutMs),
     ),
-    values: new GitOpsValuesReader({
-      urlReader: options.urlReader,
-      integrations: ScmIntegrations.fromConfig(options.config),
-      allowedFileRoots:
-        options.config.getOptionalStringArray(
-          'shiplog.gitops.allowedFileRoots',
-        ) ?? [],
-      ttlMs: config.refreshIntervalMs,
-      timeoutMs: Math.max(config.timeoutMs, 10_000),
-    }),
+    values: createValuesReader(options, config, logger),
     logger,
     onApplications: (instance, applications) =>
       feed
@@ -70,9 +66,30 @@ export async function setupArgoCd(
           ),
         ),
     ingest: options.ingest,
+    claimants: createClaimantsLookup(options.entities),
+    syncLocks: options.syncLocks,
   });
   if (service.enabled) {
     await service.poller.schedule(options.scheduler);
   }
   return service;
+}
+
+/** The values reader, limited to the repositories config allows (integration and allowed hosts, file roots). */
+function createValuesReader(
+  options: { urlReader: UrlReaderService; config: Config },
+  config: { refreshIntervalMs: number; timeoutMs: number },
+  logger: LoggerService,
+): GitOpsValuesReader {
+  const integrations = ScmIntegrations.fromConfig(options.config);
+  const allowed = readAllowedGitRepositories(options.config, integrations);
+  return new GitOpsValuesReader({
+    urlReader: options.urlReader,
+    integrations,
+    allowedFileRoots: allowed.fileRoots,
+    isAllowedHost: allowed.isAllowedHost,
+    ttlMs: config.refreshIntervalMs,
+    timeoutMs: Math.max(config.timeoutMs, 10_000),
+    logger,
+  });
 }

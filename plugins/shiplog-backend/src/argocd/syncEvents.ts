@@ -28,9 +28,22 @@ export function createSyncEvents(
   const syncId = randomUUID();
   const requestedAt = new Date().toISOString();
   return (target, outcome) => {
-    const version = target.declared?.tag ?? target.version;
-    if (!target.environment || !version) return undefined;
-    return releaseEventInputSchema.parse({
+    // The tag comes from a values file anyone with write access to Git edits: one the version schema
+    // refuses falls back to the live version, else the sync goes unrecorded (never a 500).
+    for (const version of [target.declared?.tag, target.version]) {
+      if (!target.environment || !version) continue;
+      const event = syncEvent(target, outcome, version);
+      if (event) return event;
+    }
+    return undefined;
+  };
+
+  function syncEvent(
+    target: ArgoCdApplicationState,
+    outcome: SyncOutcome,
+    version: string,
+  ): LedgerEvent | undefined {
+    const parsed = releaseEventInputSchema.safeParse({
       id: `shiplog-sync:${syncId}:${outcome}`,
       entityRef: requester.entityRef,
       type: 'deploy',
@@ -42,5 +55,6 @@ export function createSyncEvents(
       runUrl: target.url,
       occurredAt: outcome === 'started' ? requestedAt : undefined,
     });
-  };
+    return parsed.success ? parsed.data : undefined;
+  }
 }

@@ -14,10 +14,12 @@ import {
   ListDeploymentsOptions,
   ReleaseStore,
 } from './stores';
+import type { IngestHook } from './ledger/ingest';
 import { LedgerEvent } from './types';
 
 export type { DeploymentCursor, ListDeploymentsOptions } from './stores';
 export { pullRequestNumberFromMessage } from './ledger/projectCommits';
+export type { IngestHook } from './ledger/ingest';
 
 /**
  * The release ledger in Backstage's database, all its stores in one object: for callers that use
@@ -35,10 +37,12 @@ export class LedgerStore
     EnvironmentStore
 {
   readonly stores: LedgerStores;
+  private readonly eventStore: DatabaseLedgerEventStore;
 
   constructor(db: Knex) {
+    this.eventStore = new DatabaseLedgerEventStore(db);
     this.stores = {
-      events: new DatabaseLedgerEventStore(db),
+      events: this.eventStore,
       releases: new DatabaseReleaseStore(db),
       commits: new DatabaseCommitStore(db),
       deployments: new DatabaseDeploymentStore(db),
@@ -46,6 +50,10 @@ export class LedgerStore
     };
   }
 
+  /** Work that commits with each batch's new events (the notification outbox) or follows the commit. */
+  addIngestHook(hook: IngestHook) {
+    this.eventStore.addHook(hook);
+  }
   ingest(events: LedgerEvent[], receivedAt?: Date) {
     return this.stores.events.ingest(events, receivedAt);
   }

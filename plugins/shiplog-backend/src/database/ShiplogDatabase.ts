@@ -1,8 +1,10 @@
 import { DatabaseService } from '@backstage/backend-plugin-api';
 import { Knex } from 'knex';
 import { ArgoSnapshotStore } from '../argocd/polling/ArgoSnapshotStore';
-import { PromotionStore } from '../promotions/PromotionStore';
-import { TaskCursorStore } from '../promotions/TaskCursorStore';
+import { SyncLocks } from '../argocd/SyncLocks';
+import { PromotionStore } from './stores/PromotionStore';
+import { TaskCursorStore } from './stores/TaskCursorStore';
+import { DatabaseOutboxStore } from '../notifications/outbox/DatabaseOutboxStore';
 import { LedgerStore } from './LedgerStore';
 import { migrationsDir } from './migrations';
 import {
@@ -31,6 +33,10 @@ export class ShiplogDatabase {
   readonly rollups: RollupStore;
   /** DORA's inputs: finished deployments and commit lead times per environment. */
   readonly deliveryMetrics: DeliveryMetricsStore;
+  /** One manual Argo CD sync per application at a time. */
+  readonly syncLocks: SyncLocks;
+  /** The notification outbox and Slack threads. */
+  readonly notificationOutbox: DatabaseOutboxStore;
 
   /** Tunes SQLite and applies the migrations, unless the operator manages them (`migrations.skip`). */
   static async create(options: {
@@ -52,6 +58,8 @@ export class ShiplogDatabase {
     this.taskCursors = new TaskCursorStore(client);
     this.rollups = new DatabaseRollupStore(client);
     this.deliveryMetrics = new DatabaseDeliveryMetricsStore(client);
+    this.syncLocks = new SyncLocks(client);
+    this.notificationOutbox = new DatabaseOutboxStore(client);
   }
 
   get stores(): LedgerStores {

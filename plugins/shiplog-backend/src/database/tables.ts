@@ -22,4 +22,9 @@ export const TABLES = {
   leadTimeMarks: 'shiplog_lead_time_marks',
   /** Where each scheduled task stopped (promotion tracking, auto-promotion). */
   taskCursors: 'shiplog_task_cursors',
+  /** Notifications waiting to be sent, and the Slack threads they were posted in. */
+  notificationOutbox: 'shiplog_notification_outbox',
+  notificationThreads: 'shiplog_notification_threads',
+  /** Manual Argo CD syncs in flight, one row per application (one sync at a time across replicas). */
+  argocdSyncLocks: 'shiplog_argocd_sync_locks',
 } as const;

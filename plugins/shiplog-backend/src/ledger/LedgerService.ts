@@ -11,7 +11,7 @@ import { LedgerStores } from '../database/stores';
 import { getChangelog } from './changelog';
 import { listDeployments } from './deployments';
 import { environmentsOf, getEnvironments } from './environments';
-import { listReleases } from './releases';
+import { getRelease, listReleases } from './releases';
 
 export { decodeCursor, encodeCursor } from './cursor';
 
@@ -54,6 +54,11 @@ export class LedgerService {
     options: { limit: number; cursor?: string },
   ): Promise<Page<Release>> {
     return listReleases(this.stores, entityRef, options);
+  }
+
+  /** One release as `listReleases` shows it, or undefined. */
+  getRelease(entityRef: string, version: string): Promise<Release | undefined> {
+    return getRelease(this.stores, entityRef, version);
   }
 
   listDeployments(

@@ -91,6 +91,35 @@ const isReleaseCursor = (v: unknown): v is { k: string } =>
   v !== null &&
   typeof (v as { k: unknown }).k === 'string';
 
+/** One release with its stages, deployments and the commits it added (as `listReleases` shows it). */
+export async function getRelease(
+  stores: ReleaseReadStores,
+  entityRef: string,
+  version: string,
+): Promise<Release | undefined> {
+  const [record] = await stores.releases.getReleases(entityRef, [version]);
+  if (!record) return undefined;
+  const [previous] = await stores.releases.listReleases(entityRef, {
+    limit: 1,
+    beforeKey: record.versionKey,
+  });
+  const shas = [record.commitSha, previous?.commitSha].filter(
+    (sha): sha is string => Boolean(sha),
+  );
+  const [positions, deployments] = await Promise.all([
+    stores.commits.getCommitPositions(entityRef, shas),
+    stores.deployments.latestDeploymentsOfVersions(entityRef, [version]),
+  ]);
+  const [commits, commitCount] = await commitsOfRelease(
+    stores,
+    entityRef,
+    positions,
+    record,
+    previous,
+  );
+  return toRelease(record, deployments, commits, commitCount);
+}
+
 /** Releases newest first, each with its stages, deployments and the commits it added. */
 export async function listReleases(
   stores: ReleaseReadStores,

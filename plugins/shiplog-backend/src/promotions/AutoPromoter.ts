@@ -4,8 +4,8 @@ import { EnvironmentConfig } from '@shiplog/plugin-shiplog-common';
 import { randomUUID } from 'node:crypto';
 import { LedgerStore } from '../database/LedgerStore';
 import { DeployEventRecord } from '../database/types';
-import { PromotionStore } from './PromotionStore';
-import { TaskCursorStore } from './TaskCursorStore';
+import { PromotionStore } from '../database/stores/PromotionStore';
+import { TaskCursorStore } from '../database/stores/TaskCursorStore';
 import { AUTO_PROMOTION_ACTOR, PromotionCreator } from './types';
 
 /** Auto-promotion looks at successful deployments received and made this recently. */

@@ -4,7 +4,7 @@ import {
   PromotionPatch,
   PromotionRecord,
   PromotionStore,
-} from './PromotionStore';
+} from '../database/stores/PromotionStore';
 
 /**
  * Moves promotions from state to state and records every step in the ledger as a `promotion` event,

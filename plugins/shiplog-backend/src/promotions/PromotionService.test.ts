@@ -1,3 +1,4 @@
+import { MAX_RECORDED_REFUSALS_PER_HOUR } from './running/PromotionRunner';
 import { TestDatabaseId, TestDatabases } from '@backstage/backend-test-utils';
 import { ConflictError } from '@backstage/errors';
 import { YamlEditError } from '@shiplog/plugin-shiplog-node';
@@ -86,6 +87,18 @@ describe.each(databases.eachSupportedId())(
         state: 'merged',
       });
       expect(executor.calls).toHaveLength(1);
+    });
+
+    it('answers every repeated refusal with 422 but records a bounded number of them', async () => {
+      for (let i = 0; i < MAX_RECORDED_REFUSALS_PER_HOUR + 5; i++) {
+        await expect(create(req('1.3.0', 'dev'))).rejects.toMatchObject({
+          statusCode: 422,
+        });
+      }
+      const [{ n }] = await knex('shiplog_promotions').count({ n: '*' });
+      expect(Number(n)).toBe(MAX_RECORDED_REFUSALS_PER_HOUR);
+      const events = await knex('shiplog_events').where({ type: 'promotion' });
+      expect(events).toHaveLength(MAX_RECORDED_REFUSALS_PER_HOUR);
     });
 
     it('refuses clearly when an annotation is missing, and an environment the entity does not have', async () => {

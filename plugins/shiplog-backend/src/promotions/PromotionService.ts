@@ -10,7 +10,10 @@ import {
 } from '@shiplog/plugin-shiplog-common';
 import { decodeCursor, encodeCursor } from '../ledger/LedgerService';
 import { PromotionPlanner } from './planning/PromotionPlanner';
-import { PromotionRecord, PromotionStore } from './PromotionStore';
+import {
+  PromotionRecord,
+  PromotionStore,
+} from '../database/stores/PromotionStore';
 import { PromotionRunner } from './running/PromotionRunner';
 import { CreatePromotionInput, PromotionCreator } from './types';
 

@@ -1,9 +1,12 @@
 import { LoggerService, SchedulerService } from '@backstage/backend-plugin-api';
 import { PromotionExecutor } from '@shiplog/plugin-shiplog-node';
 import { PromotionRecorder } from './PromotionRecorder';
-import { PromotionRecord, PromotionStore } from './PromotionStore';
+import {
+  PromotionRecord,
+  PromotionStore,
+} from '../database/stores/PromotionStore';
 import { PromotionsConfig } from './readPromotionsConfig';
-import { TaskCursorStore } from './TaskCursorStore';
+import { TaskCursorStore } from '../database/stores/TaskCursorStore';
 import { DeploymentStore } from '../database/stores';
 
 /** A promotion still `requested` after this was interrupted before its change was made. */

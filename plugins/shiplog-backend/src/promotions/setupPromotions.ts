@@ -27,13 +27,14 @@ import { AutoPromoter } from './AutoPromoter';
 import { PromotionPlanner } from './planning/PromotionPlanner';
 import { PromotionRecorder } from './PromotionRecorder';
 import { PromotionService } from './PromotionService';
-import { PromotionStore } from './PromotionStore';
+import { PromotionStore } from '../database/stores/PromotionStore';
 import { PromotionTracker } from './PromotionTracker';
+import { readAllowedGitRepositories } from '../gitops/allowedGitRepositories';
 import { readPromotionsConfig } from './readPromotionsConfig';
 import { GithubPromotionExecutor } from './running/GithubPromotionExecutor';
 import { GitPromotionExecutor } from './running/GitPromotionExecutor';
 import { PromotionRunner } from './running/PromotionRunner';
-import { TaskCursorStore } from './TaskCursorStore';
+import { TaskCursorStore } from '../database/stores/TaskCursorStore';
 
 export interface SetupPromotionsOptions {
   config: RootConfigService;
@@ -74,6 +75,8 @@ export async function setupPromotions(
     }),
     new GitPromotionExecutor({
       allowedFileRoots: promotionsConfig.gitops.allowedFileRoots,
+      isAllowedHost: readAllowedGitRepositories(config, integrations)
+        .isAllowedHost,
       author: promotionsConfig.gitops.author,
       timeoutMs: promotionsConfig.gitops.commandTimeoutMs,
     }),

@@ -65,6 +65,7 @@ describe.each(databases.eachSupportedId())(
     async function start(
       databaseId_: TestDatabaseId,
       decision: AuthorizeResult.ALLOW | AuthorizeResult.DENY,
+      otherEntities: Entity[] = [],
     ) {
       const knex = await databases.init(databaseId_);
       const checkout: Entity = {
@@ -109,7 +110,9 @@ describe.each(databases.eachSupportedId())(
               },
             },
           }),
-          catalogServiceMock.factory({ entities: [checkout] }),
+          catalogServiceMock.factory({
+            entities: [checkout, ...otherEntities],
+          }),
         ],
       });
       return server;
@@ -188,6 +191,80 @@ describe.each(databases.eachSupportedId())(
           actor: mockCredentials.user().principal.userEntityRef,
         }),
       ]);
+    });
+
+    const claimant = (name: string, annotations: Record<string, string>) =>
+      ({
+        apiVersion: 'backstage.io/v1alpha1',
+        kind: 'Component',
+        metadata: { name, namespace: 'default', annotations },
+        spec: { type: 'service', owner: 'team-other', lifecycle: 'production' },
+      } as Entity);
+    const as = (server: Awaited<ReturnType<typeof start>>, entity: string) => ({
+      state: () =>
+        request(server)
+          .get(`/api/shiplog/v1/entities/component/default/${entity}/argocd`)
+          .set('Authorization', mockCredentials.user.header()),
+      sync: (application: string) =>
+        request(server)
+          .post(
+            `/api/shiplog/v1/entities/component/default/${entity}/argocd/sync`,
+          )
+          .set('Authorization', mockCredentials.user.header())
+          .send({ application }),
+    });
+
+    it('gives an empty selector no application, and refuses to sync an application two entities claim (409 naming them)', async () => {
+      const server = await start(databaseId, AuthorizeResult.ALLOW, [
+        claimant('greedy', { 'argocd/app-selector': ' , ' }),
+        claimant('thief', { 'argocd/app-name': 'checkout-prod' }),
+      ]);
+      expect((await as(server, 'greedy').state()).body.applications).toEqual(
+        [],
+      );
+      const state = await as(server, 'checkout').state();
+      const prod = state.body.applications.find(
+        (a: { name: string }) => a.name === 'checkout-prod',
+      );
+      expect(prod.otherClaimants).toEqual(['component:default/thief']);
+      const byOwner = await as(server, 'checkout').sync('checkout-prod');
+      expect(byOwner.status).toBe(409);
+      expect(byOwner.body.error.message).toContain('component:default/thief');
+      const byThief = await as(server, 'thief').sync('checkout-prod');
+      expect(byThief.status).toBe(409);
+      expect(byThief.body.error.message).toContain(
+        'component:default/checkout',
+      );
+      expect(simulator.requests.main?.sync).toBeUndefined();
+    });
+
+    it('answers one of concurrent syncs with 202 and the others with 409, recording only the one started', async () => {
+      const server = await start(databaseId, AuthorizeResult.ALLOW);
+      const statuses = (
+        await Promise.all(
+          [1, 2, 3].map(() => as(server, 'checkout').sync('checkout-prod')),
+        )
+      )
+        .map(res => res.status)
+        .sort();
+      expect(statuses).toEqual([202, 409, 409]);
+      expect(simulator.requests.main.sync).toBe(1);
+      const history = await request(server)
+        .get('/api/shiplog/v1/entities/component/default/checkout/deployments')
+        .query({ environment: 'prod' })
+        .set('Authorization', mockCredentials.user.header());
+      expect(history.body.items).toEqual([
+        expect.objectContaining({ version: '1.1.0', status: 'in_progress' }),
+      ]);
+    });
+
+    it('answers 502 naming the instance when Argo CD fails the sync', async () => {
+      const server = await start(databaseId, AuthorizeResult.ALLOW);
+      expect((await as(server, 'checkout').state()).status).toBe(200);
+      await simulator.stop();
+      const res = await as(server, 'checkout').sync('checkout-prod');
+      expect(res.status).toBe(502);
+      expect(res.body.error.message).toContain('Argo CD main');
     });
 
     it('refuses without permission (403), for automated apps (409), bad bodies (400) and services (403)', async () => {

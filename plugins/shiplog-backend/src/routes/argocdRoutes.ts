@@ -4,6 +4,7 @@ import {
   argoCdSyncRequestSchema,
   shiplogArgocdSyncPermission,
 } from '@shiplog/plugin-shiplog-common';
+import { ArgoCdRequestError } from '../argocd/client/ArgoCdClient';
 import express from 'express';
 import { ArgoCdService } from '../argocd/ArgoCdService';
 import { EntityAccess } from './entityAccess';
@@ -34,10 +35,24 @@ export function registerArgoCdRoutes(
       deniedMessage: ref =>
         `You may not sync ${ref}'s Argo CD applications (permission shiplog.argocd.sync)`,
     });
-    const application = await argocd.sync(entity, request, {
-      entityRef,
-      actor: credentials.principal.userEntityRef,
-    });
+    let application;
+    try {
+      application = await argocd.sync(entity, request, {
+        entityRef,
+        actor: credentials.principal.userEntityRef,
+      });
+    } catch (error) {
+      // Argo CD failed (not the request): a bad gateway naming the instance, not a 500.
+      if (error instanceof ArgoCdRequestError) {
+        res.status(502).json({
+          error: { name: error.name, message: error.message },
+          request: { method: req.method, url: req.originalUrl },
+          response: { statusCode: 502 },
+        });
+        return;
+      }
+      throw error;
+    }
     const body: ArgoCdSyncResponse = { application };
     res.status(202).json(body);
   });

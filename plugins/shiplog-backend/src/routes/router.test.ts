@@ -620,6 +620,7 @@ describe('openapi.yaml', () => {
       httpAuth: mockServices.httpAuth(),
       ingester: {} as never,
       ledger: {} as never,
+      nextVersion: {} as never,
       entities: {} as never,
       permissions: mockServices.permissions(),
       argocd: {} as never,

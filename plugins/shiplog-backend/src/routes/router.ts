@@ -14,6 +14,8 @@ import { EntityLoader } from './EntityLoader';
 import { EventIngester, registerIngestRoutes } from './ingestRoutes';
 import { registerLedgerRoutes } from './ledgerRoutes';
 import { registerOrgRoutes } from './orgRoutes';
+import { registerNextVersionRoutes } from './nextVersionRoutes';
+import { NextVersionService } from '../ledger/NextVersionService';
 import { registerPromotionRoutes } from './promotionRoutes';
 
 export interface RouterOptions {
@@ -21,6 +23,8 @@ export interface RouterOptions {
   /** Stores validated events; a ledger store, or a CoalescingIngester in front of one. */
   ingester: EventIngester;
   ledger: LedgerService;
+  /** The next version of a commit, from the ledger's commits since the last release. */
+  nextVersion: NextVersionService;
   entities: EntityLoader;
   permissions: PermissionsService;
   argocd: ArgoCdService;
@@ -53,6 +57,10 @@ export async function createRouter(
   });
   registerLedgerRoutes(router, { access, ledger: options.ledger });
   registerOrgRoutes(router, { access, orgViews: options.orgViews });
+  registerNextVersionRoutes(router, {
+    access,
+    nextVersion: options.nextVersion,
+  });
   registerArgoCdRoutes(router, { access, argocd: options.argocd });
   registerPromotionRoutes(router, {
     access,

@@ -181,13 +181,7 @@ export class WebhookInbox {
         `Webhook delivery ${row.delivery_id} processed: ${accepted} event(s) recorded`,
       );
     } catch (error) {
-      const message =
-        // By name: shiplog-common's schemas may throw another copy's ZodError class.
-        (error as { name?: string })?.name === 'ZodError'
-          ? describeZodError(error as ZodError)
-          : error instanceof Error
-          ? error.message
-          : String(error);
+      const message = describeFailure(error);
       if (isInvalidPayload(error)) {
         // The payload itself cannot become a valid event: retrying would fail the same way.
         await this.deliveries.settle(row.delivery_id, attempts, {
@@ -218,4 +212,13 @@ export class WebhookInbox {
       }
     }
   }
+}
+
+/** A failure as the delivery row and the log show it: a schema failure field by field. */
+function describeFailure(error: unknown): string {
+  // By name: shiplog-common's schemas may throw another copy's ZodError class.
+  if ((error as { name?: string })?.name === 'ZodError') {
+    return describeZodError(error as ZodError);
+  }
+  return error instanceof Error ? error.message : String(error);
 }

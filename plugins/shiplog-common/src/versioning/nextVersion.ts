@@ -1,5 +1,6 @@
 import semverClean from 'semver/functions/clean';
 import semverInc from 'semver/functions/inc';
+import { z } from 'zod';
 import type { CommitSummary } from '../types';
 import {
   bumpOfCommit,
@@ -137,3 +138,14 @@ function noteLine(commit: CommitSummary): string {
 function escapeMarkdown(text: string): string {
   return text.replace(/[\\`*_[\]<>!|]/g, character => `\\${character}`);
 }
+
+/** Query of `GET .../next-version`. @public */
+export const nextVersionQuerySchema = z
+  .object({
+    commitSha: z
+      .string({ required_error: 'is required' })
+      .trim()
+      .regex(/^[0-9a-fA-F]{40}$/, 'must be a full 40-character commit sha')
+      .transform(sha => sha.toLowerCase()),
+  })
+  .strict();

@@ -8,15 +8,17 @@ export function matchesSelector(
   selector: string,
   labels: Record<string, string>,
 ): boolean {
-  return selector
+  const requirements = selector
     .split(',')
     .map(part => part.trim())
-    .filter(Boolean)
-    .every(part => {
-      const notEqual = /^([^!=]+)!=(.*)$/.exec(part);
-      if (notEqual) return labels[notEqual[1].trim()] !== notEqual[2].trim();
-      const equal = /^([^=]+)==?(.*)$/.exec(part);
-      if (equal) return labels[equal[1].trim()] === equal[2].trim();
-      return part in labels;
-    });
+    .filter(Boolean);
+  // A selector without requirements (`,`, ` `) would match every application: it matches none.
+  if (!requirements.length) return false;
+  return requirements.every(part => {
+    const notEqual = /^([^!=]+)!=(.*)$/.exec(part);
+    if (notEqual) return labels[notEqual[1].trim()] !== notEqual[2].trim();
+    const equal = /^([^=]+)==?(.*)$/.exec(part);
+    if (equal) return labels[equal[1].trim()] === equal[2].trim();
+    return part in labels;
+  });
 }

@@ -7,3 +7,4 @@ export { usePromotePermission } from './usePromotePermission';
 export { usePromotionPreview } from './usePromotionPreview';
 export { usePromotions } from './usePromotions';
 export { useReleasePages } from './useReleasePages';
+export { useShiplogSignal } from './useShiplogSignal';

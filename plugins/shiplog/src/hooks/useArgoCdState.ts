@@ -11,6 +11,8 @@ import { shiplogApiRef } from '../api/ShiplogApi';
 
 /** The backend refreshes from Argo CD on its own interval; this only picks up what it already has. */
 const REFRESH_MS = 10_000;
+/** With signals the backend says when something changed; polling stays only as a slow safety net. */
+const SIGNALLED_REFRESH_MS = 120_000;
 
 export function hasArgoCdAnnotations(entity: Entity): boolean {
   const annotations = entity.metadata.annotations ?? {};
@@ -20,8 +22,15 @@ export function hasArgoCdAnnotations(entity: Entity): boolean {
   );
 }
 
-/** Live Argo CD state for an entity, refreshed while the tab is open; nothing is fetched without annotations. */
-export function useArgoCdState(entity: Entity, entityRef: CompoundEntityRef) {
+/**
+ * Live Argo CD state for an entity, refreshed while the tab is open (on each `updates.updateKey`, and
+ * by a poll that slows down when `updates.live`); nothing is fetched without annotations.
+ */
+export function useArgoCdState(
+  entity: Entity,
+  entityRef: CompoundEntityRef,
+  updates: { updateKey?: number; live?: boolean } = {},
+) {
   const api = useApi(shiplogApiRef);
   const enabled = hasArgoCdAnnotations(entity);
   const state = useAsyncRetry(
@@ -31,9 +40,16 @@ export function useArgoCdState(entity: Entity, entityRef: CompoundEntityRef) {
   const { retry } = state;
   useEffect(() => {
     if (!enabled) return undefined;
-    const timer = setInterval(retry, REFRESH_MS);
+    const timer = setInterval(
+      retry,
+      updates.live ? SIGNALLED_REFRESH_MS : REFRESH_MS,
+    );
     return () => clearInterval(timer);
-  }, [enabled, retry]);
+  }, [enabled, retry, updates.live]);
+  const { updateKey } = updates;
+  useEffect(() => {
+    if (enabled && updateKey) retry();
+  }, [enabled, retry, updateKey]);
   const sync = useCallback(
     async (app: ArgoCdApplicationState) => {
       await api.syncArgoCdApplication(entityRef, {

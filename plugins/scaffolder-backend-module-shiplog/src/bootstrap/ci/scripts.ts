@@ -135,7 +135,7 @@ elif [ -n "$existing" ]; then
   fail "$tag already names $existing, not $commit; a version is never moved"
 else
   git -c user.name="\${GIT_COMMITTER_NAME:-Shiplog release}" -c user.email="\${GIT_COMMITTER_EMAIL:-shiplog@localhost}" \\
-    tag -a "$tag" "$commit" -m "$notes"
+    tag -a --cleanup=verbatim "$tag" "$commit" -m "$notes"
   if ! push --quiet origin "refs/tags/$tag"; then
     # Another run of the same merge may have pushed it first; anything else is an error.
     git fetch --quiet --force origin "+refs/tags/$tag:refs/tags/$tag" || true

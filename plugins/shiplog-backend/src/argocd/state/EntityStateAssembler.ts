@@ -1,4 +1,4 @@
-import { Entity } from '@backstage/catalog-model';
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import {
   ArgoCdApplicationState,
   ArgoCdInstanceStatus,
@@ -13,6 +13,7 @@ import { readDeclaredValues } from './declaredValues';
 import { GitOpsValuesReader } from '../values/GitOpsValuesReader';
 import { ApplicationDetails } from './ApplicationDetails';
 import { belongsToEntity, describeApplication } from './applicationState';
+import { ClaimantsLookup } from './claimants';
 import { settle, withinBudget } from '../budget';
 
 export interface EntityStateAssemblerOptions {
@@ -21,6 +22,8 @@ export interface EntityStateAssemblerOptions {
   clients: Map<string, ArgoCdClient>;
   values: GitOpsValuesReader;
   budgetMs: number;
+  /** Who else claims an application; without it, nobody (tests without a catalog). */
+  claimants?: ClaimantsLookup;
 }
 
 /** An answer, and whether a part of it was still missing (a pending instance, a tree still loading). */
@@ -128,6 +131,12 @@ export class EntityStateAssembler {
         ),
       ),
     ]);
+    // Not within the budget: a sync must never go ahead on an application another entity claims too.
+    const claimants =
+      (await this.options.claimants?.(app, client.instance.name)) ?? [];
+    const self = stringifyEntityRef(entity).toLocaleLowerCase('en-US');
+    const others = claimants.filter(ref => ref !== self);
+    if (others.length) state.otherClaimants = others;
     if (!resources.error) state.resources = resources.value;
     else state.resourcesError = resources.error;
     if (revisionMetadata.value) state.revisionMetadata = revisionMetadata.value;

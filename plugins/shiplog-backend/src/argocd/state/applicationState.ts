@@ -1,4 +1,8 @@
-import { Entity } from '@backstage/catalog-model';
+import {
+  Entity,
+  parseEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
 import {
   ARGOCD_ANNOTATIONS,
   ArgoCdApplicationState,
@@ -18,8 +22,39 @@ import {
   versionFromImages,
 } from '../client/applicationFields';
 
-/** Does this application belong to the entity, by `argocd/app-name` or `argocd/app-selector` and their filters? */
+/**
+ * The entity an Application names with `shiplog.dev/entity-ref` (normalised), null when it names one that
+ * cannot be parsed (then it belongs to nobody), undefined when it names none.
+ */
+export function declaredOwnerOf(
+  app: ArgoApplication,
+): string | null | undefined {
+  const declared = app.metadata.annotations?.[SHIPLOG_ANNOTATIONS.entityRef];
+  if (declared === undefined) return undefined;
+  try {
+    return stringifyEntityRef(
+      parseEntityRef(declared.trim(), {
+        defaultKind: 'component',
+        defaultNamespace: 'default',
+      }),
+    ).toLocaleLowerCase('en-US');
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Does this application belong to the entity? An Application's own `shiplog.dev/entity-ref` decides alone;
+ * otherwise a non-empty `argocd/app-name` or an `argocd/app-selector` with at least one requirement (an
+ * empty selector matches nothing), and their project and namespace filters.
+ */
 export function belongsToEntity(app: ArgoApplication, entity: Entity): boolean {
+  const declaredOwner = declaredOwnerOf(app);
+  if (declaredOwner !== undefined) {
+    return (
+      declaredOwner === stringifyEntityRef(entity).toLocaleLowerCase('en-US')
+    );
+  }
   const annotations = entity.metadata.annotations ?? {};
   const names = (annotations[ARGOCD_ANNOTATIONS.appName] ?? '')
     .split(',')

@@ -26,10 +26,16 @@ export async function readDeclaredValues(
   const repository = annotations[SHIPLOG_ANNOTATIONS.gitopsRepo];
   const template = annotations[SHIPLOG_ANNOTATIONS.valuesPath];
   if (!repository || !template || !environment) return undefined;
-  const path = resolveValuesPath(template, {
-    environment,
-    component: entity.metadata.name,
-  });
+  let path: string;
+  try {
+    path = resolveValuesPath(template, {
+      environment,
+      component: entity.metadata.name,
+    });
+  } catch (error) {
+    // The annotation's author sees why their own template is refused.
+    return { repository, path: template, error: errorMessage(error) };
+  }
   const source =
     sourcesOf(app).find(
       s => normalizeRepository(s.repoURL) === normalizeRepository(repository),
@@ -47,6 +53,10 @@ export async function readDeclaredValues(
     );
     return { repository, path, tag };
   } catch (error) {
-    return { repository, path, error: errorMessage(error) };
+    return {
+      repository,
+      path,
+      error: values.publicFailure(error, repository, path),
+    };
   }
 }

@@ -1,45 +1,51 @@
-import { UrlReaderService } from '@backstage/backend-plugin-api';
+import { LoggerService, UrlReaderService } from '@backstage/backend-plugin-api';
 import { ScmIntegrationRegistry } from '@backstage/integration';
-import { createHash } from 'crypto';
-import { mkdir } from 'fs/promises';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { parseDocument } from 'yaml';
-import {
-  checkGitRepository,
-  createGitRunner,
-  GitRunner,
-} from '../../gitops/git';
 import { TtlCache } from '../../cache/TtlCache';
+import { BareRepositoryCache } from '../../gitops/BareRepositoryCache';
+import { AllowedGitRepositories, createGitRunner } from '../../gitops/git';
+import { valuesFileUrl } from '../../gitops/valuesFileUrl';
+
+/** What a page shows when a values file cannot be read; the reason goes to the log, not to the client. */
+export const VALUES_FILE_UNREADABLE =
+  'could not read the values file (the backend log says why)';
 
 /**
  * Reads a values file at a branch of a GitOps repository: through Backstage's URL reader on hosts with an
- * integration (credentials from `integrations.*`), otherwise with `git fetch --depth 1` into a cache.
- * `file://` repositories must lie under an allowed root, so a catalog author cannot read any repository on
- * the backend host.
+ * integration (credentials from `integrations.*`, the URL checked to stay inside the repository),
+ * otherwise with `git fetch --depth 1` into a pruned cache of bare repositories. Git reaches only
+ * integration hosts, `shiplog.gitops.allowedHosts` and `file://` repositories under an allowed root, so a
+ * catalog author can neither read any repository on the backend host nor probe internal addresses.
  */
 export class GitOpsValuesReader {
   private readonly files: TtlCache<string>;
-  private readonly fetches: TtlCache<string>;
-  private readonly runGit: GitRunner;
+  private readonly bare: BareRepositoryCache;
 
   constructor(
     private readonly options: {
       urlReader: UrlReaderService;
       integrations: ScmIntegrationRegistry;
       allowedFileRoots: string[];
+      /** Hosts git may reach; without it, any (tests). */
+      isAllowedHost?: AllowedGitRepositories['isAllowedHost'];
       ttlMs: number;
       timeoutMs: number;
       cacheDir?: string;
+      logger?: LoggerService;
     },
   ) {
     this.files = new TtlCache(options.ttlMs);
-    this.fetches = new TtlCache(options.ttlMs);
-    this.runGit = createGitRunner({ timeoutMs: options.timeoutMs });
-  }
-
-  private git(args: string[]) {
-    return this.runGit(args, {});
+    this.bare = new BareRepositoryCache({
+      runGit: createGitRunner({ timeoutMs: options.timeoutMs }),
+      allowed: {
+        fileRoots: options.allowedFileRoots,
+        isAllowedHost: options.isAllowedHost,
+      },
+      cacheDir: options.cacheDir ?? join(tmpdir(), 'shiplog-gitops-cache'),
+      ttlMs: options.ttlMs,
+    });
   }
 
   /** The scalar at `keyPath` (e.g. `image.tag`) of the file, as a string. */
@@ -60,6 +66,19 @@ export class GitOpsValuesReader {
     return String(value);
   }
 
+  /**
+   * Logs why a read failed and returns what the client may see: git's and the host's answers would
+   * tell open ports from closed ones, and files that exist on the backend host from ones that do not.
+   */
+  publicFailure(error: unknown, repository: string, path: string): string {
+    this.options.logger?.info(
+      `Reading ${path} of ${repository} failed: ${
+        error instanceof Error ? error.message : String(error)
+      }`,
+    );
+    return VALUES_FILE_UNREADABLE;
+  }
+
   private async readFile(
     repository: string,
     ref: string,
@@ -67,69 +86,10 @@ export class GitOpsValuesReader {
   ): Promise<string> {
     const integration = this.options.integrations.byUrl(repository);
     if (integration && /^https?:/.test(repository)) {
-      const base = repository.replace(/\.git$/, '').replace(/\/+$/, '');
-      const url = integration.resolveUrl({
-        url: path,
-        base: `${base}/blob/${encodeURIComponent(ref)}/`,
-      });
+      const url = valuesFileUrl(integration, repository, ref, path);
       const response = await this.options.urlReader.readUrl(url);
       return (await response.buffer()).toString('utf8');
     }
-    const gitDir = await this.fetches.get(`${repository}\0${ref}`, () =>
-      this.fetch(repository, ref),
-    );
-    const { stdout } = await this.git([
-      '--git-dir',
-      gitDir,
-      'show',
-      `refs/shiplog/${this.refName(ref)}:${path}`,
-    ]);
-    return stdout;
-  }
-
-  private refName(ref: string): string {
-    return ref.replace(/[^A-Za-z0-9._-]/g, '_');
-  }
-
-  /** Fetches into one cache repository run one at a time (git locks the repository). */
-  private readonly queues = new Map<string, Promise<unknown>>();
-
-  private fetch(repository: string, ref: string): Promise<string> {
-    const previous = this.queues.get(repository) ?? Promise.resolve();
-    const next = previous
-      .catch(() => undefined)
-      .then(() => this.fetchNow(repository, ref));
-    this.queues.set(repository, next);
-    next
-      .catch(() => undefined)
-      .finally(() => {
-        if (this.queues.get(repository) === next)
-          this.queues.delete(repository);
-      });
-    return next;
-  }
-
-  /** Shallow-fetches the branch into a bare cache repository, once per TTL per (repository, branch). */
-  private async fetchNow(repository: string, ref: string): Promise<string> {
-    await checkGitRepository(repository, this.options.allowedFileRoots);
-    if (ref.startsWith('-')) throw new Error(`"${ref}" is not a branch`);
-    const gitDir = join(
-      this.options.cacheDir ?? join(tmpdir(), 'shiplog-gitops-cache'),
-      createHash('sha256').update(repository).digest('hex').slice(0, 24),
-    );
-    await mkdir(gitDir, { recursive: true });
-    await this.git(['init', '--bare', '--quiet', gitDir]);
-    await this.git([
-      '--git-dir',
-      gitDir,
-      'fetch',
-      '--quiet',
-      '--depth',
-      '1',
-      '--',
-      repository,
-      `+${ref === 'HEAD' ? 'HEAD' : ref}:refs/shiplog/${this.refName(ref)}`,
-    ]);
-    return gitDir;
+    return this.bare.readFile(repository, ref, path);
   }
 }

@@ -50,11 +50,29 @@ function eventRow(event: LedgerEvent, occurredAt: number, receivedAt: number) {
   };
 }
 
+/**
+ * Work that commits or rolls back with a batch's new events (the notification outbox), and work that
+ * follows the commit (signals). Registered on the event store; the projections know nothing of it.
+ */
+export interface IngestHook {
+  /** Inside the ingest transaction, after the projections: `versionOf` is the release each event was folded into. */
+  withinTransaction?(
+    trx: Knex.Transaction,
+    fresh: LedgerEvent[],
+    context: {
+      receivedAt: number;
+      versionOf: (event: LedgerEvent) => string | undefined;
+    },
+  ): Promise<void>;
+  /** After the transaction committed. Best effort: a hook handles its own failures. */
+  afterCommit?(fresh: LedgerEvent[]): Promise<void>;
+}
+
 /** Folds freshly accepted events into the read models, in the order they depend on each other. */
 async function project(
   batch: ProjectionBatch,
   allEvents: LedgerEvent[],
-): Promise<void> {
+): Promise<(event: LedgerEvent) => string | undefined> {
   // Promotion events are Shiplog's record of its own actions: kept, but folded into no read model.
   const events = allEvents.filter(
     (event): event is ProjectedLedgerEvent => event.type !== 'promotion',
@@ -65,7 +83,7 @@ async function project(
       event.type !== 'commits' && event.type !== 'pull_request',
   );
   if (!releaseEvents.length) {
-    return;
+    return () => undefined;
   }
   const versions = await resolveVersions(batch, releaseEvents);
   await projectReleases(batch, releaseEvents, versions);
@@ -75,6 +93,7 @@ async function project(
     await projectEnvironmentState(batch, deployments);
     await projectDeliveryMetrics(batch, deployments);
   }
+  return event => versions.get(event as ReleaseEvent);
 }
 
 /**
@@ -87,6 +106,7 @@ export async function ingestEvents(
   db: Knex,
   events: LedgerEvent[],
   receivedAt: Date,
+  hooks: IngestHook[] = [],
 ): Promise<Set<string>> {
   const unique = new Map<string, LedgerEvent>();
   for (const event of events) {
@@ -103,7 +123,8 @@ export async function ingestEvents(
     ]),
   );
 
-  return db.transaction(async trx => {
+  let fresh: LedgerEvent[] = [];
+  const accepted = await db.transaction(async trx => {
     const acceptedIds = new Set<string>();
     for (const part of chunks(batch)) {
       const rows = part.map(event =>
@@ -118,10 +139,27 @@ export async function ingestEvents(
         acceptedIds.add(row.id);
       }
     }
-    const fresh = batch.filter(event => acceptedIds.has(event.id));
+    fresh = batch.filter(event => acceptedIds.has(event.id));
     if (fresh.length) {
-      await project({ trx, at: event => times.get(event)! }, fresh);
+      const versionOf = await project(
+        { trx, at: event => times.get(event)! },
+        fresh,
+      );
+      for (const hook of hooks) {
+        await hook.withinTransaction?.(trx, fresh, {
+          receivedAt: received,
+          versionOf: event =>
+            versionOf(event) ??
+            ('version' in event ? event.version : undefined),
+        });
+      }
     }
     return acceptedIds;
   });
+  if (fresh.length) {
+    for (const hook of hooks) {
+      await hook.afterCommit?.(fresh);
+    }
+  }
+  return accepted;
 }

@@ -1,11 +1,18 @@
 import { Knex } from 'knex';
-import { ingestEvents } from '../ledger/ingest';
+import { IngestHook, ingestEvents } from '../ledger/ingest';
 import { IngestResult, LedgerEvent } from '../types';
 import { LedgerEventStore } from './types';
 
 /** The ledger's write side in Backstage's database: `shiplog_events` and the projections it feeds. */
 export class DatabaseLedgerEventStore implements LedgerEventStore {
+  private readonly hooks: IngestHook[] = [];
+
   constructor(private readonly db: Knex) {}
+
+  /** Adds work that commits with each batch's new events, or follows their commit (notifications). */
+  addHook(hook: IngestHook): void {
+    this.hooks.push(hook);
+  }
 
   async ingest(
     events: LedgerEvent[],
@@ -22,6 +29,6 @@ export class DatabaseLedgerEventStore implements LedgerEventStore {
     events: LedgerEvent[],
     receivedAt: Date = new Date(),
   ): Promise<Set<string>> {
-    return ingestEvents(this.db, events, receivedAt);
+    return ingestEvents(this.db, events, receivedAt, this.hooks);
   }
 }

@@ -24,3 +24,11 @@ export { DatabaseLedgerEventStore } from './DatabaseLedgerEventStore';
 export { DatabaseReleaseStore } from './DatabaseReleaseStore';
 export { DatabaseDeliveryMetricsStore } from './DatabaseDeliveryMetricsStore';
 export { DatabaseRollupStore } from './DatabaseRollupStore';
+export { PromotionInFlightError, PromotionStore } from './PromotionStore';
+export type {
+  NewPromotion,
+  PromotionPatch,
+  PromotionRecord,
+} from './PromotionStore';
+export { TaskCursorStore } from './TaskCursorStore';
+export { WebhookDeliveryStore } from './WebhookDeliveryStore';

@@ -70,7 +70,7 @@ export class BackstageNotifier {
       await this.options.signals.publish({
         recipients: { type: 'broadcast' },
         channel: signalChannel(entityRef),
-        message: { entityRef, changed: what },
+        message: { entityRef, changed: what, at: Date.now() },
       });
     } catch (error) {
       this.options.logger.warn(

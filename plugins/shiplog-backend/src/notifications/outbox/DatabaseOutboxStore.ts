@@ -1,4 +1,5 @@
 import { Knex } from 'knex';
+import { TABLES } from '../../database/tables';
 import type {
   DeliveryOutcome,
   OutboxEntry,
@@ -7,8 +8,8 @@ import type {
   ThreadRecord,
 } from './types';
 
-export const OUTBOX_TABLE = 'shiplog_notification_outbox';
-export const THREADS_TABLE = 'shiplog_notification_threads';
+export const OUTBOX_TABLE = TABLES.notificationOutbox;
+export const THREADS_TABLE = TABLES.notificationThreads;
 
 /** How long a claim lasts; far longer than one send, so a live deliverer never loses a row it sends. */
 export const DEFAULT_LEASE_MS = 120_000;
@@ -27,10 +28,6 @@ export interface ClaimOptions {
  */
 export class DatabaseOutboxStore {
   private readonly isPostgres: boolean;
-
-  static async create(db: Knex): Promise<DatabaseOutboxStore> {
-    return new DatabaseOutboxStore(db);
-  }
 
   constructor(private readonly db: Knex) {
     this.isPostgres = String(db.client.config.client).includes('pg');

@@ -25,6 +25,7 @@ export const MAX_NEWS_AGE_MS = 3600_000;
 export function outboxEntriesFor(
   events: LedgerEvent[],
   receivedAt: number,
+  versionOf: (event: LedgerEvent) => string | undefined = () => undefined,
 ): OutboxEntry[] {
   const entries: OutboxEntry[] = [];
   for (const event of events) {
@@ -34,7 +35,8 @@ export function outboxEntriesFor(
     if (receivedAt - occurred > MAX_NEWS_AGE_MS) continue;
     const entry = entryFor(event);
     if (entry) {
-      entries.push(entry);
+      // The release the ledger folded the event into (a deploy may name only its commit).
+      entries.push({ ...entry, version: versionOf(event) ?? entry.version });
     }
   }
   return entries;

@@ -46,9 +46,6 @@ const releaseSource: ReleaseViewSource = {
       },
     };
   },
-  async versionOfCommit() {
-    return undefined;
-  },
   async links() {
     return {};
   },

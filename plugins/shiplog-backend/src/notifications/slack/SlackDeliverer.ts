@@ -200,11 +200,8 @@ export class SlackDeliverer {
     row: OutboxRow,
   ): Promise<'sent' | 'skipped' | undefined> {
     const { store, slack, releases, channels } = this.options;
-    const version =
-      row.version ??
-      (row.commitSha
-        ? await releases.versionOfCommit(row.entityRef, row.commitSha)
-        : undefined);
+    // The ingest hook wrote the release the ledger folded the event into.
+    const version = row.version;
     const channel = version
       ? await channels.channelFor(row.entityRef)
       : undefined;

@@ -12,10 +12,5 @@ export interface ReleaseViewSource {
     entityRef: string,
     version: string,
   ): Promise<ReleaseView | undefined>;
-  /** The version a commit was released as, for events that named only the commit. */
-  versionOfCommit(
-    entityRef: string,
-    commitSha: string,
-  ): Promise<string | undefined>;
   links(entityRef: string): Promise<ReleaseLinks>;
 }

@@ -19,11 +19,11 @@ import { AutoPromoter } from '../AutoPromoter';
 import { PromotionPlanner } from '../planning/PromotionPlanner';
 import { PromotionRecorder } from '../PromotionRecorder';
 import { PromotionService } from '../PromotionService';
-import { PromotionStore } from '../PromotionStore';
+import { PromotionStore } from '../../database/stores/PromotionStore';
 import { PromotionTracker } from '../PromotionTracker';
 import { PromotionsConfig } from '../readPromotionsConfig';
 import { PromotionRunner } from '../running/PromotionRunner';
-import { TaskCursorStore } from '../TaskCursorStore';
+import { TaskCursorStore } from '../../database/stores/TaskCursorStore';
 
 export const ENTITY = 'component:default/checkout';
 export const sha = (n: number) => n.toString(16).padEnd(40, '0');

@@ -9,7 +9,7 @@ import { PromotionExecutor } from '@shiplog/plugin-shiplog-node';
 import { environmentPolicyOf } from '../../config/environmentPolicy';
 import { LedgerStore } from '../../database/LedgerStore';
 import { ReleaseRecord } from '../../database/types';
-import { PromotionStore } from '../PromotionStore';
+import { PromotionStore } from '../../database/stores/PromotionStore';
 import { PromotionsConfig } from '../readPromotionsConfig';
 import { ChangelogLedger, promotionChangelog } from './changelog';
 import { evaluateGuards, GuardContext, isOlderThanRunning } from './guards';

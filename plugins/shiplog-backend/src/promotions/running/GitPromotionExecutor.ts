@@ -10,6 +10,7 @@ import { mkdtemp, readFile, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, relative } from 'node:path';
 import {
+  AllowedGitRepositories,
   checkGitRepository,
   createGitRunner,
   GitCommandError,
@@ -21,6 +22,8 @@ import {
 export interface GitPromotionExecutorOptions {
   /** Folders under which `file://` repositories may be; none means no `file://` repository at all. */
   allowedFileRoots: string[];
+  /** Hosts git may reach (integrations and shiplog.gitops.allowedHosts); without it, any (tests). */
+  isAllowedHost?: AllowedGitRepositories['isAllowedHost'];
   author: { name: string; email: string };
   /** Per git command. */
   timeoutMs: number;
@@ -63,7 +66,10 @@ export class GitPromotionExecutor implements PromotionExecutor {
 
   /** Refuses a `file://` repository outside the allowed folders, and anything that is not a Git URL. */
   checkRepository(repository: string): Promise<void> {
-    return checkGitRepository(repository, this.options.allowedFileRoots);
+    return checkGitRepository(repository, {
+      fileRoots: this.options.allowedFileRoots,
+      isAllowedHost: this.options.isAllowedHost,
+    });
   }
 
   async apply(request: PromotionChangeRequest): Promise<PromotionChangeResult> {

@@ -12,14 +12,17 @@ import {
   NewPromotion,
   PromotionRecord,
   PromotionStore,
-} from '../PromotionStore';
+} from '../../database/stores/PromotionStore';
 import { PromotionsConfig } from '../readPromotionsConfig';
 import { CreatePromotionInput } from '../types';
 import { pullRequestMarkdown } from './pullRequestMarkdown';
 
 export interface PromotionRunnerOptions {
   planner: PromotionPlanner;
-  store: Pick<PromotionStore, 'create' | 'createRefused'>;
+  store: Pick<
+    PromotionStore,
+    'create' | 'createRefused' | 'countManualRefusals'
+  >;
   recorder: PromotionRecorder;
   config: Pick<PromotionsConfig, 'labels'>;
   logger: LoggerService;
@@ -29,8 +32,26 @@ export interface PromotionRunnerOptions {
  * Runs a promotion: plans it, refuses it (recorded) or takes the environment's lock, and makes the
  * GitOps change through the plan's executor.
  */
+/** Manual refusals one user gets recorded per (entity, environment) and hour; beyond it only the 422 answers. */
+export const MAX_RECORDED_REFUSALS_PER_HOUR = 10;
+
 export class PromotionRunner {
   constructor(private readonly options: PromotionRunnerOptions) {}
+
+  /**
+   * Auto-promotion refusals are recorded once per trigger event; a user asking again and again is
+   * answered every time but recorded only up to a bound, so requests cannot fill the table or the ledger.
+   */
+  private async shouldRecordRefusal(promotion: NewPromotion): Promise<boolean> {
+    if (promotion.triggerEventId) return true;
+    const recent = await this.options.store.countManualRefusals(
+      promotion.entityRef,
+      promotion.environment,
+      promotion.requestedBy,
+      Date.now() - 60 * 60 * 1000,
+    );
+    return recent < MAX_RECORDED_REFUSALS_PER_HOUR;
+  }
 
   /**
    * Refusals are recorded and thrown as PromotionRefusedError (422); a promotion in flight as a
@@ -67,8 +88,10 @@ export class PromotionRunner {
       const error = plan.changeProblem
         ? new PromotionRefusedError(`Promotion refused: ${plan.changeProblem}`)
         : PromotionRefusedError.fromGuards(refusals);
-      const refused = await store.createRefused(base, error.message);
-      if (refused) await recorder.record(refused);
+      if (await this.shouldRecordRefusal(base)) {
+        const refused = await store.createRefused(base, error.message);
+        if (refused) await recorder.record(refused);
+      }
       throw error;
     }
     const created = await store.create(base);

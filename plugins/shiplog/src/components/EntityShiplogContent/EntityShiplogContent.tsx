@@ -16,6 +16,7 @@ import {
   useArgoCdState,
   useEnvironments,
   useReleasePages,
+  useShiplogSignal,
 } from '../../hooks';
 import { isShiplogAvailable } from '../../isShiplogAvailable';
 import { shiplogTranslationRef } from '../../translation';
@@ -40,10 +41,12 @@ function ShiplogContent() {
   const { t } = useTranslationRef(shiplogTranslationRef);
   const entityRef = useMemo(() => getCompoundEntityRef(entity), [entity]);
   const entityRefString = stringifyEntityRef(entity);
-  const argoCd = useArgoCdState(entity, entityRef);
-  // When Argo CD shows a rollout start or finish, the ledger has news too: refresh the matrix quietly.
+  // The backend signals each change of the entity's ledger, Argo CD state or promotions.
+  const updates = useShiplogSignal(entityRefString);
+  const argoCd = useArgoCdState(entity, entityRef, updates);
+  // When Argo CD shows a rollout start or finish, or a signal says so, the ledger has news: refresh the matrix quietly.
   const environments = useEnvironments(entityRef, {
-    refreshKey: rolloutKey(argoCd.value),
+    refreshKey: `${rolloutKey(argoCd.value)}|${updates.updateKey}`,
   });
   const releasePages = useReleasePages(entityRef);
   const [promoteTo, setPromoteTo] = useState<string | undefined>();
@@ -101,7 +104,10 @@ function ShiplogContent() {
           title={t('content.promotionsTitle')}
           subheader={t('content.promotionsSubheader')}
         >
-          <PromotionList entityRef={entityRef} refreshKey={lastPromotion} />
+          <PromotionList
+            entityRef={entityRef}
+            refreshKey={`${lastPromotion}|${updates.updateKey}`}
+          />
         </InfoCard>
       </Grid>
       <ReleaseSections

@@ -7,7 +7,7 @@ import {
   PromotionState,
 } from '@shiplog/plugin-shiplog-common';
 import { Knex } from 'knex';
-import { TABLES } from '../database/tables';
+import { TABLES } from '../tables';
 
 const PROMOTIONS = TABLES.promotions;
 
@@ -297,6 +297,26 @@ export class PromotionStore {
       .where({ id })
       .first();
     return row ? fromRow(row) : undefined;
+  }
+
+  /** How many manual promotions this user had refused for (entity, environment) since `since`. */
+  async countManualRefusals(
+    entityRef: string,
+    environment: string,
+    requestedBy: string,
+    since: number,
+  ): Promise<number> {
+    const [{ n }] = await this.db(PROMOTIONS)
+      .where({
+        entity_ref: entityRef,
+        environment,
+        requested_by: requestedBy,
+        state: 'refused',
+      })
+      .whereNull('trigger_event_id')
+      .where('requested_at', '>=', since)
+      .count({ n: '*' });
+    return Number(n);
   }
 
   async findInFlight(

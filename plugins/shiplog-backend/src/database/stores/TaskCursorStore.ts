@@ -1,5 +1,5 @@
 import { Knex } from 'knex';
-import { TABLES } from '../database/tables';
+import { TABLES } from '../tables';
 
 const TASK_CURSORS = TABLES.taskCursors;
 

@@ -1,6 +1,6 @@
 import { TestDatabaseId, TestDatabases } from '@backstage/backend-test-utils';
 import { Knex } from 'knex';
-import { migrationsDir } from '../database/migrations';
+import { migrationsDir } from '../migrations';
 import { TaskCursorStore } from './TaskCursorStore';
 
 jest.setTimeout(60_000);
