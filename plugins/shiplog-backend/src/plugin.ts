@@ -3,6 +3,7 @@ import {
   createBackendPlugin,
   DatabaseService,
 } from '@backstage/backend-plugin-api';
+import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
@@ -27,6 +28,7 @@ import { CoveredComponents } from './catalog/CoveredComponents';
 import { setupPromotions } from './promotions/setupPromotions';
 import { EntityLoader } from './routes/EntityLoader';
 import { createRouter } from './routes/router';
+import { registerShiplogActions } from './actions/registerShiplogActions';
 import { NextVersionService } from './ledger/NextVersionService';
 import { setupNotifications } from './notifications/setupNotifications';
 import { setupWebhooks } from './webhooks/setupWebhooks';
@@ -85,6 +87,7 @@ export const shiplogPlugin = createBackendPlugin({
         auditor: coreServices.auditor,
         notifications: notificationService,
         signals: signalsServiceRef,
+        actionsRegistry: actionsRegistryServiceRef,
       },
       async init(deps) {
         const { auth, catalog } = deps;
@@ -116,19 +119,27 @@ export const shiplogPlugin = createBackendPlugin({
           ledger,
           argocd,
         });
+        const entities = new EntityLoader(catalog, auth);
+        const orgViewService = orgViews(new CoveredComponents(catalog, auth));
         deps.httpRouter.use(
           await createRouter({
             ...deps,
             ingester,
             ledger,
             nextVersion,
-            entities: new EntityLoader(catalog, auth),
+            entities,
             argocd,
             promotions,
-            orgViews: orgViews(new CoveredComponents(catalog, auth)),
+            orgViews: orgViewService,
             ingest: setupIngest(deps),
           }),
         );
+        registerShiplogActions({
+          ...deps,
+          entities,
+          orgViews: orgViewService,
+          promotions,
+        });
         await setupWebhooks({
           ...deps,
           deliveries: db.webhookDeliveries,

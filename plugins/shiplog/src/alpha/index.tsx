@@ -45,6 +45,32 @@ const shiplogEntityCard = EntityCardBlueprint.make({
   },
 });
 
+/** The Deployments tab of Systems, Groups and Domains: their components × environments, and DORA. */
+const shiplogOrgContent = EntityContentBlueprint.make({
+  name: 'org',
+  params: {
+    path: '/deployments',
+    title: 'Deployments',
+    filter: { kind: { $in: ['system', 'group', 'domain'] } },
+    loader: () =>
+      import('../components/OrgDeployments').then(m => (
+        <m.OrgDeploymentsContent />
+      )),
+  },
+});
+
+/** Their deployments at a glance, on their overview page. */
+const shiplogOrgCard = EntityCardBlueprint.make({
+  name: 'org-overview',
+  params: {
+    filter: { kind: { $in: ['system', 'group', 'domain'] } },
+    loader: () =>
+      import('../components/OrgDeploymentsCard').then(m => (
+        <m.OrgDeploymentsCard />
+      )),
+  },
+});
+
 /**
  * Shiplog's frontend plugin for the new frontend system.
  *
@@ -53,7 +79,14 @@ const shiplogEntityCard = EntityCardBlueprint.make({
 export default createFrontendPlugin({
   pluginId: 'shiplog',
   info: { packageJson: () => import('../../package.json') },
-  extensions: [shiplogApi, shiplogEntityContent, shiplogEntityCard],
+  extensions: [
+    shiplogApi,
+    shiplogEntityContent,
+    shiplogEntityCard,
+    shiplogOrgContent,
+    shiplogOrgCard,
+  ],
 });
 
 export { shiplogTranslationRef } from '../translation';
+export { createShiplogCatalogColumnsModule } from './catalogColumns';

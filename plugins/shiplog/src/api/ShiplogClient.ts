@@ -7,12 +7,14 @@ import {
   ArgoCdSyncResponse,
   ChangelogResponse,
   Deployment,
+  DoraResponse,
   EnvironmentsResponse,
   Page,
   Promotion,
   PromotionPreview,
   PromotionRequestInput,
   Release,
+  RollupResponse,
 } from '@shiplog/plugin-shiplog-common';
 import { DeploymentsQuery, PromotionsQuery, ShiplogApi } from './ShiplogApi';
 
@@ -64,6 +66,17 @@ export class ShiplogClient implements ShiplogApi {
     request: ArgoCdSyncRequest,
   ): Promise<ArgoCdSyncResponse> {
     return this.get(entity, 'argocd/sync', {}, request);
+  }
+
+  getRollup(entity: CompoundEntityRef): Promise<RollupResponse> {
+    return this.get(entity, 'rollup');
+  }
+
+  getDora(
+    entity: CompoundEntityRef,
+    window: { from?: string; to?: string } = {},
+  ): Promise<DoraResponse> {
+    return this.get(entity, 'dora', window);
   }
 
   /** GET with a query, or POST when there is a JSON body. */

@@ -8,3 +8,5 @@ export { usePromotionPreview } from './usePromotionPreview';
 export { usePromotions } from './usePromotions';
 export { useReleasePages } from './useReleasePages';
 export { useShiplogSignal } from './useShiplogSignal';
+export { useDora } from './useDora';
+export { useRollup } from './useRollup';
