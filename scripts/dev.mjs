@@ -40,6 +40,17 @@ if (!process.env.SHIPLOG_NO_SIMULATOR) {
     ),
   );
 }
+// The demo's development-only values (tokens, secrets, simulated services) live in a file production
+// never loads; without explicit --config arguments the portal starts with both files.
+const args = process.argv.slice(2);
+const configArgs = args.includes('--config')
+  ? []
+  : [
+      '--config',
+      join(root, 'app-config.yaml'),
+      '--config',
+      join(root, 'app-config.development.yaml'),
+    ];
 const portal = spawn(
   process.execPath,
   [
@@ -47,7 +58,8 @@ const portal = spawn(
     'backstage-cli',
     'repo',
     'start',
-    ...process.argv.slice(2),
+    ...configArgs,
+    ...args,
   ],
   { cwd: root, env, stdio: 'inherit' },
 );

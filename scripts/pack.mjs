@@ -8,7 +8,7 @@
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { root, yarn, publishedPackages } from './lib/repo.mjs';
+import { root, yarn, yarnAsync, publishedPackages } from './lib/repo.mjs';
 
 export async function packAll({ out, build = true, log = console.log }) {
   if (build) {
@@ -19,14 +19,22 @@ export async function packAll({ out, build = true, log = console.log }) {
   }
   rmSync(out, { recursive: true, force: true });
   mkdirSync(out, { recursive: true });
+  // Two at a time: most of a pack is the CLI starting up (prepack, postpack), one core each.
   const tarballs = {};
-  for (const { name, dir } of publishedPackages()) {
-    const file = join(out, `${name.replace('@', '').replace('/', '-')}.tgz`);
-    yarn(['pack', '--out', file], { cwd: dir, stdio: 'ignore' });
-    tarballs[name] = file;
-    log(`pack: ${name} -> ${file}`);
-  }
-  return tarballs;
+  const queue = publishedPackages();
+  const worker = async () => {
+    for (let next = queue.shift(); next; next = queue.shift()) {
+      const { name, dir } = next;
+      const file = join(out, `${name.replace('@', '').replace('/', '-')}.tgz`);
+      await yarnAsync(['pack', '--out', file], { cwd: dir });
+      tarballs[name] = file;
+      log(`pack: ${name} -> ${file}`);
+    }
+  };
+  await Promise.all([worker(), worker()]);
+  return Object.fromEntries(
+    Object.entries(tarballs).sort(([a], [b]) => a.localeCompare(b)),
+  );
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
@@ -40,7 +48,9 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     Object.entries(tarballs).map(([name, file]) => [name, `file:${file}`]),
   );
   console.log(
-    `\nTarballs in ${out}: ${readdirSync(out).length}. Add to your app's root package.json:\n`,
+    `\nTarballs in ${out}: ${
+      readdirSync(out).length
+    }. Add to your app's root package.json:\n`,
   );
   console.log(JSON.stringify({ resolutions }, null, 2));
 }

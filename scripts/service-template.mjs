@@ -8,7 +8,10 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const source = join(root, 'templates');
-const target = join(root, 'plugins/scaffolder-backend-module-shiplog/templates');
+const target = join(
+  root,
+  'plugins/scaffolder-backend-module-shiplog/templates',
+);
 
 const command = process.argv[2];
 if (command === 'copy') {

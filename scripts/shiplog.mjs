@@ -17,7 +17,6 @@ import {
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
-import { parse as parseYaml, stringify as toYaml } from 'yaml';
 import { startThrowawayPostgres } from './lib/postgres.mjs';
 import { freePorts, waitFor } from './lib/ports.mjs';
 
@@ -133,7 +132,9 @@ async function endToEndPorts() {
  * The configuration the end-to-end portal adds to app-config.yaml: its ports, in-memory databases,
  * and the demo catalog with the GitOps repository at this run's git daemon port.
  */
-function writeEndToEndConfig(work, ports, urls) {
+async function writeEndToEndConfig(work, ports, urls) {
+  // Loaded here, not at the top: `install` runs this script before any dependency exists.
+  const { parse: parseYaml, stringify: toYaml } = await import('yaml');
   const entities = join(work, 'entities.yaml');
   writeFileSync(
     entities,
@@ -143,12 +144,15 @@ function writeEndToEndConfig(work, ports, urls) {
     ),
   );
   const own = parseYaml(readFileSync(join(root, 'app-config.yaml'), 'utf8'));
+  const development = parseYaml(
+    readFileSync(join(root, 'app-config.development.yaml'), 'utf8'),
+  );
   const locations = own.catalog.locations.map(location =>
     location.target === '../../examples/entities.yaml'
       ? { ...location, target: entities }
       : location,
   );
-  const instances = own.shiplog.argocd.instances.map(instance => ({
+  const instances = development.shiplog.argocd.instances.map(instance => ({
     ...instance,
     url: `http://localhost:${
       instance.name === 'prod' ? ports.argoProd : ports.argoNonprod
@@ -201,7 +205,7 @@ async function runEndToEnd(env) {
     backend: `http://localhost:${ports.backend}`,
     gitops: `git://localhost:${ports.gitDaemon}/gitops.git`,
   };
-  const config = writeEndToEndConfig(work, ports, urls);
+  const config = await writeEndToEndConfig(work, ports, urls);
   console.log(
     `shiplog: starting the portal for the end-to-end check (in-memory databases, ${urls.portal}, ${urls.backend})`,
   );
@@ -214,6 +218,8 @@ async function runEndToEnd(env) {
       'dev',
       '--config',
       join(root, 'app-config.yaml'),
+      '--config',
+      join(root, 'app-config.development.yaml'),
       '--config',
       config,
     ],
@@ -416,7 +422,17 @@ async function benchArgoCd() {
   process.exit(status);
 }
 
-const commands = { start, test, bench, 'bench-argocd': benchArgoCd };
+function install() {
+  ensureInstalled();
+}
+
+const commands = {
+  install,
+  start,
+  test,
+  bench,
+  'bench-argocd': benchArgoCd,
+};
 if (!commands[command]) {
   console.error(
     `usage: node scripts/shiplog.mjs <${Object.keys(commands).join(

@@ -292,7 +292,7 @@ export class ArgoCdSimulator {
     app.operationState = {
       operation: { sync: this.revisions(app, revision), initiatedBy },
       phase: 'Running',
-      message: 'waiting for healthy state of apps/Deployment/' + app.component,
+      message: `waiting for healthy state of apps/Deployment/${app.component}`,
       startedAt,
     };
     app.health = 'Progressing';

@@ -10,7 +10,6 @@
  * `--latency` ms per API call), and reports: the ingest rate with and without the outbox, Slack calls
  * per event (posts, parent updates, look-ups), and the delivery latency from ingest to Slack (p50, p95, max).
  */
-import { mockServices } from '@backstage/backend-test-utils';
 import {
   ReleaseEventInput,
   releaseEventInputSchema,
@@ -31,6 +30,20 @@ import { DatabaseOutboxStore } from '../src/notifications/outbox/DatabaseOutboxS
 import { outboxEntriesFor } from '../src/notifications/outbox/outboxEntries';
 import { SlackApi } from '../src/notifications/slack/SlackApi';
 import { SlackDeliverer } from '../src/notifications/slack/SlackDeliverer';
+
+const silentLogger = {
+  debug() {},
+  info() {},
+  warn(message: string) {
+    console.warn(message);
+  },
+  error(message: string) {
+    console.error(message);
+  },
+  child() {
+    return silentLogger;
+  },
+} as unknown as LoggerService;
 
 const args = process.argv.slice(2);
 const arg = (name: string, fallback: number) => {
@@ -114,12 +127,11 @@ async function openDatabases(): Promise<
   const pg = process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING;
   if (pg) {
     const admin = knexFactory({ client: 'pg', connection: pg });
-    const name = `shiplog_notify_bench_${process.pid}`;
+    const name = `shiplog_notify_bench_${process.pid}_${Date.now()}`;
     await admin.raw(`CREATE DATABASE ${name}`);
-    const knex = knexFactory({
-      client: 'pg',
-      connection: { connectionString: pg, database: name },
-    });
+    const url = new URL(pg);
+    url.pathname = `/${name}`;
+    const knex = knexFactory({ client: 'pg', connection: url.toString() });
     databases.push({
       name: 'PostgreSQL 15',
       knex,
@@ -199,9 +211,9 @@ async function benchOne(name: string, knex: Knex) {
         ENVIRONMENTS.map(env => ({ ...DEFAULT_ENVIRONMENT_POLICY, name: env })),
       ),
       directory: directory as never,
-      logger: mockServices.logger.mock(),
+      logger: silentLogger,
     }),
-    logger: mockServices.logger.mock(),
+    logger: silentLogger,
   });
 
   const events = burst();

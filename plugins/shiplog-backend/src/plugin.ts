@@ -95,15 +95,6 @@ export const shiplogPlugin = createBackendPlugin({
         const { db, ledger, nextVersion, ingester, orgViews } =
           await setupLedger(deps.database, environments);
         const entityIndex = new CatalogEntityIndex(catalog, auth);
-        const promotions = await setupPromotions({
-          ...deps,
-          store: db.promotions,
-          cursors: db.taskCursors,
-          ledgerStore: db.ledger,
-          ledger,
-          extraExecutors: promotionExecutors,
-        });
-        deps.permissionsRegistry.addPermissions(shiplogPermissions);
         const argocd = await setupArgoCd({
           ...deps,
           environments,
@@ -112,6 +103,21 @@ export const shiplogPlugin = createBackendPlugin({
           entities: entityIndex,
           ingest: ledgerEvents => db.stores.events.ingest(ledgerEvents),
         });
+        const promotions = await setupPromotions({
+          ...deps,
+          store: db.promotions,
+          cursors: db.taskCursors,
+          ledgerStore: db.ledger,
+          ledger,
+          extraExecutors: promotionExecutors,
+          holdStore: db.environmentHolds,
+          healthOf: async (entity, environment) =>
+            (
+              await argocd.getEntityState(entity)
+            ).applications.find(app => app.environment === environment)?.health
+              .status,
+        });
+        deps.permissionsRegistry.addPermissions(shiplogPermissions);
         await setupNotifications({
           ...deps,
           ledgerStore: db.ledger,

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/v3';
 
 /**
  * Live Argo CD state of one application of an entity, as `GET .../argocd` returns it.

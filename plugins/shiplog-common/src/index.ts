@@ -9,6 +9,7 @@ export * from './permissions';
 export * from './promotions';
 export * from './pullRequests';
 export * from './schema';
+export * from './querySchemas';
 export * from './types';
 export * from './versions';
 export * from './versioning';

@@ -66,6 +66,41 @@ export const shiplogArgocdSyncPermission = createPermission({
 });
 
 /**
+ * Hold an environment, or release its hold (`POST`/`DELETE .../environments/{env}/hold`): while
+ * held, auto-promotion into it stops. On the resource `<entityRef>@<environment>`.
+ *
+ * @public
+ */
+export const shiplogEnvironmentHoldPermission = createPermission({
+  name: 'shiplog.environment.hold',
+  attributes: { action: 'update' },
+  resourceType: SHIPLOG_PROMOTION_RESOURCE_TYPE,
+});
+
+/**
+ * Promote into a frozen environment (`overrideFreeze: true`). On the resource `<entityRef>@<environment>`.
+ *
+ * @public
+ */
+export const shiplogPromotionOverridePermission = createPermission({
+  name: 'shiplog.promotion.override',
+  attributes: { action: 'update' },
+  resourceType: SHIPLOG_PROMOTION_RESOURCE_TYPE,
+});
+
+/**
+ * Approve or reject a promotion awaiting approval, or cancel one in flight (besides its requester).
+ * On the resource `<entityRef>@<environment>`; a policy typically grants it to the entity's owners.
+ *
+ * @public
+ */
+export const shiplogPromotionApprovePermission = createPermission({
+  name: 'shiplog.promotion.approve',
+  attributes: { action: 'update' },
+  resourceType: SHIPLOG_PROMOTION_RESOURCE_TYPE,
+});
+
+/**
  * Every permission Shiplog defines, for the permission integration router.
  *
  * @public
@@ -73,4 +108,7 @@ export const shiplogArgocdSyncPermission = createPermission({
 export const shiplogPermissions = [
   shiplogPromotionCreatePermission,
   shiplogArgocdSyncPermission,
+  shiplogEnvironmentHoldPermission,
+  shiplogPromotionOverridePermission,
+  shiplogPromotionApprovePermission,
 ];

@@ -1,9 +1,6 @@
-import { z } from 'zod';
-import {
-  changelogQuerySchema,
-  environmentNameSchema,
-  releasesQuerySchema,
-} from './schema';
+import { z } from 'zod/v3';
+import { environmentNameSchema } from './schema';
+import { changelogQuerySchema, releasesQuerySchema } from './querySchemas';
 import type { CommitSummary, PullRequestSummary } from './types';
 import {
   CONVENTIONAL_COMMIT_GROUPS,
@@ -13,8 +10,10 @@ import {
 /**
  * A promotion's life: guards pass → `requested` → `change_opened` (pull request open) → `merged`
  * (pull request merged or commit pushed) → `synced` (Argo CD started deploying it) → `deployed`.
- * It ends `failed` (executor error, pull request closed unmerged, deployment failed, nothing
- * deployed in time) or `refused` (a guard, or the values file, refused it).
+ * Where the environment requires approval and no pull request can carry the review (plain Git), it
+ * waits in `awaiting-approval` before `requested`. It ends `failed` (executor error, pull request
+ * closed unmerged, deployment failed, nothing deployed in time), `refused` (a guard, or the values
+ * file, refused it), `rejected` (an approver said no) or `cancelled` (by its requester or an approver).
  *
  * @public
  */
@@ -26,6 +25,9 @@ export const PROMOTION_STATES = [
   'deployed',
   'failed',
   'refused',
+  'awaiting-approval',
+  'rejected',
+  'cancelled',
 ] as const;
 
 /** @public */
@@ -37,6 +39,7 @@ export type PromotionState = (typeof PROMOTION_STATES)[number];
  * @public
  */
 export const IN_FLIGHT_PROMOTION_STATES: readonly PromotionState[] = [
+  'awaiting-approval',
   'requested',
   'change_opened',
   'merged',
@@ -59,6 +62,9 @@ export const PROMOTION_GUARDS = [
   'environment-order',
   'no-deploy-label',
   'version-jump',
+  'hold',
+  'freeze',
+  'soak',
 ] as const;
 
 /** @public */
@@ -101,9 +107,21 @@ export const promotionRequestSchema = z
       .optional(),
     rollback: z.boolean().default(false),
     dryRun: z.boolean().default(false),
+    /** A rollback holds the environment (auto-promotion stops there) unless this is false. */
+    hold: z.boolean().optional(),
+    /** Promote into a frozen environment anyway: needs a reason and `shiplog.promotion.override`. */
+    overrideFreeze: z.boolean().default(false),
   })
   .strict()
   .superRefine((body, ctx) => {
+    if (body.overrideFreeze && !body.reason && !body.dryRun) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['reason'],
+        message:
+          'is required with overrideFreeze: true (say why the freeze is overridden)',
+      });
+    }
     // A preview may leave the reason for later; the promotion itself needs it.
     if (body.rollback && !body.reason && !body.dryRun) {
       ctx.addIssue({
@@ -189,6 +207,91 @@ export interface Promotion {
   deployment?: { status: string; at: string; runUrl?: string };
   /** Why it failed or was refused. */
   error?: string;
+  /** The approver's decision, where the environment required approval in the portal. */
+  review?: PromotionReview;
+  /** Who cancelled it, for a `cancelled` promotion. */
+  cancelledBy?: string;
+}
+
+/**
+ * An approval or rejection of a promotion `awaiting-approval`.
+ *
+ * @public
+ */
+export interface PromotionReview {
+  decision: 'approved' | 'rejected';
+  by: string;
+  at: string;
+  comment?: string;
+}
+
+/**
+ * Body of `POST .../promotions/{id}/approve`, `reject` and `cancel`.
+ *
+ * @public
+ */
+export const promotionDecisionSchema = z
+  .object({
+    comment: z
+      .string()
+      .trim()
+      .min(1, 'must not be empty')
+      .max(1000, 'must be at most 1000 characters')
+      .optional(),
+  })
+  .strict();
+
+/** @public */
+export type PromotionDecision = z.output<typeof promotionDecisionSchema>;
+
+/**
+ * Body of `POST .../environments/{env}/hold`.
+ *
+ * @public
+ */
+export const environmentHoldRequestSchema = z
+  .object({
+    reason: z
+      .string()
+      .trim()
+      .min(1, 'must not be empty')
+      .max(1000, 'must be at most 1000 characters'),
+  })
+  .strict();
+
+/** @public */
+export type EnvironmentHoldRequest = z.output<
+  typeof environmentHoldRequestSchema
+>;
+
+/**
+ * A hold on an environment: while it lasts, auto-promotion into the environment stops.
+ *
+ * @public
+ */
+export interface EnvironmentHold {
+  environment: string;
+  /** Who placed it, e.g. `user:default/jane`. */
+  heldBy: string;
+  since: string;
+  reason: string;
+  /** The rollback that placed it, if one did. */
+  promotionId?: string;
+}
+
+/**
+ * A freeze window (`shiplog.freezes`) that covers an environment now or next.
+ *
+ * @public
+ */
+export interface EnvironmentFreeze {
+  name: string;
+  /** When the window began or begins. */
+  from: string;
+  /** When it ends. */
+  to: string;
+  /** True while it lasts. */
+  active: boolean;
 }
 
 /** A group of a changelog by conventional-commit type. @public */
@@ -220,6 +323,10 @@ export interface PromotionPreview {
   /** The change that would be made, or why none can be (missing annotations). */
   change?: PromotionChange;
   changeProblem?: string;
+  /** The environment requires approval in the portal (no pull request carries it): the promotion will wait for an approver. */
+  awaitsApproval?: boolean;
+  /** The freeze window in force in the environment. */
+  freeze?: EnvironmentFreeze;
   changelog: {
     commits: CommitSummary[];
     pullRequests: PullRequestSummary[];

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/v3';
 import {
   makeValidator,
   parseEntityRef,
@@ -164,7 +164,8 @@ export const environmentNameSchema = z
     'must be 1-63 letters, digits, ".", "_" or "-", starting with a letter or digit',
   );
 
-const versionSchema = z
+/** A version field: a semver tag (`1.4.2`, `v1.4.2`) or a commit sha. @public */
+export const versionSchema = z
   .string()
   .trim()
   .min(1, 'must not be empty')
@@ -376,43 +377,5 @@ export const ingestBatchSchema = z
         MAX_EVENTS_PER_BATCH,
         `must contain at most ${MAX_EVENTS_PER_BATCH} events; split the batch`,
       ),
-  })
-  .strict();
-
-/** Query of `GET .../deployments`. @public */
-export const deploymentsQuerySchema = z
-  .object({
-    environment: environmentNameSchema.optional(),
-    status: z
-      .enum(['in_progress', 'succeeded', 'failed', 'cancelled'])
-      .optional(),
-    cursor: z.string().max(500).optional(),
-    limit: z.coerce
-      .number()
-      .int('must be an integer')
-      .min(1, 'must be at least 1')
-      .max(200, 'must be at most 200')
-      .default(25),
-  })
-  .strict();
-
-/** Query of `GET .../releases`. @public */
-export const releasesQuerySchema = z
-  .object({
-    cursor: z.string().max(500).optional(),
-    limit: z.coerce
-      .number()
-      .int('must be an integer')
-      .min(1, 'must be at least 1')
-      .max(100, 'must be at most 100')
-      .default(20),
-  })
-  .strict();
-
-/** Query of `GET .../changelog`. @public */
-export const changelogQuerySchema = z
-  .object({
-    from: versionSchema,
-    to: versionSchema,
   })
   .strict();

@@ -1,3 +1,4 @@
+import type { EnvironmentFreeze, EnvironmentHold } from './promotions';
 import type { EVENT_STATUSES, EVENT_TYPES } from './schema';
 
 /** @public */
@@ -17,6 +18,8 @@ export interface EnvironmentPolicy {
   requiresApproval: boolean;
   sync: 'automatic' | 'manual';
   change: 'pull-request' | 'commit';
+  /** How long a version runs here, succeeded and healthy, before auto-promotion takes it on. */
+  soakTime?: { minutes: number };
 }
 
 /** @public */
@@ -91,6 +94,10 @@ export interface EnvironmentStatus {
   /** `never_deployed` when nothing was ever deployed there. */
   status: DeploymentStatus | 'never_deployed';
   drift: EnvironmentDrift;
+  /** Who holds the environment (auto-promotion stops there), since when and why. */
+  hold?: EnvironmentHold;
+  /** The freeze window in force, or the next one within a week. */
+  freeze?: EnvironmentFreeze;
 }
 
 /** Answer of `GET .../environments`. @public */

@@ -15,5 +15,9 @@ export { createShiplogVersionColumns } from './components/CatalogColumns';
 export { isShiplogOrgViewAvailable } from './isShiplogAvailable';
 export { isShiplogAvailable } from './isShiplogAvailable';
 export { shiplogApiRef } from './api/ShiplogApi';
-export type { ShiplogApi, DeploymentsQuery } from './api/ShiplogApi';
+export type {
+  ShiplogApi,
+  DeploymentsQuery,
+  PromotionDecisionKind,
+} from './api/ShiplogApi';
 export { ShiplogClient } from './api/ShiplogClient';

@@ -58,6 +58,14 @@ export const shiplogTranslationRef = createTranslationRef({
       autoPromote: 'auto-promote',
       behind: '{{environment}} is {{distance}} behind {{previous}}',
       ahead: '{{environment}} runs a newer release than {{previous}}',
+      held: 'held',
+      heldBy: 'Held by {{actor}} {{time}}: {{reason}}',
+      releaseHold: 'Release',
+      frozen: 'frozen: {{name}}',
+      freezeComing: 'freeze {{time}}: {{name}}',
+      freezeUntil: '{{name}}: frozen until {{to}}',
+      freezeFrom: '{{name}}: frozen from {{from}} until {{to}}',
+      soak: 'soak {{minutes}} min',
     },
     commits: {
       none: 'No commits recorded',
@@ -123,6 +131,14 @@ export const shiplogTranslationRef = createTranslationRef({
       verdictPass: 'pass',
       verdictWarn: 'warning',
       verdictRefuse: 'refused',
+      frozen: '{{environment}} is frozen ({{name}}) until {{to}}.',
+      overrideFreeze:
+        'Override the freeze (permission shiplog.promotion.override)',
+      reasonOverride: 'Reason (required to override the freeze)',
+      holdAfterRollback:
+        'Hold {{environment}} after the rollback (auto-promotion stops until released)',
+      awaitsApproval:
+        'Promotions to {{environment}} wait for another user to approve them in the Promotions card.',
     },
     guards: {
       versionPublished: 'Version published',
@@ -130,6 +146,9 @@ export const shiplogTranslationRef = createTranslationRef({
       environmentOrder: 'Environment order',
       noDeployLabel: 'No-deploy labels',
       versionJump: 'Version jump',
+      hold: 'Hold',
+      freeze: 'Freeze',
+      soak: 'Soak time',
     },
     promotions: {
       promotion: 'Promotion',
@@ -145,6 +164,11 @@ export const shiplogTranslationRef = createTranslationRef({
       commit: 'commit',
       commitSha: 'commit {{sha}}',
       sync: 'sync',
+      actions: 'Actions',
+      approve: 'Approve',
+      reject: 'Reject',
+      cancel: 'Cancel',
+      reviewedBy: '{{decision}} by {{actor}}',
     },
     promotionState: {
       requested: 'Requested',
@@ -154,6 +178,9 @@ export const shiplogTranslationRef = createTranslationRef({
       deployed: 'Deployed',
       failed: 'Failed',
       refused: 'Refused',
+      awaitingApproval: 'Awaiting approval',
+      rejected: 'Rejected',
+      cancelled: 'Cancelled',
     },
     argocd: {
       instance: 'Argo CD · {{instance}}',

@@ -37,6 +37,15 @@ export function readShiplogConfig(config: Config): ShiplogConfig {
         `shiplog.environments[${index}].change must be "pull-request" or "commit", got "${change}"`,
       );
     }
+    const soakMinutes = env.getOptionalNumber('soakTime.minutes');
+    if (
+      soakMinutes !== undefined &&
+      !(Number.isInteger(soakMinutes) && soakMinutes > 0)
+    ) {
+      throw new InputError(
+        `shiplog.environments[${index}].soakTime.minutes must be a whole number of minutes above zero, got ${soakMinutes}`,
+      );
+    }
     return {
       name: parsed.data,
       autoPromote:
@@ -48,6 +57,7 @@ export function readShiplogConfig(config: Config): ShiplogConfig {
       sync,
       change,
       ...(env.getOptionalBoolean('production') ? { production: true } : {}),
+      ...(soakMinutes ? { soakTime: { minutes: soakMinutes } } : {}),
     } satisfies EnvironmentConfig;
   });
   const production = environments.filter(env => env.production);

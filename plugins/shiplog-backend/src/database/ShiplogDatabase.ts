@@ -1,6 +1,7 @@
 import { DatabaseService } from '@backstage/backend-plugin-api';
 import { Knex } from 'knex';
 import { ArgoSnapshotStore } from '../argocd/polling/ArgoSnapshotStore';
+import { HoldStore } from '../promotions/holds/HoldStore';
 import { SyncLocks } from '../argocd/SyncLocks';
 import { PromotionStore } from './stores/PromotionStore';
 import { TaskCursorStore } from './stores/TaskCursorStore';
@@ -33,6 +34,8 @@ export class ShiplogDatabase {
   readonly rollups: RollupStore;
   /** DORA's inputs: finished deployments and commit lead times per environment. */
   readonly deliveryMetrics: DeliveryMetricsStore;
+  /** Held environments. */
+  readonly environmentHolds: HoldStore;
   /** One manual Argo CD sync per application at a time. */
   readonly syncLocks: SyncLocks;
   /** The notification outbox and Slack threads. */
@@ -58,6 +61,7 @@ export class ShiplogDatabase {
     this.taskCursors = new TaskCursorStore(client);
     this.rollups = new DatabaseRollupStore(client);
     this.deliveryMetrics = new DatabaseDeliveryMetricsStore(client);
+    this.environmentHolds = new HoldStore(client);
     this.syncLocks = new SyncLocks(client);
     this.notificationOutbox = new DatabaseOutboxStore(client);
   }

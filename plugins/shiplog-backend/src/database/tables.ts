@@ -22,6 +22,8 @@ export const TABLES = {
   leadTimeMarks: 'shiplog_lead_time_marks',
   /** Where each scheduled task stopped (promotion tracking, auto-promotion). */
   taskCursors: 'shiplog_task_cursors',
+  /** Held (entity, environment) pairs: auto-promotion into them stops. */
+  environmentHolds: 'shiplog_environment_holds',
   /** Notifications waiting to be sent, and the Slack threads they were posted in. */
   notificationOutbox: 'shiplog_notification_outbox',
   notificationThreads: 'shiplog_notification_threads',

@@ -7,7 +7,13 @@ import { fileURLToPath } from 'node:url';
 /** Runs one git command; injectable so tests can interleave a concurrent push. */
 export type GitRunner = (
   args: string[],
-  options: { cwd?: string },
+  options: {
+    cwd?: string;
+    /** Added to git's environment (credentials through `GIT_CONFIG_*`). */
+    env?: Record<string, string>;
+    /** Kills git when aborted. */
+    signal?: AbortSignal;
+  },
 ) => Promise<{ stdout: string; stderr: string }>;
 
 /** A git command that failed; the message carries its stderr with credentials removed. */
@@ -79,14 +85,15 @@ export function createGitRunner(options: { timeoutMs: number }): GitRunner {
     GIT_SSH_COMMAND: process.env.GIT_SSH_COMMAND ?? 'ssh -o BatchMode=yes',
     LC_ALL: 'C',
   };
-  return (args, { cwd }) =>
+  return (args, { cwd, env: extra, signal }) =>
     new Promise((resolve, reject) => {
       execFile(
         'git',
         args,
         {
           cwd,
-          env,
+          env: extra ? { ...env, ...extra } : env,
+          signal,
           timeout: options.timeoutMs,
           killSignal: 'SIGKILL',
           maxBuffer: 10 * 1024 * 1024,

@@ -132,6 +132,7 @@ function environmentStatus(
       requiresApproval: env.requiresApproval,
       sync: env.sync,
       change: env.change,
+      ...(env.soakTime ? { soakTime: env.soakTime } : {}),
     },
     current: current ? toEnvironmentSummary(current) : undefined,
     lastAttempt:

@@ -19,7 +19,23 @@ const TASK_ID = 'shiplog-auto-promoter';
 interface AutoPromotionCursor {
   at: number;
   considered: Array<[eventId: string, receivedAt: number]>;
+  /** Deploy events whose release still soaks in its environment: considered again each tick. */
+  soaking?: SoakingEvent[];
 }
+
+/**
+ * A release soaking where it deployed. `healthySince`: when Argo CD last turned Healthy after being
+ * seen otherwise (`null` while it is not Healthy); absent when it was never seen unhealthy.
+ */
+interface SoakingEvent {
+  event: DeployEventRecord;
+  healthySince?: number | null;
+}
+
+type Consideration =
+  | { outcome: 'done' }
+  | { outcome: 'failed' }
+  | { outcome: 'soaking'; healthySince?: number | null };
 
 const isAutoPromotionCursor = (
   value: unknown,
@@ -30,6 +46,7 @@ const isAutoPromotionCursor = (
     cursor !== null &&
     Number.isSafeInteger(cursor.at) &&
     Array.isArray(cursor.considered) &&
+    (cursor.soaking === undefined || Array.isArray(cursor.soaking)) &&
     cursor.considered.every(
       entry =>
         Array.isArray(entry) &&
@@ -51,6 +68,8 @@ export interface AutoPromoterOptions {
   promotions: PromotionCreator;
   /** Loads an entity with Shiplog's own credentials. */
   loadEntity(entityRef: string): Promise<Entity | undefined>;
+  /** Argo CD's health of the entity's application in an environment, where known (for soak time). */
+  healthOf?(entity: Entity, environment: string): Promise<string | undefined>;
   cursors: TaskCursorStore;
   logger: LoggerService;
 }
@@ -93,8 +112,24 @@ export class AutoPromoter {
       Math.max(windowStart, cursor.at),
       windowStart,
     );
-    const triggered = await store.triggeredEventIds(events.map(e => e.id));
+    const triggered = await store.triggeredEventIds([
+      ...events.map(e => e.id),
+      ...(cursor.soaking ?? []).map(waiting => waiting.event.id),
+    ]);
     let firstFailure: number | undefined;
+    const soaking: SoakingEvent[] = [];
+    for (const waiting of cursor.soaking ?? []) {
+      if (triggered.has(waiting.event.id)) continue;
+      const result = await this.consider(waiting.event, now, waiting);
+      // A failure to look is retried like soaking: the entry stays.
+      if (result.outcome !== 'done') {
+        soaking.push(
+          result.outcome === 'soaking'
+            ? { event: waiting.event, healthySince: result.healthySince }
+            : waiting,
+        );
+      }
+    }
     for (const event of events) {
       if (
         triggered.has(event.id) ||
@@ -104,7 +139,10 @@ export class AutoPromoter {
         continue;
       }
       considered.set(event.id, event.receivedAt);
-      if (!(await this.consider(event))) {
+      const result = await this.consider(event, now);
+      if (result.outcome === 'soaking') {
+        soaking.push({ event, healthySince: result.healthySince });
+      } else if (result.outcome === 'failed') {
         // Unexpected (catalog or database down): the cursor stays before it, so the next tick retries.
         considered.delete(event.id);
         firstFailure ??= event.receivedAt;
@@ -121,20 +159,28 @@ export class AutoPromoter {
       considered: [...considered].filter(
         ([, receivedAt]) => receivedAt >= from,
       ),
+      ...(soaking.length ? { soaking } : {}),
     };
     if (JSON.stringify(next) !== JSON.stringify(cursor)) {
       await cursors.set(TASK_ID, next);
     }
   }
 
-  /** Promotes after one deploy event where that is due; false when something unexpected failed. */
-  private async consider(event: DeployEventRecord): Promise<boolean> {
+  /** Promotes after one deploy event where that is due (and its release soaked); `failed` when something unexpected failed. */
+  private async consider(
+    event: DeployEventRecord,
+    now: number,
+    soaking?: SoakingEvent,
+  ): Promise<Consideration> {
     const { logger } = this.options;
     try {
       const entity = await this.options.loadEntity(event.entityRef);
-      if (!entity) return true;
-      const next = await this.nextEnvironmentDue(entity, event);
-      if (!next) return true;
+      if (!entity) return { outcome: 'done' };
+      const due = await this.nextEnvironmentDue(entity, event);
+      if (!due) return { outcome: 'done' };
+      const { next } = due;
+      const soak = await this.soak(entity, event, due, now, soaking);
+      if (soak) return soak;
       await this.options.promotions
         .create({
           entity,
@@ -144,6 +190,7 @@ export class AutoPromoter {
             environment: next,
             rollback: false,
             dryRun: false,
+            overrideFreeze: false,
             reason: `auto-promotion: deployed successfully to ${event.environment}`,
           },
           requestedBy: AUTO_PROMOTION_ACTOR,
@@ -153,20 +200,50 @@ export class AutoPromoter {
         .catch(async error => {
           await this.didNotProceed(event, next, error);
         });
-      return true;
+      return { outcome: 'done' };
     } catch (error) {
       logger.warn(
         `Auto-promotion after ${event.id} failed: ${(error as Error).message}`,
       );
-      return false;
+      return { outcome: 'failed' };
     }
+  }
+
+  /**
+   * Undefined once the release has run where it deployed, succeeded and (where Argo CD knows) Healthy,
+   * for the environment's whole soak time; otherwise it is still soaking.
+   */
+  private async soak(
+    entity: Entity,
+    event: DeployEventRecord,
+    due: { soakMinutes?: number; runningSince: number },
+    now: number,
+    soaking?: SoakingEvent,
+  ): Promise<Consideration | undefined> {
+    if (!due.soakMinutes) return undefined;
+    const health = await this.options
+      .healthOf?.(entity, event.environment)
+      .catch(() => undefined);
+    if (health && health !== 'Healthy') {
+      return { outcome: 'soaking', healthySince: null };
+    }
+    // Healthy again after being seen otherwise: the soak time starts over from now.
+    const healthySince =
+      soaking?.healthySince === null ? now : soaking?.healthySince;
+    const since = Math.max(due.runningSince, healthySince ?? 0);
+    if (now - since < due.soakMinutes * 60_000) {
+      return { outcome: 'soaking', healthySince };
+    }
+    return undefined;
   }
 
   /** The next environment, when it auto-promotes and this release still runs here but not there yet. */
   private async nextEnvironmentDue(
     entity: Entity,
     event: DeployEventRecord,
-  ): Promise<string | undefined> {
+  ): Promise<
+    { next: string; soakMinutes?: number; runningSince: number } | undefined
+  > {
     const environments = this.options.environmentsOf(entity);
     const index = environments.findIndex(e => e.name === event.environment);
     const next = index >= 0 ? environments[index + 1] : undefined;
@@ -174,15 +251,22 @@ export class AutoPromoter {
     const states = await this.options.ledgerStore.getEnvironmentStates(
       event.entityRef,
     );
-    const runningHere = states.find(s => s.environment === event.environment)
-      ?.current?.version;
+    const here = states.find(s => s.environment === event.environment)?.current;
     const runningNext = states.find(s => s.environment === next.name)?.current
       ?.version;
     // Only what still runs here goes on, and only where it does not run yet.
-    if (runningHere !== event.version || runningNext === event.version) {
+    if (
+      !here ||
+      here.version !== event.version ||
+      runningNext === event.version
+    ) {
       return undefined;
     }
-    return next.name;
+    return {
+      next: next.name,
+      soakMinutes: environments[index].soakTime?.minutes,
+      runningSince: here.finishedAt ?? here.sortAt,
+    };
   }
 
   /** A refused or conflicting auto-promotion: logged, and a conflict recorded so it is visible. */

@@ -139,12 +139,15 @@ describe.each(databases.eachSupportedId())(
           keyPath: 'image.tag',
         },
       });
-      expect(preview.guards.map(g => g.outcome)).toEqual([
-        'pass',
-        'pass',
-        'pass',
-        'pass',
-        'pass',
+      expect(preview.guards.map(g => [g.guard, g.outcome])).toEqual([
+        ['version-published', 'pass'],
+        ['no-downgrade', 'pass'],
+        ['environment-order', 'pass'],
+        ['no-deploy-label', 'pass'],
+        ['version-jump', 'pass'],
+        ['hold', 'pass'],
+        ['freeze', 'pass'],
+        ['soak', 'pass'],
       ]);
       expect(preview.changelog.releases).toEqual(['1.2.0']);
       expect(

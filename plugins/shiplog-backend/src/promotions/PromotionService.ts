@@ -2,6 +2,8 @@ import { AuditorService } from '@backstage/backend-plugin-api';
 import { Entity } from '@backstage/catalog-model';
 import {
   EnvironmentConfig,
+  EnvironmentHold,
+  EnvironmentsResponse,
   Page,
   Promotion,
   PromotionPreview,
@@ -9,6 +11,9 @@ import {
   PromotionState,
 } from '@shiplog/plugin-shiplog-common';
 import { decodeCursor, encodeCursor } from '../ledger/LedgerService';
+import { PromotionReviews, ReviewInput } from './approvals/PromotionReviews';
+import { HoldService } from './holds/HoldService';
+import { FreezeCalendar } from './planning/FreezeCalendar';
 import { PromotionPlanner } from './planning/PromotionPlanner';
 import {
   PromotionRecord,
@@ -24,6 +29,9 @@ export interface PromotionServiceOptions {
   auditor: AuditorService;
   /** The entity's environments, in order (configuration narrowed by its annotation). */
   environmentsOf(entity: Entity): EnvironmentConfig[];
+  holds: HoldService;
+  reviews: PromotionReviews;
+  freezes: FreezeCalendar;
 }
 
 const publicPromotion = ({ checkedAt, ...promotion }: PromotionRecord) =>
@@ -52,8 +60,15 @@ export class PromotionService implements PromotionCreator {
     entityRef: string,
     request: PromotionRequest,
     allowed: boolean,
+    overrideAllowed = false,
   ): Promise<PromotionPreview> {
-    return this.options.planner.preview(entity, entityRef, request, allowed);
+    return this.options.planner.preview(
+      entity,
+      entityRef,
+      request,
+      allowed,
+      overrideAllowed,
+    );
   }
 
   /**
@@ -74,6 +89,7 @@ export class PromotionService implements PromotionCreator {
         environment: request.environment,
         version: request.version,
         rollback: request.rollback,
+        overrideFreeze: request.overrideFreeze ?? false,
         reason: request.reason ?? null,
         automatic,
         requestedBy: input.requestedBy,
@@ -91,6 +107,57 @@ export class PromotionService implements PromotionCreator {
       await audit.fail({ error: error as Error });
       throw error;
     }
+  }
+
+  /** Holds an environment: auto-promotion into it stops until the hold is released. Audited. */
+  hold(input: Parameters<HoldService['place']>[0]): Promise<EnvironmentHold> {
+    return this.options.holds.place(input);
+  }
+
+  /** Releases an environment's hold (404 when it is not held). Audited. */
+  releaseHold(
+    input: Parameters<HoldService['release']>[0],
+  ): Promise<EnvironmentHold> {
+    return this.options.holds.release(input);
+  }
+
+  /** The promotion of this entity (404 otherwise): what the approval routes check permissions on. */
+  async get(entityRef: string, id: string): Promise<Promotion> {
+    return publicPromotion(await this.options.reviews.find(entityRef, id));
+  }
+
+  /** Approves a promotion awaiting approval, then makes its change. Audited. */
+  async approve(input: ReviewInput): Promise<Promotion> {
+    return publicPromotion(await this.options.reviews.approve(input));
+  }
+
+  async reject(input: ReviewInput): Promise<Promotion> {
+    return publicPromotion(await this.options.reviews.reject(input));
+  }
+
+  /** Cancels a promotion in flight, freeing the environment's lock; undoes nothing already merged. */
+  async cancel(input: ReviewInput): Promise<Promotion> {
+    return publicPromotion(await this.options.reviews.cancel(input));
+  }
+
+  /** The matrix with each environment's hold and freeze window. */
+  async withSafety(
+    response: EnvironmentsResponse,
+    now = Date.now(),
+  ): Promise<EnvironmentsResponse> {
+    const holds = await this.options.holds.holdsOf(response.entityRef);
+    return {
+      ...response,
+      environments: response.environments.map(env => {
+        const hold = holds.get(env.name);
+        const freeze = this.options.freezes.freezeOf(env.name, now);
+        return {
+          ...env,
+          ...(hold ? { hold } : {}),
+          ...(freeze ? { freeze } : {}),
+        };
+      }),
+    };
   }
 
   private isLastEnvironment(entity: Entity, environment: string): boolean {

@@ -5,12 +5,11 @@ import {
   PromotionRecord,
   PromotionStore,
 } from '../database/stores/PromotionStore';
-import { PromotionsConfig } from './readPromotionsConfig';
+import { PromotionsConfig, STALE_REQUEST_MS } from './readPromotionsConfig';
 import { TaskCursorStore } from '../database/stores/TaskCursorStore';
 import { DeploymentStore } from '../database/stores';
+import { withDeadline } from './running/withDeadline';
 
-/** A promotion still `requested` after this was interrupted before its change was made. */
-const STALE_REQUEST_MS = 10 * 60 * 1000;
 const TASK_ID = 'shiplog-promotion-tracker';
 
 /** Where tracking stopped in the in-flight promotions (oldest first); none: from the oldest. */
@@ -32,7 +31,10 @@ export interface PromotionTrackerOptions {
   deployments: Pick<DeploymentStore, 'deployEventsSince'>;
   recorder: PromotionRecorder;
   executors: PromotionExecutor[];
-  config: Pick<PromotionsConfig, 'pullRequestPollMs' | 'deployTimeoutMs'>;
+  config: Pick<
+    PromotionsConfig,
+    'pullRequestPollMs' | 'deployTimeoutMs' | 'executorTimeoutMs'
+  >;
   cursors: TaskCursorStore;
   logger: LoggerService;
   /** How many promotions one tick follows; more in flight are followed in turn, from the cursor. */
@@ -97,8 +99,15 @@ export class PromotionTracker {
   }
 
   private async trackOne(promotion: PromotionRecord, now: number) {
-    const requestedAt = Date.parse(promotion.requestedAt);
+    // Since it became `requested`: an approved promotion gets there long after it was asked for.
+    const requestedAt = Date.parse(
+      promotion.timeline.filter(t => t.state === 'requested').pop()?.at ??
+        promotion.requestedAt,
+    );
     switch (promotion.state) {
+      case 'awaiting-approval':
+        // An approver decides, or someone cancels it: nothing to follow meanwhile.
+        return;
       case 'requested':
         if (now - requestedAt > STALE_REQUEST_MS) {
           await this.options.recorder.advance(promotion, 'failed', {
@@ -137,16 +146,20 @@ export class PromotionTracker {
       store.transition(promotion.id, ['change_opened'], 'change_opened', {
         checkedAt: now,
       });
-    const status = await executor
-      .getChangeStatus({
-        repository: change.repository,
-        number: change.number,
-        branch: change.branch,
-      })
-      .catch(async error => {
-        await this.unreadablePullRequest(promotion, now, error, markChecked);
-        throw error;
-      });
+    const status = await withDeadline(
+      this.options.config.executorTimeoutMs,
+      `asking ${change.executor} about the pull request`,
+      signal =>
+        executor.getChangeStatus!({
+          repository: change.repository,
+          number: change.number,
+          branch: change.branch,
+          signal,
+        }),
+    ).catch(async error => {
+      await this.unreadablePullRequest(promotion, now, error, markChecked);
+      throw error;
+    });
     if (status.state === 'merged') {
       await recorder.advance(promotion, 'merged', {
         checkedAt: now,

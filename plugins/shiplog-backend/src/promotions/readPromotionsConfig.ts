@@ -14,6 +14,8 @@ export interface PromotionsConfig {
   deployTimeoutMs: number;
   /** How often an open pull request is asked about. */
   pullRequestPollMs: number;
+  /** The deadline of one executor call: shorter than the sweep that frees a stale lock. */
+  executorTimeoutMs: number;
   gitops: {
     allowedFileRoots: string[];
     author: { name: string; email: string };
@@ -29,6 +31,22 @@ function duration(
   return durationToMilliseconds(
     config.has(key) ? readDurationFromConfig(config, { key }) : fallback,
   );
+}
+
+/** A promotion still `requested` this long after it got there was interrupted: the tracker frees its lock. */
+export const STALE_REQUEST_MS = 10 * 60 * 1000;
+
+function executorTimeout(config: Config): number {
+  const key = 'shiplog.promotions.executorTimeout';
+  const ms = duration(config, key, { minutes: 5 });
+  if (!(ms > 0 && ms < STALE_REQUEST_MS)) {
+    throw new InputError(
+      `${key} must be longer than zero and shorter than ${
+        STALE_REQUEST_MS / 60_000
+      } minutes (after which an interrupted promotion's lock is freed)`,
+    );
+  }
+  return ms;
 }
 
 /** Reads `shiplog.promotions` and `shiplog.gitops`, failing start-up with the offending key. */
@@ -55,6 +73,7 @@ export function readPromotionsConfig(config: Config): PromotionsConfig {
     deployTimeoutMs: duration(config, 'shiplog.promotions.deployTimeout', {
       hours: 24,
     }),
+    executorTimeoutMs: executorTimeout(config),
     pullRequestPollMs: duration(
       config,
       'shiplog.promotions.pullRequestPollInterval',

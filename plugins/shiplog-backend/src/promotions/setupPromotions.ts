@@ -14,14 +14,23 @@ import { Entity } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   parsePromotionResourceRef,
+  shiplogEnvironmentHoldPermission,
+  shiplogPromotionApprovePermission,
   shiplogPromotionCreatePermission,
+  shiplogPromotionOverridePermission,
 } from '@shiplog/plugin-shiplog-common';
 import {
   PromotionExecutor,
   shiplogPromotionPermissionResourceRef,
   shiplogPromotionPermissionRules,
 } from '@shiplog/plugin-shiplog-node';
+import { readFreezes } from '../config/readFreezes';
 import { LedgerStore } from '../database/LedgerStore';
+import { PromotionReviews } from './approvals/PromotionReviews';
+import { HoldService } from './holds/HoldService';
+import { HoldStore } from './holds/HoldStore';
+import { FreezeCalendar } from './planning/FreezeCalendar';
+import { SafetySources } from './planning/safetyContext';
 import { LedgerService } from '../ledger/LedgerService';
 import { AutoPromoter } from './AutoPromoter';
 import { PromotionPlanner } from './planning/PromotionPlanner';
@@ -33,6 +42,7 @@ import { readAllowedGitRepositories } from '../gitops/allowedGitRepositories';
 import { readPromotionsConfig } from './readPromotionsConfig';
 import { GithubPromotionExecutor } from './running/GithubPromotionExecutor';
 import { GitPromotionExecutor } from './running/GitPromotionExecutor';
+import { integrationGitCredentials } from './running/gitCredentials';
 import { PromotionRunner } from './running/PromotionRunner';
 import { TaskCursorStore } from '../database/stores/TaskCursorStore';
 
@@ -50,6 +60,9 @@ export interface SetupPromotionsOptions {
   ledger: LedgerService;
   /** Executors added by backend modules; asked before the built-in ones. */
   extraExecutors: PromotionExecutor[];
+  holdStore: HoldStore;
+  /** Argo CD's health of an entity's application in an environment, for the soak guard. */
+  healthOf?: SafetySources['healthOf'];
 }
 
 /**
@@ -65,12 +78,13 @@ export async function setupPromotions(
   const { config, logger, auth, catalog } = options;
   const promotionsConfig = readPromotionsConfig(config);
   const integrations = ScmIntegrations.fromConfig(config);
+  const githubCredentials =
+    DefaultGithubCredentialsProvider.fromIntegrations(integrations);
   const executors = [
     ...options.extraExecutors,
     new GithubPromotionExecutor({
       integrations,
-      credentialsProvider:
-        DefaultGithubCredentialsProvider.fromIntegrations(integrations),
+      credentialsProvider: githubCredentials,
       logger: logger.child({ component: 'promotions-github' }),
     }),
     new GitPromotionExecutor({
@@ -79,6 +93,10 @@ export async function setupPromotions(
         .isAllowedHost,
       author: promotionsConfig.gitops.author,
       timeoutMs: promotionsConfig.gitops.commandTimeoutMs,
+      credentialsFor: integrationGitCredentials(
+        integrations,
+        githubCredentials,
+      ),
     }),
   ];
   const loadEntity = async (entityRef: string) =>
@@ -88,7 +106,12 @@ export async function setupPromotions(
 
   options.permissionsRegistry.addResourceType({
     resourceRef: shiplogPromotionPermissionResourceRef,
-    permissions: [shiplogPromotionCreatePermission],
+    permissions: [
+      shiplogPromotionCreatePermission,
+      shiplogEnvironmentHoldPermission,
+      shiplogPromotionOverridePermission,
+      shiplogPromotionApprovePermission,
+    ],
     rules: Object.values(shiplogPromotionPermissionRules),
     getResources: async resourceRefs =>
       Promise.all(
@@ -105,26 +128,42 @@ export async function setupPromotions(
   const recorder = new PromotionRecorder(store, options.ledgerStore);
   const environmentsOf = (entity: Entity) =>
     options.ledger.environmentsOf(entity);
+  const holds = new HoldService({
+    store: options.holdStore,
+    auditor: options.auditor,
+  });
+  const freezes = new FreezeCalendar(readFreezes(config));
   const planner = new PromotionPlanner({
     store,
     ledgerStore: options.ledgerStore,
     environmentsOf,
     executors,
     config: promotionsConfig,
+    safety: { holds, freezes, healthOf: options.healthOf },
   });
   const promotionsLogger = logger.child({ component: 'promotions' });
+  const runner = new PromotionRunner({
+    planner,
+    store,
+    recorder,
+    config: promotionsConfig,
+    logger: promotionsLogger,
+    holds,
+  });
   const service = new PromotionService({
     store,
     planner,
-    runner: new PromotionRunner({
-      planner,
-      store,
-      recorder,
-      config: promotionsConfig,
-      logger: promotionsLogger,
-    }),
+    runner,
     auditor: options.auditor,
     environmentsOf,
+    holds,
+    freezes,
+    reviews: new PromotionReviews({
+      store,
+      recorder,
+      runner,
+      auditor: options.auditor,
+    }),
   });
 
   await new PromotionTracker({
@@ -142,6 +181,7 @@ export async function setupPromotions(
     environmentsOf,
     promotions: service,
     loadEntity,
+    healthOf: options.healthOf,
     cursors,
     logger: promotionsLogger,
   }).start(options.scheduler);

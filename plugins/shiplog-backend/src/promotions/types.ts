@@ -9,6 +9,8 @@ export interface CreatePromotionInput {
   requestedBy: string;
   automatic?: boolean;
   triggerEventId?: string;
+  /** May the requester override a freeze (permission `shiplog.promotion.override`)? */
+  overrideAllowed?: boolean;
   /** The HTTP request, for the audit log. */
   httpRequest?: Parameters<AuditorService['createEvent']>[0]['request'];
 }

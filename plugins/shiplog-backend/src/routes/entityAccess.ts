@@ -82,7 +82,10 @@ export class EntityAccess {
       credentials,
     );
     const allowed = check
-      ? await this.isAllowed(credentials, check, entityRef)
+      ? await this.isAllowed(credentials, {
+          permission: check.permission,
+          resourceRef: check.resourceRef?.(entityRef) ?? entityRef,
+        })
       : true;
     if (!allowed && check?.deniedMessage) {
       throw new NotAllowedError(check.deniedMessage(entityRef));
@@ -90,18 +93,13 @@ export class EntityAccess {
     return { entity, entityRef, credentials, allowed };
   }
 
-  private async isAllowed(
+  /** A further permission on a resource of an entity the caller already reached through loadFor. */
+  async isAllowed(
     credentials: BackstageCredentials,
-    check: EntityPermissionCheck,
-    entityRef: string,
+    check: { permission: ResourcePermission; resourceRef: string },
   ): Promise<boolean> {
     const [decision] = await this.options.permissions.authorize(
-      [
-        {
-          permission: check.permission,
-          resourceRef: check.resourceRef?.(entityRef) ?? entityRef,
-        },
-      ],
+      [{ permission: check.permission, resourceRef: check.resourceRef }],
       { credentials },
     );
     return decision.result === AuthorizeResult.ALLOW;

@@ -1,6 +1,7 @@
 import {
   changelogQuerySchema,
   deploymentsQuerySchema,
+  EnvironmentsResponse,
   releasesQuerySchema,
 } from '@shiplog/plugin-shiplog-common';
 import express from 'express';
@@ -12,13 +13,21 @@ import { parseInput } from './validation';
 /** The ledger's read models of one entity: environments, releases, deployments, changelog. */
 export function registerLedgerRoutes(
   router: express.Router,
-  options: { access: EntityAccess; ledger: LedgerService },
+  options: {
+    access: EntityAccess;
+    ledger: LedgerService;
+    /** Adds each environment's hold and freeze window to the matrix (promotions' safety net). */
+    withSafety?: (
+      response: EnvironmentsResponse,
+    ) => Promise<EnvironmentsResponse>;
+  },
 ): void {
   const { access, ledger } = options;
 
   router.get(`${ENTITY_ROUTE}/environments`, async (req, res) => {
     const { entity, entityRef } = await access.load(req);
-    res.json(await ledger.getEnvironments(entityRef, entity));
+    const matrix = await ledger.getEnvironments(entityRef, entity);
+    res.json(options.withSafety ? await options.withSafety(matrix) : matrix);
   });
 
   router.get(`${ENTITY_ROUTE}/releases`, async (req, res) => {

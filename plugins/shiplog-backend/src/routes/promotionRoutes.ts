@@ -1,24 +1,23 @@
 import { NotAllowedError, NotImplementedError } from '@backstage/errors';
 import {
+  promotionDecisionSchema,
   promotionRequestSchema,
   promotionResourceRef,
   promotionsQuerySchema,
+  shiplogPromotionApprovePermission,
   shiplogPromotionCreatePermission,
+  shiplogPromotionOverridePermission,
 } from '@shiplog/plugin-shiplog-common';
 import express from 'express';
+import { z } from 'zod/v3';
 import { PromotionService } from '../promotions/PromotionService';
 import { EntityAccess } from './entityAccess';
+import { registerHoldRoutes } from './holdRoutes';
 import { ENTITY_ROUTE } from './paths';
+import { requesterOf } from './requester';
 import { parseInput } from './validation';
 
-/** Who asked, as a promotion records it: the user, or the service's subject. */
-function requesterOf(principal: {
-  type: string;
-  userEntityRef?: string;
-  subject?: string;
-}): string {
-  return principal.userEntityRef ?? `service:${principal.subject ?? 'unknown'}`;
-}
+const promotionIdSchema = z.string().uuid('must be a promotion id');
 
 /**
  * `POST` and `GET /v1/entities/{kind}/{namespace}/{name}/promotions`. Registered on the plugin's
@@ -61,8 +60,23 @@ export function registerPromotionRoutes(
               `You may not promote ${ref} to ${body.environment} (permission shiplog.promotion.create); ask its owners or an administrator`,
       },
     );
+    // Asked only when the request overrides a freeze; the freeze guard refuses without it.
+    const overrideAllowed =
+      body.overrideFreeze &&
+      (await access.isAllowed(credentials, {
+        permission: shiplogPromotionOverridePermission,
+        resourceRef: promotionResourceRef(entityRef, body.environment),
+      }));
     if (body.dryRun) {
-      res.json(await promotions.preview(entity, entityRef, body, allowed));
+      res.json(
+        await promotions.preview(
+          entity,
+          entityRef,
+          body,
+          allowed,
+          overrideAllowed,
+        ),
+      );
       return;
     }
     const promotion = await promotions.create({
@@ -70,10 +84,14 @@ export function registerPromotionRoutes(
       entityRef,
       request: body,
       requestedBy: requesterOf(credentials.principal),
+      overrideAllowed,
       httpRequest: req,
     });
     res.status(201).json(promotion);
   });
+
+  registerDecisionRoutes(router, { access, promotions: promotionService });
+  registerHoldRoutes(router, { access, promotions: promotionService });
 
   router.get(route, async (req, res) => {
     const promotions = promotionService();
@@ -81,4 +99,51 @@ export function registerPromotionRoutes(
     const { entityRef } = await access.load(req);
     res.json(await promotions.list(entityRef, query));
   });
+}
+
+/**
+ * `POST .../promotions/{id}/approve | reject | cancel`, by signed-in users. Approve and reject need
+ * `shiplog.promotion.approve` on `<entityRef>@<environment>` and another user than the requester;
+ * cancel needs to be the requester or to hold that permission. The permission is asked before any
+ * change.
+ */
+function registerDecisionRoutes(
+  router: express.Router,
+  options: { access: EntityAccess; promotions: () => PromotionService },
+): void {
+  const { access } = options;
+  const decisions = ['approve', 'reject', 'cancel'] as const;
+  for (const decision of decisions) {
+    router.post(
+      `${ENTITY_ROUTE}/promotions/:id/${decision}`,
+      async (req, res) => {
+        const promotions = options.promotions();
+        const credentials = await access.authenticate(req, ['user']);
+        const promotionId = parseInput(promotionIdSchema, req.params.id, 'id');
+        const body = parseInput(promotionDecisionSchema, req.body ?? {});
+        const { entity, entityRef } = await access.loadFor(req, credentials);
+        const promotion = await promotions.get(entityRef, promotionId);
+        const mayApprove = await access.isAllowed(credentials, {
+          permission: shiplogPromotionApprovePermission,
+          resourceRef: promotionResourceRef(entityRef, promotion.environment),
+        });
+        const input = {
+          entity,
+          entityRef,
+          promotionId,
+          user: requesterOf(credentials.principal),
+          mayApprove,
+          decision: body,
+          httpRequest: req,
+        };
+        if (decision === 'approve') {
+          res.json(await promotions.approve(input));
+        } else if (decision === 'reject') {
+          res.json(await promotions.reject(input));
+        } else {
+          res.json(await promotions.cancel(input));
+        }
+      },
+    );
+  }
 }

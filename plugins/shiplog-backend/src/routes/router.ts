@@ -55,7 +55,13 @@ export async function createRouter(
     ingester: options.ingester,
     ...options.ingest,
   });
-  registerLedgerRoutes(router, { access, ledger: options.ledger });
+  registerLedgerRoutes(router, {
+    access,
+    ledger: options.ledger,
+    withSafety: options.promotions
+      ? matrix => options.promotions!.withSafety(matrix)
+      : undefined,
+  });
   registerOrgRoutes(router, { access, orgViews: options.orgViews });
   registerNextVersionRoutes(router, {
     access,

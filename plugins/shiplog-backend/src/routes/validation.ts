@@ -1,5 +1,5 @@
 import { InputError } from '@backstage/errors';
-import { z } from 'zod';
+import { z } from 'zod/v3';
 
 /** Renders a path the way a user would write it in JSON: `events[3].image.tag`. */
 function formatPath(path: Array<string | number>, prefix: string): string {

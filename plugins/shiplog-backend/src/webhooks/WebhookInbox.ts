@@ -7,7 +7,7 @@ import {
   WebhookDeliveryStore,
 } from '../database/stores/WebhookDeliveryStore';
 import { LedgerEvent } from '../database/types';
-import type { ZodError } from 'zod';
+import type { ZodError } from 'zod/v3';
 import { describeZodError } from '../routes/validation';
 import { isInvalidPayload } from './InvalidPayloadError';
 

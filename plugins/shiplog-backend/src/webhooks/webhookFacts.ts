@@ -6,7 +6,7 @@ import {
   pullRequestInputSchema,
   releaseEventInputSchema,
 } from '@shiplog/plugin-shiplog-common';
-import { z } from 'zod';
+import { z } from 'zod/v3';
 import { CommitsLedgerEvent, PullRequestLedgerEvent } from '../database/types';
 
 /**

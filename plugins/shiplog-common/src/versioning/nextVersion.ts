@@ -1,6 +1,6 @@
 import semverClean from 'semver/functions/clean';
 import semverInc from 'semver/functions/inc';
-import { z } from 'zod';
+import { z } from 'zod/v3';
 import type { CommitSummary } from '../types';
 import {
   bumpOfCommit,

@@ -29,6 +29,8 @@ export interface PromotionChangeRequest {
   labels: string[];
   /** The branch a pull request comes from. */
   branch: string;
+  /** Aborted when Shiplog stops waiting (its deadline passed): stop and make no further change. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -87,5 +89,7 @@ export interface PromotionExecutor {
     repository: string;
     number?: number;
     branch?: string;
+    /** Aborted when Shiplog stops waiting for the answer. */
+    signal?: AbortSignal;
   }): Promise<PromotionChangeStatus>;
 }

@@ -5,7 +5,7 @@ import {
   createPermissionRule,
 } from '@backstage/plugin-permission-node';
 import { SHIPLOG_PROMOTION_RESOURCE_TYPE } from '@shiplog/plugin-shiplog-common';
-import { z } from 'zod';
+import { z } from 'zod/v3';
 
 /**
  * What a `shiplog.promotion.create` decision is about: an entity and the environment it would be

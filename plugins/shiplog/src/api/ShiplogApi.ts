@@ -7,6 +7,7 @@ import {
   ChangelogResponse,
   Deployment,
   DoraResponse,
+  EnvironmentHold,
   EnvironmentsResponse,
   Page,
   Promotion,
@@ -81,7 +82,28 @@ export interface ShiplogApi {
     entity: CompoundEntityRef,
     window?: { from?: string; to?: string },
   ): Promise<DoraResponse>;
+  /** Holds an environment (auto-promotion into it stops); needs `shiplog.environment.hold`. */
+  holdEnvironment(
+    entity: CompoundEntityRef,
+    environment: string,
+    reason: string,
+  ): Promise<EnvironmentHold>;
+  /** Releases an environment's hold; needs `shiplog.environment.hold`. */
+  releaseEnvironmentHold(
+    entity: CompoundEntityRef,
+    environment: string,
+  ): Promise<EnvironmentHold>;
+  /** Approves or rejects a promotion awaiting approval, or cancels one in flight. */
+  decidePromotion(
+    entity: CompoundEntityRef,
+    promotionId: string,
+    decision: PromotionDecisionKind,
+    comment?: string,
+  ): Promise<Promotion>;
 }
+
+/** @public */
+export type PromotionDecisionKind = 'approve' | 'reject' | 'cancel';
 
 /** @public */
 export const shiplogApiRef = createApiRef<ShiplogApi>({

@@ -8,6 +8,7 @@ import {
   ChangelogResponse,
   Deployment,
   DoraResponse,
+  EnvironmentHold,
   EnvironmentsResponse,
   Page,
   Promotion,
@@ -16,7 +17,12 @@ import {
   Release,
   RollupResponse,
 } from '@shiplog/plugin-shiplog-common';
-import { DeploymentsQuery, PromotionsQuery, ShiplogApi } from './ShiplogApi';
+import {
+  DeploymentsQuery,
+  PromotionDecisionKind,
+  PromotionsQuery,
+  ShiplogApi,
+} from './ShiplogApi';
 
 /**
  * ShiplogApi over HTTP: the backend's base URL from discovery, credentials from the fetch API.
@@ -79,12 +85,52 @@ export class ShiplogClient implements ShiplogApi {
     return this.get(entity, 'dora', window);
   }
 
-  /** GET with a query, or POST when there is a JSON body. */
+  holdEnvironment(
+    entity: CompoundEntityRef,
+    environment: string,
+    reason: string,
+  ): Promise<EnvironmentHold> {
+    return this.get(entity, this.holdPath(environment), {}, { reason });
+  }
+
+  releaseEnvironmentHold(
+    entity: CompoundEntityRef,
+    environment: string,
+  ): Promise<EnvironmentHold> {
+    return this.get(
+      entity,
+      this.holdPath(environment),
+      {},
+      undefined,
+      'DELETE',
+    );
+  }
+
+  decidePromotion(
+    entity: CompoundEntityRef,
+    promotionId: string,
+    decision: PromotionDecisionKind,
+    comment?: string,
+  ): Promise<Promotion> {
+    return this.get(
+      entity,
+      `promotions/${encodeURIComponent(promotionId)}/${decision}`,
+      {},
+      comment ? { comment } : {},
+    );
+  }
+
+  private holdPath(environment: string): string {
+    return `environments/${encodeURIComponent(environment)}/hold`;
+  }
+
+  /** GET with a query, or POST when there is a JSON body (or another method). */
   private async get<T>(
     entity: CompoundEntityRef,
     resource: string,
     query: Record<string, string | number | undefined> = {},
     body?: object,
+    method?: 'DELETE',
   ): Promise<T> {
     const baseUrl = await this.options.discoveryApi.getBaseUrl('shiplog');
     const path = [entity.kind, entity.namespace, entity.name]
@@ -103,7 +149,7 @@ export class ShiplogClient implements ShiplogApi {
             headers: { 'content-type': 'application/json' },
             body: JSON.stringify(body),
           }
-        : undefined,
+        : method && { method },
     );
     if (!response.ok) {
       throw await ResponseError.fromResponse(response);

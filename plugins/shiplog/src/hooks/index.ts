@@ -10,3 +10,4 @@ export { useReleasePages } from './useReleasePages';
 export { useShiplogSignal } from './useShiplogSignal';
 export { useDora } from './useDora';
 export { useRollup } from './useRollup';
+export { useSafetyActions } from './useSafetyActions';

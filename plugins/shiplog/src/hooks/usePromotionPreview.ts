@@ -13,15 +13,23 @@ export function usePromotionPreview(
     version: string;
     environment: string;
     rollback: boolean;
+    /** Judge the freeze guard as overridden (and the caller's right to override it). */
+    overrideFreeze?: boolean;
     enabled: boolean;
   },
 ) {
   const api = useApi(shiplogApiRef);
   const { version, environment, rollback, enabled } = request;
+  const overrideFreeze = request.overrideFreeze ?? false;
   return useAsync(
     async () =>
       enabled && version
-        ? api.previewPromotion(entityRef, { version, environment, rollback })
+        ? api.previewPromotion(entityRef, {
+            version,
+            environment,
+            rollback,
+            ...(overrideFreeze ? { overrideFreeze } : {}),
+          })
         : undefined,
     [
       api,
@@ -31,6 +39,7 @@ export function usePromotionPreview(
       environment,
       version,
       rollback,
+      overrideFreeze,
       enabled,
     ],
   );

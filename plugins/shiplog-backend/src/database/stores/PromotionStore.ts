@@ -4,6 +4,7 @@ import {
   isPromotionInFlight,
   Promotion,
   PromotionChange,
+  PromotionReview,
   PromotionState,
 } from '@shiplog/plugin-shiplog-common';
 import { Knex } from 'knex';
@@ -36,6 +37,9 @@ export interface PromotionPatch {
   deployment?: Promotion['deployment'];
   error?: string;
   checkedAt?: number;
+  /** An approver's decision on a promotion awaiting approval. */
+  review?: PromotionReview;
+  cancelledBy?: string;
 }
 
 interface PromotionRow {
@@ -71,11 +75,28 @@ interface PromotionRow {
   requested_at: number | string;
   updated_at: number | string;
   checked_at: number | string | null;
+  review_decision?: string | null;
+  reviewed_by?: string | null;
+  reviewed_at?: number | string | null;
+  review_comment?: string | null;
+  cancelled_by?: string | null;
 }
 
 const iso = (ms: number | string) => new Date(Number(ms)).toISOString();
 const opt = <T>(value: T | null): T | undefined =>
   value === null ? undefined : value;
+
+function reviewOf(row: PromotionRow): PromotionReview | undefined {
+  if (!row.review_decision || !row.reviewed_by || !row.reviewed_at) {
+    return undefined;
+  }
+  return {
+    decision: row.review_decision as PromotionReview['decision'],
+    by: row.reviewed_by,
+    at: iso(row.reviewed_at),
+    comment: opt(row.review_comment ?? null),
+  };
+}
 
 function fromRow(row: PromotionRow): PromotionRecord {
   const change: PromotionChange | undefined =
@@ -120,6 +141,8 @@ function fromRow(row: PromotionRow): PromotionRecord {
           }
         : undefined,
     error: opt(row.error),
+    review: reviewOf(row),
+    cancelledBy: opt(row.cancelled_by ?? null),
     checkedAt: row.checked_at === null ? undefined : Number(row.checked_at),
   };
 }
@@ -185,8 +208,9 @@ export class PromotionStore {
   async create(
     promotion: NewPromotion,
     now = Date.now(),
+    state: 'requested' | 'awaiting-approval' = 'requested',
   ): Promise<PromotionRecord> {
-    const row = this.newRow(promotion, 'requested', now);
+    const row = this.newRow(promotion, state, now);
     try {
       await this.db(PROMOTIONS).insert(row);
     } catch (error) {
@@ -282,6 +306,13 @@ export class PromotionStore {
     }
     if (patch.error !== undefined) update.error = patch.error;
     if (patch.checkedAt !== undefined) update.checked_at = patch.checkedAt;
+    if (patch.review) {
+      update.review_decision = patch.review.decision;
+      update.reviewed_by = patch.review.by;
+      update.reviewed_at = Date.parse(patch.review.at);
+      update.review_comment = patch.review.comment ?? null;
+    }
+    if (patch.cancelledBy) update.cancelled_by = patch.cancelledBy;
     const count = await this.db(PROMOTIONS)
       .where({
         id,

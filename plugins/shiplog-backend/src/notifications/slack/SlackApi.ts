@@ -125,12 +125,13 @@ export class SlackApi {
     const name = channel.replace(/^#/, '');
     let cursor: string | undefined;
     for (let page = 0; page < 50; page++) {
+      const after = cursor;
       const answer = await this.call(() =>
         this.client.conversations.list({
           types: 'public_channel,private_channel',
           exclude_archived: true,
           limit: 1000,
-          cursor,
+          cursor: after,
         }),
       );
       const found = answer.channels?.find(c => c.name === name);
@@ -155,6 +156,7 @@ export class SlackApi {
   }): Promise<string | undefined> {
     let cursor: string | undefined;
     for (let page = 0; page < 20; page++) {
+      const after = cursor;
       const answer = await this.call(() =>
         options.threadTs
           ? this.client.conversations.replies({
@@ -162,14 +164,14 @@ export class SlackApi {
               ts: options.threadTs!,
               include_all_metadata: true,
               limit: 200,
-              cursor,
+              cursor: after,
             })
           : this.client.conversations.history({
               channel: options.channelId,
               oldest: options.oldest,
               include_all_metadata: true,
               limit: 200,
-              cursor,
+              cursor: after,
             }),
       );
       const found = (answer.messages ?? []).find(

@@ -4,10 +4,17 @@ import type {
 } from '@backstage/backend-plugin-api';
 import { randomUUID } from 'crypto';
 import { DatabaseOutboxStore } from '../outbox/DatabaseOutboxStore';
-import type { OutboxRow, ThreadKey, ThreadRecord } from '../outbox/types';
-import { releaseKey } from './mrkdwn';
-import { renderReleaseParent, type ReleaseView } from './renderRelease';
+import type { OutboxRow, ThreadKey } from '../outbox/types';
 import { REPLY_KEY, renderStageReply } from './renderStage';
+import {
+  afterSend,
+  asSlackError,
+  BACKOFF_MS,
+  lookupMaybe,
+  MaybePosted,
+  sendOnce,
+} from './deliveryFailures';
+import { ParentMessages } from './ParentMessages';
 import { SlackApi, SlackCallError } from './SlackApi';
 import type { ReleaseViewSource, SlackChannelResolver } from './types';
 
@@ -23,6 +30,8 @@ export interface SlackDelivererOptions {
   parentUpdateIntervalMs?: number;
   /** Rows claimed at a time. Default 100. */
   batchSize?: number;
+  /** Entities delivered side by side. Default 8. */
+  concurrency?: number;
   /** Tells deliverers apart in claims (tests name them). */
   owner?: string;
   now?: () => number;
@@ -36,15 +45,6 @@ export interface DeliveryPass {
   failed: number;
   stopped?: 'rate-limited' | 'unauthorized' | 'unreachable';
 }
-
-/** Marks a failure that may have come after Slack accepted the message: look before resending. */
-class MaybePosted extends Error {
-  constructor(readonly cause: SlackCallError) {
-    super(cause.message);
-  }
-}
-
-const BACKOFF_MS = [5_000, 15_000, 60_000, 300_000, 600_000];
 
 /**
  * Delivers the outbox to Slack: per row, the release's parent message first (posted once, its ts
@@ -62,11 +62,17 @@ export class SlackDeliverer {
   private readonly now: () => number;
   private readonly intervalMs: number;
   private pausedUntil = 0;
+  private readonly parents: ParentMessages;
 
   constructor(private readonly options: SlackDelivererOptions) {
     this.owner = options.owner ?? `slack-${randomUUID()}`;
     this.now = options.now ?? Date.now;
     this.intervalMs = options.parentUpdateIntervalMs ?? 5_000;
+    this.parents = new ParentMessages({
+      ...options,
+      now: this.now,
+      intervalMs: this.intervalMs,
+    });
   }
 
   /**
@@ -116,70 +122,53 @@ export class SlackDeliverer {
       limit: this.options.batchSize ?? 100,
     });
     pass.claimed = rows.length;
+    // Entities go out side by side; one entity's rows in order, one at a time.
+    const groups = groupByEntity(rows);
+    const lanes = Array.from(
+      { length: Math.min(this.options.concurrency ?? 8, groups.length) },
+      async () => {
+        for (let group = groups.shift(); group; group = groups.shift()) {
+          await this.deliverGroup(group, pass);
+        }
+      },
+    );
+    await Promise.all(lanes);
+    return pass;
+  }
+
+  private async deliverGroup(rows: OutboxRow[], pass: DeliveryPass) {
     for (let i = 0; i < rows.length; i++) {
+      if (pass.stopped) {
+        // Another lane hit a limit: the rest waits for the next pass.
+        await this.options.store.release(
+          this.owner,
+          rows.slice(i).map(r => r.id),
+        );
+        return;
+      }
       try {
         const outcome = await this.deliverRow(rows[i]);
         if (outcome) pass[outcome] += 1;
       } catch (error) {
-        pass.stopped = await this.handleFailure(
+        const stopped = await this.handleFailure(
           rows[i],
           error,
           rows.slice(i + 1),
         );
-        if (pass.stopped) break;
+        if (stopped) {
+          pass.stopped = stopped;
+          return;
+        }
         pass.failed += 1;
       }
     }
-    return pass;
   }
 
   /** Brings parents showing an older state up to date, at most once per interval each. */
   async updateParents(): Promise<number> {
     if (this.now() < this.pausedUntil) return 0;
-    const due = await this.options.store.claimParentUpdates({
-      now: this.now(),
-      intervalMs: this.intervalMs,
-      limit: 20,
-    });
-    let updated = 0;
-    for (const [index, thread] of due.entries()) {
-      try {
-        const view = await this.viewOf(thread.entityRef, thread.version);
-        await this.options.slack.update(
-          thread.channelId!,
-          thread.ts!,
-          renderReleaseParent(view),
-        );
-        await this.options.store.finishParentUpdate(thread, {
-          revision: thread.revision,
-          now: this.now(),
-        });
-        updated += 1;
-      } catch (error) {
-        const failure = asSlackError(error);
-        // A parent Slack will not update (deleted, too old) is left as it is, not retried forever.
-        const giveUp = failure.kind === 'refused';
-        await this.options.store.finishParentUpdate(thread, {
-          revision: giveUp ? thread.revision : undefined,
-          now: this.now(),
-        });
-        if (!giveUp) {
-          this.pause(failure);
-          for (const rest of due.slice(index + 1)) {
-            await this.options.store.finishParentUpdate(rest, {
-              now: this.now(),
-            });
-          }
-          break;
-        }
-        this.options.logger.warn(
-          `Slack parent of ${releaseKey(
-            thread.entityRef,
-            thread.version,
-          )} not updated: ${failure.message}`,
-        );
-      }
-    }
+    const { updated, failure } = await this.parents.updateDue();
+    if (failure) this.pause(failure);
     return updated;
   }
 
@@ -224,11 +213,11 @@ export class SlackDeliverer {
     if (!(await store.holds(row.id, this.owner, this.now()))) return undefined;
     let postedParentNow = false;
     if (!thread?.ts || !thread.channelId) {
-      thread = await this.ensureParent(key, thread);
+      thread = await this.parents.ensure(key, thread);
       postedParentNow = true;
     }
     if (row.sendStartedAt) {
-      const found = await this.findMaybe(() =>
+      const found = await lookupMaybe(() =>
         slack.findByMetadata({
           channelId: thread!.channelId!,
           threadTs: thread!.ts,
@@ -261,65 +250,6 @@ export class SlackDeliverer {
     );
     if (!postedParentNow) await store.bumpRevision(key);
     return 'sent';
-  }
-
-  /** Posts the release's parent once; a parent post that may have gone through is looked for first. */
-  private async ensureParent(
-    key: ThreadKey,
-    thread?: ThreadRecord,
-  ): Promise<ThreadRecord> {
-    const { store, slack } = this.options;
-    if (thread?.postStartedAt) {
-      const channelId =
-        thread.channelId ??
-        (await this.findMaybe(() => slack.channelId(key.channel)));
-      const ts = channelId
-        ? await this.findMaybe(() =>
-            slack.findByMetadata({
-              channelId,
-              oldest: ((thread!.postStartedAt! - 60_000) / 1000).toFixed(6),
-              key: 'release',
-              value: releaseKey(key.entityRef, key.version),
-            }),
-          )
-        : undefined;
-      if (channelId && ts) {
-        // Rendered revision -1: the parent found may show an older state, so it is updated soon.
-        await store.setParent(key, {
-          channelId,
-          ts,
-          revision: -1,
-          now: this.now(),
-        });
-        return (await store.getThread(key))!;
-      }
-    }
-    await store.startParentPost(key, this.now());
-    const revision = (await store.getThread(key))!.revision;
-    const view = await this.viewOf(key.entityRef, key.version);
-    let posted: { channelId: string; ts: string };
-    try {
-      posted = await sendOnce(() =>
-        slack.post(key.channel, renderReleaseParent(view)),
-      );
-    } catch (error) {
-      // Slack answered (refused, 429, token): nothing was posted, so the next try need not look.
-      if (error instanceof SlackCallError) await store.clearParentPost(key);
-      throw error;
-    }
-    await afterSend(() =>
-      store.setParent(key, { ...posted, revision, now: this.now() }),
-    );
-    return (await store.getThread(key))!;
-  }
-
-  /** A failed lookup leaves the row's send mark in place: the message may still be in Slack. */
-  private async findMaybe<T>(lookup: () => Promise<T>): Promise<T> {
-    try {
-      return await lookup();
-    } catch (error) {
-      throw new MaybePosted(asSlackError(error));
-    }
   }
 
   /** Decides what a failed row means for it and the rows after it; answers why the pass stops, if it does. */
@@ -385,59 +315,18 @@ export class SlackDeliverer {
     const only = this.options.environments;
     return !only || (environment !== undefined && only.includes(environment));
   }
+}
 
-  private async viewOf(
-    entityRef: string,
-    version: string,
-  ): Promise<ReleaseView> {
-    const view = await this.options.releases.releaseView(entityRef, version);
-    if (view) return view;
-    const links = await this.options.releases.links(entityRef);
-    const title = entityRef.split('/').pop() ?? entityRef;
-    return {
-      entityRef,
-      title,
-      environments: [],
-      links,
-      release: {
-        version,
-        firstSeenAt: new Date(this.now()).toISOString(),
-        stages: {},
-        deployments: {},
-        commits: [],
-        commitCount: 0,
-      },
-    };
+function groupByEntity(rows: OutboxRow[]): OutboxRow[][] {
+  const groups = new Map<string, OutboxRow[]>();
+  for (const row of rows) {
+    const group = groups.get(row.entityRef);
+    if (group) group.push(row);
+    else groups.set(row.entityRef, [row]);
   }
+  return [...groups.values()];
 }
 
 function sleep(ms: number) {
   return new Promise(resolve => setTimeout(resolve, ms));
-}
-
-/** A send whose failure without an answer from Slack may still have posted. */
-async function sendOnce<T>(send: () => Promise<T>): Promise<T> {
-  try {
-    return await send();
-  } catch (error) {
-    const failure = asSlackError(error);
-    throw failure.kind === 'unreachable' ? new MaybePosted(failure) : failure;
-  }
-}
-
-async function afterSend<T>(record: () => Promise<T>): Promise<T> {
-  try {
-    return await record();
-  } catch (error) {
-    throw new MaybePosted(asSlackError(error));
-  }
-}
-
-function asSlackError(error: unknown): SlackCallError {
-  if (error instanceof SlackCallError) return error;
-  if (error instanceof MaybePosted) return error.cause;
-  return new SlackCallError(
-    'unreachable',
-    error instanceof Error ? error.message : String(error),
-  );
 }

@@ -23,6 +23,14 @@ export interface ReleaseView {
   links: ReleaseLinks;
 }
 
+const STATUS_ICONS: Record<string, string> = {
+  started: '🔄',
+  in_progress: '🔄',
+  succeeded: '✅',
+  failed: '❌',
+  cancelled: '⏹️',
+};
+
 const COMMITS_SHOWN = 10;
 const MAX_SECTION = 2900;
 
@@ -96,14 +104,6 @@ function buildLine(view: ReleaseView): string {
   return parts.join('  ·  ') || `*${escapeMrkdwn(view.entityRef)}*`;
 }
 
-const STATUS_ICONS: Record<string, string> = {
-  started: '🔄',
-  in_progress: '🔄',
-  succeeded: '✅',
-  failed: '❌',
-  cancelled: '⏹️',
-};
-
 function environmentChip(
   view: ReleaseView,
   env: string,
@@ -149,11 +149,8 @@ function commitLine(commit: CommitSummary, links: ReleaseLinks): string {
   );
   const pr = commit.pullRequest;
   const prUrl = pr && (pr.url ?? links.pullRequest?.(pr.number));
-  const prRef = pr
-    ? prUrl
-      ? link(prUrl, `#${pr.number}`)
-      : `#${pr.number}`
-    : `\`${commit.sha.slice(0, 7)}\``;
+  let prRef = `\`${commit.sha.slice(0, 7)}\``;
+  if (pr) prRef = prUrl ? link(prUrl, `#${pr.number}`) : `#${pr.number}`;
   const labels = (pr?.labels ?? []).map(label =>
     label.startsWith('no-deploy-to-')
       ? `⛔ *${escapeMrkdwn(label)}*`

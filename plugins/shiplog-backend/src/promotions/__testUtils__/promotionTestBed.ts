@@ -15,7 +15,12 @@ import { Knex } from 'knex';
 import { LedgerStore } from '../../database/LedgerStore';
 import { migrationsDir } from '../../database/migrations';
 import { LedgerService } from '../../ledger/LedgerService';
+import { FreezeWindowConfig } from '../../config/readFreezes';
+import { PromotionReviews } from '../approvals/PromotionReviews';
 import { AutoPromoter } from '../AutoPromoter';
+import { HoldService } from '../holds/HoldService';
+import { HoldStore } from '../holds/HoldStore';
+import { FreezeCalendar } from '../planning/FreezeCalendar';
 import { PromotionPlanner } from '../planning/PromotionPlanner';
 import { PromotionRecorder } from '../PromotionRecorder';
 import { PromotionService } from '../PromotionService';
@@ -67,6 +72,7 @@ export const CONFIG: PromotionsConfig = {
   labels: ['shiplog-promotion'],
   deployTimeoutMs: 60 * 60 * 1000,
   pullRequestPollMs: 30_000,
+  executorTimeoutMs: 5 * 60_000,
   gitops: {
     allowedFileRoots: [],
     author: { name: 'Shiplog', email: 'shiplog@localhost' },
@@ -161,7 +167,11 @@ export function history(): ReleaseEventInput[] {
 
 export class FakeExecutor implements PromotionExecutor {
   readonly id = 'fake';
-  readonly changeKinds = ['pull-request', 'commit'] as const;
+  /** Only `commit` stands for a plain Git host, where approval happens in the portal. */
+  changeKinds: ReadonlyArray<'pull-request' | 'commit'> = [
+    'pull-request',
+    'commit',
+  ];
   calls: PromotionChangeRequest[] = [];
   pullRequest: PromotionChangeStatus = { state: 'open' };
   failWith?: Error;
@@ -208,6 +218,7 @@ export const req = (
   environment,
   rollback: false,
   dryRun: false,
+  overrideFreeze: false,
   ...extra,
 });
 
@@ -217,13 +228,25 @@ export type AuditRecord = { eventId: string; outcome: string; meta?: unknown };
  * Promotions wired as setupPromotions wires them, on a migrated test database holding history():
  * the service, its tracker and auto-promoter (new instances on the same database stand for a restart).
  */
-export async function promotionTestBed(knex: Knex) {
+export async function promotionTestBed(
+  knex: Knex,
+  options: {
+    environments?: EnvironmentConfig[];
+    freezes?: FreezeWindowConfig[];
+    /** Argo CD's health per environment; unknown when absent. */
+    health?: Record<string, string>;
+  } = {},
+) {
   await knex.migrate.latest({ directory: migrationsDir });
   const ledgerStore = new LedgerStore(knex);
   await ledgerStore.ingest(
     history().map(e => releaseEventInputSchema.parse(e)),
   );
-  const ledger = new LedgerService(ledgerStore.stores, ENVIRONMENTS);
+  const ledger = new LedgerService(
+    ledgerStore.stores,
+    options.environments ?? ENVIRONMENTS,
+  );
+  const clock = { now: Date.now() };
   const store = new PromotionStore(knex);
   const cursors = new TaskCursorStore(knex);
   const executor = new FakeExecutor();
@@ -231,36 +254,56 @@ export async function promotionTestBed(knex: Knex) {
   const logger = mockServices.logger.mock();
   const recorder = new PromotionRecorder(store, ledgerStore);
   const environmentsOf = (e: Entity) => ledger.environmentsOf(e);
+  const auditor = {
+    createEvent: async ({
+      eventId,
+      meta,
+    }: {
+      eventId: string;
+      meta?: unknown;
+    }) => ({
+      success: async () => {
+        audits.push({ eventId, outcome: 'success', meta });
+      },
+      fail: async ({ error }: { error: Error }) => {
+        audits.push({ eventId, outcome: `fail: ${error.name}`, meta });
+      },
+    }),
+  };
+  const holds = new HoldService({ store: new HoldStore(knex), auditor });
+  const freezes = new FreezeCalendar(options.freezes ?? []);
   const planner = new PromotionPlanner({
     store,
     ledgerStore,
     environmentsOf,
     executors: [executor],
     config: CONFIG,
+    safety: {
+      holds,
+      freezes,
+      healthOf: async (_entity, environment) => options.health?.[environment],
+      now: () => clock.now,
+    },
+  });
+  const runner = new PromotionRunner({
+    planner,
+    store,
+    recorder,
+    config: CONFIG,
+    logger,
+    holds,
   });
   const service = new PromotionService({
     store,
     planner,
-    runner: new PromotionRunner({
-      planner,
-      store,
-      recorder,
-      config: CONFIG,
-      logger,
-    }),
+    runner,
     environmentsOf,
-    auditor: {
-      createEvent: async ({ eventId, meta }) => ({
-        success: async () => {
-          audits.push({ eventId, outcome: 'success', meta });
-        },
-        fail: async ({ error }) => {
-          audits.push({ eventId, outcome: `fail: ${error.name}`, meta });
-        },
-      }),
-    },
+    auditor,
+    holds,
+    freezes,
+    reviews: new PromotionReviews({ store, recorder, runner, auditor }),
   });
-  const newTracker = (options: { batchSize?: number } = {}) =>
+  const newTracker = (trackerOptions: { batchSize?: number } = {}) =>
     new PromotionTracker({
       store,
       deployments: ledgerStore,
@@ -269,7 +312,7 @@ export async function promotionTestBed(knex: Knex) {
       config: CONFIG,
       cursors,
       logger,
-      ...options,
+      ...trackerOptions,
     });
   const newAutoPromoter = (
     loadEntity: (entityRef: string) => Promise<Entity | undefined> = async () =>
@@ -281,6 +324,7 @@ export async function promotionTestBed(knex: Knex) {
       environmentsOf,
       promotions: service,
       loadEntity,
+      healthOf: async (_entity, environment) => options.health?.[environment],
       cursors,
       logger,
     });
@@ -288,12 +332,30 @@ export async function promotionTestBed(knex: Knex) {
   const create = (
     request: PromotionRequest,
     annotations?: Record<string, string>,
+    extra: { requestedBy?: string; overrideAllowed?: boolean } = {},
   ) =>
     service.create({
       entity: entity(annotations),
       entityRef: ENTITY,
       request,
       requestedBy: 'user:default/jane',
+      ...extra,
+    });
+  /** An approver's (or canceller's) decision on a promotion. */
+  const decide = (
+    decision: 'approve' | 'reject' | 'cancel',
+    promotionId: string,
+    user: string,
+    mayApprove = true,
+    comment?: string,
+  ) =>
+    service[decision]({
+      entity: entity(),
+      entityRef: ENTITY,
+      promotionId,
+      user,
+      mayApprove,
+      decision: { comment },
     });
   const deploy = (
     id: string,
@@ -330,7 +392,10 @@ export async function promotionTestBed(knex: Knex) {
     newTracker,
     newAutoPromoter,
     create,
+    decide,
     deploy,
+    holds,
+    clock,
   };
 }
 

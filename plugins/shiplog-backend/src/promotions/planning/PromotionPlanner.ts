@@ -2,18 +2,21 @@ import { Entity } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
 import {
   EnvironmentConfig,
+  EnvironmentFreeze,
   PromotionPreview,
   PromotionRequest,
 } from '@shiplog/plugin-shiplog-common';
 import { PromotionExecutor } from '@shiplog/plugin-shiplog-node';
 import { environmentPolicyOf } from '../../config/environmentPolicy';
 import { LedgerStore } from '../../database/LedgerStore';
-import { ReleaseRecord } from '../../database/types';
+import { EnvironmentStateRecord, ReleaseRecord } from '../../database/types';
 import { PromotionStore } from '../../database/stores/PromotionStore';
 import { PromotionsConfig } from '../readPromotionsConfig';
 import { ChangelogLedger, promotionChangelog } from './changelog';
 import { evaluateGuards, GuardContext, isOlderThanRunning } from './guards';
 import { PlannedChange, planChange } from './planChange';
+import { safetyContext, SafetySources } from './safetyContext';
+import { evaluateSafetyGuards } from './safetyGuards';
 
 /** What a promotion would do, before any of it is done. */
 export interface PromotionPlan extends PlannedChange {
@@ -26,6 +29,10 @@ export interface PromotionPlan extends PlannedChange {
   changelog: PromotionPreview['changelog'];
   /** `rollback: true` for a version older than what runs; otherwise a forward promotion, whatever was asked. */
   rollback: boolean;
+  /** The environment requires approval and no pull request can carry it: an approver decides in the portal. */
+  awaitsApproval: boolean;
+  /** The freeze window in force in the environment, if any. */
+  freeze?: EnvironmentFreeze;
 }
 
 /** The ledger reads planning needs. */
@@ -42,6 +49,8 @@ export interface PromotionPlannerOptions {
   environmentsOf(entity: Entity): EnvironmentConfig[];
   executors: PromotionExecutor[];
   config: Pick<PromotionsConfig, 'requirePreviousEnvironment' | 'autoMerge'>;
+  /** Holds, freezes, Argo CD health and the clock, for the hold, freeze and soak guards. */
+  safety?: SafetySources;
 }
 
 /** Plans promotions (guards, changelog, the GitOps change) and previews them. Changes nothing. */
@@ -53,6 +62,7 @@ export class PromotionPlanner {
     entityRef: string,
     request: PromotionRequest,
     automatic: boolean,
+    overrideAllowed = false,
   ): Promise<PromotionPlan> {
     const { environment, version } = request;
     const environments = this.options.environmentsOf(entity);
@@ -64,19 +74,43 @@ export class PromotionPlanner {
       environments,
     );
     const policy = environmentPolicyOf(environments, environment);
+    const rollback =
+      Boolean(request.rollback) && isOlderThanRunning(guardContext);
+    const safety = await safetyContext(this.options.safety ?? {}, {
+      entity,
+      entityRef,
+      environment,
+      version,
+      automatic,
+      rollback,
+      reason: request.reason,
+      overrideFreeze: request.overrideFreeze ?? false,
+      overrideAllowed,
+      previous: environments.find(
+        env => env.name === guardContext.previousEnvironment,
+      ),
+      states: guardContext.states,
+    });
+    const change = planChange(entity, environment, policy, {
+      executors: this.options.executors,
+      autoMerge: this.options.config.autoMerge,
+    });
     return {
       entityRef,
       environment,
       version,
       fromVersion: guardContext.running?.version,
       release: guardContext.release,
-      guards: evaluateGuards(guardContext),
+      guards: [
+        ...evaluateGuards(guardContext),
+        ...evaluateSafetyGuards(safety),
+      ],
       changelog: guardContext.changelog,
-      rollback: Boolean(request.rollback) && isOlderThanRunning(guardContext),
-      ...planChange(entity, environment, policy, {
-        executors: this.options.executors,
-        autoMerge: this.options.config.autoMerge,
-      }),
+      rollback,
+      awaitsApproval:
+        policy.requiresApproval && change.change?.kind === 'commit',
+      freeze: safety.freeze,
+      ...change,
     };
   }
 
@@ -87,7 +121,12 @@ export class PromotionPlanner {
     request: PromotionRequest,
     automatic: boolean,
     environments: EnvironmentConfig[],
-  ): Promise<GuardContext & { changelog: PromotionPlan['changelog'] }> {
+  ): Promise<
+    GuardContext & {
+      changelog: PromotionPlan['changelog'];
+      states: EnvironmentStateRecord[];
+    }
+  > {
     const { ledgerStore, config } = this.options;
     const { environment, version } = request;
     const index = environments.findIndex(env => env.name === environment);
@@ -141,6 +180,7 @@ export class PromotionPlanner {
       commits: changelog.commits,
       predecessor,
       changelog,
+      states,
     };
   }
 
@@ -150,9 +190,10 @@ export class PromotionPlanner {
     entityRef: string,
     request: PromotionRequest,
     allowed: boolean,
+    overrideAllowed = false,
   ): Promise<PromotionPreview> {
     const [plan, inFlight] = await Promise.all([
-      this.plan(entity, entityRef, request, false),
+      this.plan(entity, entityRef, request, false, overrideAllowed),
       this.options.store.findInFlight(entityRef, request.environment),
     ]);
     return {
@@ -175,6 +216,8 @@ export class PromotionPlanner {
       change: plan.change,
       changeProblem: plan.changeProblem,
       changelog: plan.changelog,
+      awaitsApproval: plan.awaitsApproval || undefined,
+      freeze: plan.freeze,
     };
   }
 }

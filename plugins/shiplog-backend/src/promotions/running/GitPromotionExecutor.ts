@@ -18,6 +18,7 @@ import {
   isGitUrl,
   redactCredentials,
 } from '../../gitops/git';
+import { GitCredentials, gitCredentialsEnv } from './gitCredentials';
 
 export interface GitPromotionExecutorOptions {
   /** Folders under which `file://` repositories may be; none means no `file://` repository at all. */
@@ -31,6 +32,8 @@ export interface GitPromotionExecutorOptions {
   runGit?: GitRunner;
   /** Where the throwaway clones go; the machine's temp folder unless given (tests give their own). */
   tempRoot?: string;
+  /** The credentials `integrations.*` configures for the repository's host, if any. */
+  credentialsFor?(repository: string): Promise<GitCredentials | undefined>;
 }
 
 /** The push was refused because the branch moved on since the clone. */
@@ -78,7 +81,12 @@ export class GitPromotionExecutor implements PromotionExecutor {
       join(this.options.tempRoot ?? tmpdir(), 'shiplog-promotion-'),
     );
     const repo = join(workdir, 'repo');
-    const run = (...args: string[]) => this.git(args, { cwd: repo });
+    const env = gitCredentialsEnv(
+      await this.options.credentialsFor?.(request.repository),
+    );
+    const { signal } = request;
+    const run = (...args: string[]) =>
+      this.git(args, { cwd: repo, env, signal });
     try {
       await this.git(
         [
@@ -91,7 +99,7 @@ export class GitPromotionExecutor implements PromotionExecutor {
           request.repository,
           repo,
         ],
-        { cwd: workdir },
+        { cwd: workdir, env, signal },
       );
       const branch = (
         await run('symbolic-ref', '--short', 'HEAD')

@@ -15,7 +15,9 @@ import {
 } from '../../database/stores/PromotionStore';
 import { PromotionsConfig } from '../readPromotionsConfig';
 import { CreatePromotionInput } from '../types';
+import { HoldService } from '../holds/HoldService';
 import { pullRequestMarkdown } from './pullRequestMarkdown';
+import { withDeadline } from './withDeadline';
 
 export interface PromotionRunnerOptions {
   planner: PromotionPlanner;
@@ -24,8 +26,10 @@ export interface PromotionRunnerOptions {
     'create' | 'createRefused' | 'countManualRefusals'
   >;
   recorder: PromotionRecorder;
-  config: Pick<PromotionsConfig, 'labels'>;
+  config: Pick<PromotionsConfig, 'labels' | 'executorTimeoutMs'>;
   logger: LoggerService;
+  /** Where a rollback places its hold; without it, rollbacks hold nothing. */
+  holds?: Pick<HoldService, 'place'>;
 }
 
 /**
@@ -68,6 +72,7 @@ export class PromotionRunner {
       entityRef,
       request,
       automatic,
+      input.overrideAllowed ?? false,
     );
     const base: NewPromotion = {
       id: randomUUID(),
@@ -94,9 +99,63 @@ export class PromotionRunner {
       }
       throw error;
     }
-    const created = await store.create(base);
+    const created = await store.create(
+      base,
+      Date.now(),
+      plan.awaitsApproval ? 'awaiting-approval' : 'requested',
+    );
     await recorder.record(created);
+    if (plan.rollback && request.hold !== false) {
+      // Before the change is made, so auto-promotion cannot overwrite the rollback in between.
+      await this.options.holds?.place({
+        entityRef,
+        environment: request.environment,
+        heldBy: input.requestedBy,
+        reason: `rollback to ${request.version}: ${
+          request.reason ?? ''
+        }`.trim(),
+        promotionId: created.id,
+        httpRequest: input.httpRequest,
+      });
+    }
+    if (plan.awaitsApproval) return created;
     return this.apply(created, plan, entity.metadata.name);
+  }
+
+  /**
+   * Makes the change of a promotion an approver just approved (now `requested`): planned again for
+   * its executor and change; its guards were judged when it was requested and shown to the approver.
+   */
+  async runApproved(
+    promotion: PromotionRecord,
+    input: Pick<CreatePromotionInput, 'entity'>,
+  ): Promise<PromotionRecord> {
+    const plan = await this.options.planner.plan(
+      input.entity,
+      promotion.entityRef,
+      {
+        version: promotion.version,
+        environment: promotion.environment,
+        rollback: promotion.rollback,
+        reason: promotion.reason,
+        dryRun: false,
+        overrideFreeze: false,
+      },
+      promotion.automatic,
+    );
+    if (!plan.change || plan.changeProblem) {
+      await this.options.recorder.advance(promotion, 'failed', {
+        error: plan.changeProblem ?? 'no change can be made',
+      });
+      throw new PromotionRefusedError(
+        `Promotion refused: ${plan.changeProblem ?? 'no change can be made'}`,
+      );
+    }
+    return this.apply(
+      promotion,
+      { ...plan, change: promotion.change ?? plan.change },
+      input.entity.metadata.name,
+    );
   }
 
   /** Makes the change and moves the promotion on: merged (a commit) or change_opened (a pull request). */
@@ -107,8 +166,14 @@ export class PromotionRunner {
   ): Promise<PromotionRecord> {
     const change = plan.change!;
     try {
-      const result = await plan.executor!.apply(
-        this.changeRequest(created, plan, component),
+      const result = await withDeadline(
+        this.options.config.executorTimeoutMs,
+        `the ${plan.executor!.id} executor's change`,
+        signal =>
+          plan.executor!.apply({
+            ...this.changeRequest(created, plan, component),
+            signal,
+          }),
       );
       const moved = await this.options.recorder.advance(
         created,

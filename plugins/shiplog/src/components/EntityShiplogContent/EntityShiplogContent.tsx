@@ -10,12 +10,13 @@ import {
 } from '@backstage/catalog-model';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import Grid from '@material-ui/core/Grid';
-import { useMemo, useState } from 'react';
+import { useCallback, useMemo, useState } from 'react';
 import {
   rolloutKey,
   useArgoCdState,
   useEnvironments,
   useReleasePages,
+  useSafetyActions,
   useShiplogSignal,
 } from '../../hooks';
 import { isShiplogAvailable } from '../../isShiplogAvailable';
@@ -45,8 +46,12 @@ function ShiplogContent() {
   const updates = useShiplogSignal(entityRefString);
   const argoCd = useArgoCdState(entity, entityRef, updates);
   // When Argo CD shows a rollout start or finish, or a signal says so, the ledger has news: refresh the matrix quietly.
+  // Bumped after a hold is released or a promotion decided, to show the outcome at once.
+  const [safetyKey, setSafetyKey] = useState(0);
+  const bumpSafetyKey = useCallback(() => setSafetyKey(k => k + 1), []);
+  const safety = useSafetyActions(entityRef, bumpSafetyKey);
   const environments = useEnvironments(entityRef, {
-    refreshKey: `${rolloutKey(argoCd.value)}|${updates.updateKey}`,
+    refreshKey: `${rolloutKey(argoCd.value)}|${updates.updateKey}|${safetyKey}`,
   });
   const releasePages = useReleasePages(entityRef);
   const [promoteTo, setPromoteTo] = useState<string | undefined>();
@@ -83,7 +88,9 @@ function ShiplogContent() {
           environments={value}
           argoCd={argoCd}
           onPromote={setPromoteTo}
+          onReleaseHold={safety.releaseHold}
         />
+        {safety.error && <ResponseErrorPanel error={safety.error} />}
       </Grid>
       {promoteTo && (
         <PromoteDialog
@@ -106,7 +113,8 @@ function ShiplogContent() {
         >
           <PromotionList
             entityRef={entityRef}
-            refreshKey={`${lastPromotion}|${updates.updateKey}`}
+            refreshKey={`${lastPromotion}|${updates.updateKey}|${safetyKey}`}
+            onDecide={safety.decide}
           />
         </InfoCard>
       </Grid>

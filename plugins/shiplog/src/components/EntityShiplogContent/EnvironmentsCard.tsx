@@ -32,6 +32,8 @@ export function EnvironmentsCard(props: {
     sync: (app: ArgoCdApplicationState) => Promise<void>;
   };
   onPromote: (environment: string) => void;
+  /** Releases an environment's hold (the backend checks shiplog.environment.hold). */
+  onReleaseHold?: (environment: string) => void;
 }) {
   const { entityRef, environments, argoCd } = props;
   const classes = useStyles();
@@ -69,6 +71,7 @@ export function EnvironmentsCard(props: {
       <ArgoCdInstanceAlerts state={argoCd.value} error={argoCd.error} />
       <EnvironmentMatrix
         environments={environments.environments}
+        onReleaseHold={props.onReleaseHold}
         footer={env => (
           <>
             {argoApps(app => app.environment === env.name)}

@@ -11,6 +11,7 @@ import { ReactNode } from 'react';
 import { shiplogTranslationRef } from '../../translation';
 import { exactTime, relativeTime, shortSha } from '../../utils/format';
 import { StatusIndicator } from '../StatusIndicator';
+import { SafetyChips } from './SafetyChips';
 import { useDriftDescription } from './useDriftDescription';
 
 const useStyles = makeStyles(
@@ -110,11 +111,18 @@ function LastAttempt({
   );
 }
 
-function PolicyChips({ env }: { env: EnvironmentStatus }) {
+function PolicyChips({
+  env,
+  onReleaseHold,
+}: {
+  env: EnvironmentStatus;
+  onReleaseHold?: () => void;
+}) {
   const classes = useStyles();
   const { t } = useTranslationRef(shiplogTranslationRef);
   return (
     <div className={classes.chips}>
+      <SafetyChips env={env} onReleaseHold={onReleaseHold} />
       {env.current?.rollback && (
         <Chip
           size="small"
@@ -151,9 +159,12 @@ function PolicyChips({ env }: { env: EnvironmentStatus }) {
 export function EnvironmentColumn({
   env,
   footer,
+  onReleaseHold,
 }: {
   env: EnvironmentStatus;
   footer?: ReactNode;
+  /** Releases the environment's hold; absent where that is not offered. */
+  onReleaseHold?: () => void;
 }) {
   const classes = useStyles();
   const describeDrift = useDriftDescription();
@@ -180,7 +191,7 @@ export function EnvironmentColumn({
           {drift}
         </Typography>
       )}
-      <PolicyChips env={env} />
+      <PolicyChips env={env} onReleaseHold={onReleaseHold} />
       {footer}
     </Paper>
   );

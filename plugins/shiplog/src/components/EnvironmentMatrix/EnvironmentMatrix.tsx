@@ -7,9 +7,12 @@ import { EnvironmentColumn } from './EnvironmentColumn';
 export function EnvironmentMatrix({
   environments,
   footer,
+  onReleaseHold,
 }: {
   environments: EnvironmentStatus[];
   footer?: (environment: EnvironmentStatus) => ReactNode;
+  /** Releases an environment's hold; without it no Release button shows. */
+  onReleaseHold?: (environment: string) => void;
 }) {
   const width = Math.max(
     3,
@@ -19,7 +22,13 @@ export function EnvironmentMatrix({
     <Grid container spacing={2} alignItems="stretch">
       {environments.map(env => (
         <Grid item xs={12} sm={6} md={width} key={env.name}>
-          <EnvironmentColumn env={env} footer={footer?.(env)} />
+          <EnvironmentColumn
+            env={env}
+            footer={footer?.(env)}
+            onReleaseHold={
+              onReleaseHold ? () => onReleaseHold(env.name) : undefined
+            }
+          />
         </Grid>
       ))}
     </Grid>

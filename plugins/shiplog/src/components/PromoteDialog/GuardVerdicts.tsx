@@ -28,6 +28,9 @@ const GUARD_TITLE_KEYS = {
   'environment-order': 'guards.environmentOrder',
   'no-deploy-label': 'guards.noDeployLabel',
   'version-jump': 'guards.versionJump',
+  hold: 'guards.hold',
+  freeze: 'guards.freeze',
+  soak: 'guards.soak',
 } as const;
 
 function VerdictIcon({ outcome }: { outcome: GuardVerdict['outcome'] }) {

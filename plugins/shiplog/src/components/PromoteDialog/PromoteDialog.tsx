@@ -14,6 +14,7 @@ import { useCreatePromotion, usePromotionPreview } from '../../hooks';
 import { shiplogTranslationRef } from '../../translation';
 import { PromoteForm } from './PromoteForm';
 import { PromotionPreviewBody } from './PromotionPreviewBody';
+import { SafetyOptions } from './SafetyOptions';
 
 const useStyles = makeStyles(
   theme => ({ error: { marginTop: theme.spacing(2) } }),
@@ -42,10 +43,13 @@ export function PromoteDialog(props: {
   );
   const [rollback, setRollback] = useState(false);
   const [reason, setReason] = useState('');
+  const [overrideFreeze, setOverrideFreeze] = useState(false);
+  const [hold, setHold] = useState(true);
   const preview = usePromotionPreview(entityRef, {
     version,
     environment,
     rollback,
+    overrideFreeze,
     enabled: props.open,
   });
   const { promote, submitting, error } = useCreatePromotion(entityRef);
@@ -56,11 +60,13 @@ export function PromoteDialog(props: {
       environment,
       rollback,
       reason: reasonGiven,
+      ...(overrideFreeze ? { overrideFreeze } : {}),
+      ...(rollback && !hold ? { hold: false } : {}),
     });
     if (promotion) onPromoted(promotion);
   };
 
-  const needsReason = rollback && !reason.trim();
+  const needsReason = (rollback || overrideFreeze) && !reason.trim();
   // Only the preview of the version on screen counts: react-use keeps the last one while the next loads.
   const canConfirm =
     !preview.loading &&
@@ -82,6 +88,15 @@ export function PromoteDialog(props: {
           onRollbackChange={setRollback}
           reason={reason}
           onReasonChange={setReason}
+        />
+        <SafetyOptions
+          environment={environment}
+          preview={preview.value}
+          rollback={rollback}
+          overrideFreeze={overrideFreeze}
+          onOverrideFreezeChange={setOverrideFreeze}
+          hold={hold}
+          onHoldChange={setHold}
         />
         {preview.loading && <Progress />}
         {preview.error && <ResponseErrorPanel error={preview.error} />}

@@ -12,15 +12,25 @@ import { Promotion } from '@shiplog/plugin-shiplog-common';
 import { usePromotions } from '../../hooks';
 import { shiplogTranslationRef } from '../../translation';
 import { exactTime, relativeTime } from '../../utils/format';
+import { PromotionDecisionKind } from '../../api/ShiplogApi';
+import { PromotionDecisions } from './PromotionDecisions';
 import { PromotionLinks } from './PromotionLinks';
 import { PromotionStateIndicator } from './PromotionStateIndicator';
+
+type DecideHandler = (
+  promotionId: string,
+  decision: PromotionDecisionKind,
+) => Promise<void>;
 
 const useStyles = makeStyles(
   theme => ({ empty: { padding: theme.spacing(2) } }),
   { name: 'ShiplogPromotionList' },
 );
 
-function useColumns(): TableColumn<Promotion>[] {
+function useColumns(
+  entityRef: CompoundEntityRef,
+  onDecide?: DecideHandler,
+): TableColumn<Promotion>[] {
   const { t } = useTranslationRef(shiplogTranslationRef);
   return [
     {
@@ -49,9 +59,32 @@ function useColumns(): TableColumn<Promotion>[] {
               {p.error}
             </Typography>
           )}
+          {p.review && (
+            <Typography variant="caption" display="block">
+              {t('promotions.reviewedBy', {
+                decision: p.review.decision,
+                actor: p.review.by,
+              })}
+              {p.review.comment && `: ${p.review.comment}`}
+            </Typography>
+          )}
         </>
       ),
     },
+    ...(onDecide
+      ? [
+          {
+            title: t('promotions.actions'),
+            render: (p: Promotion) => (
+              <PromotionDecisions
+                entityRef={entityRef}
+                promotion={p}
+                onDecide={onDecide}
+              />
+            ),
+          },
+        ]
+      : []),
     {
       title: t('promotions.links'),
       render: p => <PromotionLinks promotion={p} />,
@@ -82,6 +115,8 @@ export function PromotionList(props: {
   entityRef: CompoundEntityRef;
   /** Changes when a promotion was just made, to show it at once. */
   refreshKey?: string;
+  /** Approves, rejects or cancels a promotion; without it no action shows. */
+  onDecide?: DecideHandler;
 }) {
   const classes = useStyles();
   const { t } = useTranslationRef(shiplogTranslationRef);
@@ -89,7 +124,7 @@ export function PromotionList(props: {
     props.entityRef,
     props.refreshKey,
   );
-  const columns = useColumns();
+  const columns = useColumns(props.entityRef, props.onDecide);
   if (error) return <ResponseErrorPanel error={error} />;
   return (
     <Table<Promotion>

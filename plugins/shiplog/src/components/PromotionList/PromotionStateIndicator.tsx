@@ -11,6 +11,9 @@ const STATE_LABEL_KEYS = {
   deployed: 'promotionState.deployed',
   failed: 'promotionState.failed',
   refused: 'promotionState.refused',
+  'awaiting-approval': 'promotionState.awaitingApproval',
+  rejected: 'promotionState.rejected',
+  cancelled: 'promotionState.cancelled',
 } as const satisfies Record<PromotionState, string>;
 
 /** A promotion's state in the shared status vocabulary. */
@@ -18,7 +21,8 @@ export function PromotionStateIndicator({ state }: { state: PromotionState }) {
   const { t } = useTranslationRef(shiplogTranslationRef);
   const status =
     (state === 'deployed' && 'succeeded') ||
-    ((state === 'failed' || state === 'refused') && 'failed') ||
+    ((state === 'failed' || state === 'refused' || state === 'rejected') &&
+      'failed') ||
     (state === 'synced' && 'in_progress') ||
     'pending';
   return <StatusIndicator status={status} label={t(STATE_LABEL_KEYS[state])} />;

@@ -1,0 +1,73 @@
+import {
+  environmentHoldRequestSchema,
+  environmentNameSchema,
+  promotionResourceRef,
+  shiplogEnvironmentHoldPermission,
+} from '@shiplog/plugin-shiplog-common';
+import express from 'express';
+import { PromotionService } from '../promotions/PromotionService';
+import { EntityAccess } from './entityAccess';
+import { ENTITY_ROUTE } from './paths';
+import { requesterOf } from './requester';
+import { parseInput } from './validation';
+
+/**
+ * `POST` and `DELETE /v1/entities/{kind}/{namespace}/{name}/environments/{environment}/hold`: a
+ * signed-in user with `shiplog.environment.hold` on `<entityRef>@<environment>` holds an environment
+ * (auto-promotion into it stops) or releases it. Both audited.
+ */
+export function registerHoldRoutes(
+  router: express.Router,
+  options: { access: EntityAccess; promotions: () => PromotionService },
+): void {
+  const { access } = options;
+  const route = `${ENTITY_ROUTE}/environments/:environment/hold`;
+
+  const authorize = async (req: express.Request, verb: string) => {
+    const environment = parseInput(
+      environmentNameSchema,
+      req.params.environment,
+      'environment',
+    );
+    const credentials = await access.authenticate(req, ['user']);
+    const { entityRef } = await access.loadFor(req, credentials, {
+      permission: shiplogEnvironmentHoldPermission,
+      resourceRef: ref => promotionResourceRef(ref, environment),
+      deniedMessage: ref =>
+        `You may not ${verb} ${environment} of ${ref} (permission shiplog.environment.hold)`,
+    });
+    return {
+      entityRef,
+      environment,
+      user: requesterOf(credentials.principal),
+    };
+  };
+
+  router.post(route, async (req, res) => {
+    const promotions = options.promotions();
+    const { entityRef, environment, user } = await authorize(req, 'hold');
+    const body = parseInput(environmentHoldRequestSchema, req.body);
+    res.status(201).json(
+      await promotions.hold({
+        entityRef,
+        environment,
+        heldBy: user,
+        reason: body.reason,
+        httpRequest: req,
+      }),
+    );
+  });
+
+  router.delete(route, async (req, res) => {
+    const promotions = options.promotions();
+    const { entityRef, environment, user } = await authorize(req, 'release');
+    res.json(
+      await promotions.releaseHold({
+        entityRef,
+        environment,
+        releasedBy: user,
+        httpRequest: req,
+      }),
+    );
+  });
+}
