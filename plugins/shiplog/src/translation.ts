@@ -247,7 +247,8 @@ export const shiplogTranslationRef = createTranslationRef({
       perDay: '{{value}} per day',
       deployments_one: '{{count}} deployment',
       deployments_other: '{{count}} deployments',
-      samples: 'median of {{count}}',
+      samples_one: 'median of {{count}} sample',
+      samples_other: 'median of {{count}} samples',
       ratio: '{{failed}} of {{total}}',
       none: 'no data',
       level: {

@@ -13,6 +13,18 @@ const shop: Entity = {
   metadata: { name: 'shop', namespace: 'default' },
 };
 const ROLLUP = { environments: ['prod'], components: [] };
+const emptyDora = (window: { from: number; to: number }) => ({
+  from: new Date(window.from).toISOString(),
+  to: new Date(window.to).toISOString(),
+  environment: 'prod',
+  components: 0,
+  deploymentFrequency: { deployments: 0, perDay: 0 },
+  leadTime: { medianSeconds: null, samples: 0 },
+  changeFailRate: { failed: 0, total: 0, ratio: null },
+  recoveryTime: { medianSeconds: null, samples: 0 },
+  reworkRate: { unplanned: 0, total: 0, ratio: null },
+  weekly: [],
+});
 
 function setup(decision: AuthorizeResult) {
   const actionsRegistry = actionsRegistryServiceMock();
@@ -29,13 +41,8 @@ function setup(decision: AuthorizeResult) {
   const orgViews = {
     rollup: jest.fn(async () => ROLLUP),
     dora: jest.fn(
-      async (
-        _e: Entity,
-        _c: unknown,
-        window: { from: number; to: number },
-      ) => ({
-        from: new Date(window.from).toISOString(),
-      }),
+      async (_e: Entity, _c: unknown, window: { from: number; to: number }) =>
+        emptyDora(window),
     ),
   };
   const promotions = {
@@ -70,7 +77,7 @@ describe('Shiplog actions', () => {
     expect(listed.actions.every(a => a.attributes.readOnly)).toBe(true);
 
     const rollup = await actionsRegistry.invoke({
-      id: 'testing:what-runs-where',
+      id: 'test:what-runs-where',
       input: { entityRef: 'system:default/shop' },
       credentials,
     });
@@ -80,7 +87,7 @@ describe('Shiplog actions', () => {
       credentials,
     );
     const dora = await actionsRegistry.invoke({
-      id: 'testing:dora-metrics',
+      id: 'test:dora-metrics',
       input: {
         entityRef: 'group:team-shop',
         from: '2026-11-01',
@@ -88,14 +95,19 @@ describe('Shiplog actions', () => {
       },
       credentials,
     });
-    expect(dora.output).toEqual({ from: '2026-11-01T00:00:00.000Z' });
+    expect(dora.output).toEqual(
+      emptyDora({
+        from: Date.parse('2026-11-01'),
+        to: Date.parse('2026-11-15'),
+      }),
+    );
     expect(orgViews.dora).toHaveBeenCalledWith(expect.anything(), credentials, {
       from: Date.parse('2026-11-01'),
       to: Date.parse('2026-11-15'),
     });
     await expect(
       actionsRegistry.invoke({
-        id: 'testing:dora-metrics',
+        id: 'test:dora-metrics',
         input: { entityRef: 'group:team-shop', from: 'last week' },
         credentials,
       }),
@@ -110,7 +122,7 @@ describe('Shiplog actions', () => {
       environment: 'prod',
     };
     const preview = await allowed.actionsRegistry.invoke({
-      id: 'testing:preview-promotion',
+      id: 'test:preview-promotion',
       input,
       credentials,
     });
@@ -129,7 +141,7 @@ describe('Shiplog actions', () => {
     const denied = setup(AuthorizeResult.DENY);
     await expect(
       denied.actionsRegistry.invoke({
-        id: 'testing:preview-promotion',
+        id: 'test:preview-promotion',
         input,
         credentials,
       }),

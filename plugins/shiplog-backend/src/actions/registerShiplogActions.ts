@@ -16,6 +16,12 @@ import { OrgViewService } from '../ledger/OrgViewService';
 import { PromotionService } from '../promotions/PromotionService';
 import { EntityLoader } from '../routes/EntityLoader';
 import { describeZodError } from '../routes/validation';
+import {
+  doraOutput,
+  entityRefInput,
+  previewInput,
+  rollupOutput,
+} from './actionSchemas';
 
 export interface ShiplogActionsOptions {
   actionsRegistry: ActionsRegistryService;
@@ -52,22 +58,18 @@ async function loadEntity(
  * the target environment, as promoting would.
  */
 export function registerShiplogActions(options: ShiplogActionsOptions): void {
-  const { actionsRegistry, entities, orgViews } = options;
-  const entityRefInput = (zod: typeof import('zod/v3').z) =>
-    zod
-      .string()
-      .describe(
-        'Entity reference: a Component, System, Group or Domain, e.g. system:default/shop or component:default/checkout',
-      );
-  const cell = (zod: typeof import('zod/v3').z) =>
-    zod.object({
-      version: zod.string().optional(),
-      status: zod.string().optional(),
-      since: zod.string().optional(),
-      behindReleases: zod.number().optional(),
-      behindCommits: zod.number().optional(),
-    });
+  registerWhatRunsWhere(options);
+  registerDoraMetrics(options);
+  if (options.promotions) {
+    registerPreviewAction({ ...options, promotions: options.promotions });
+  }
+}
 
+function registerWhatRunsWhere({
+  actionsRegistry,
+  entities,
+  orgViews,
+}: ShiplogActionsOptions) {
   actionsRegistry.register({
     name: 'what-runs-where',
     title: 'What runs where',
@@ -76,19 +78,7 @@ export function registerShiplogActions(options: ShiplogActionsOptions): void {
     attributes: { readOnly: true, idempotent: true },
     schema: {
       input: z => z.object({ entityRef: entityRefInput(z) }),
-      output: z =>
-        z.object({
-          environments: z.array(z.string()),
-          components: z.array(
-            z.object({
-              entityRef: z.string(),
-              title: z.string().optional(),
-              environments: z.record(cell(z)),
-              undeployedCommits: z.number(),
-              failing: z.boolean(),
-            }),
-          ),
-        }),
+      output: rollupOutput,
     },
     action: async ({ input, credentials }) => {
       const { entity } = await loadEntity(
@@ -99,7 +89,13 @@ export function registerShiplogActions(options: ShiplogActionsOptions): void {
       return { output: await orgViews.rollup(entity, credentials) };
     },
   });
+}
 
+function registerDoraMetrics({
+  actionsRegistry,
+  entities,
+  orgViews,
+}: ShiplogActionsOptions) {
   actionsRegistry.register({
     name: 'dora-metrics',
     title: 'DORA metrics',
@@ -113,43 +109,7 @@ export function registerShiplogActions(options: ShiplogActionsOptions): void {
           from: z.string().optional().describe('A date or ISO date-time'),
           to: z.string().optional().describe('A date or ISO date-time'),
         }),
-      output: z =>
-        z.object({
-          from: z.string(),
-          to: z.string(),
-          environment: z.string(),
-          components: z.number(),
-          deploymentFrequency: z.object({
-            deployments: z.number(),
-            perDay: z.number(),
-          }),
-          leadTime: z.object({
-            medianSeconds: z.number().nullable(),
-            samples: z.number(),
-          }),
-          changeFailRate: z.object({
-            failed: z.number(),
-            total: z.number(),
-            ratio: z.number().nullable(),
-          }),
-          recoveryTime: z.object({
-            medianSeconds: z.number().nullable(),
-            samples: z.number(),
-          }),
-          reworkRate: z.object({
-            unplanned: z.number(),
-            total: z.number(),
-            ratio: z.number().nullable(),
-          }),
-          weekly: z.array(
-            z.object({
-              weekStart: z.string(),
-              deployments: z.number(),
-              leadTimeMedianSeconds: z.number().nullable(),
-              changeFailRate: z.number().nullable(),
-            }),
-          ),
-        }),
+      output: doraOutput,
     },
     action: async ({ input, credentials }) => {
       const window = parseDoraWindow(input);
@@ -164,10 +124,6 @@ export function registerShiplogActions(options: ShiplogActionsOptions): void {
       return { output: await orgViews.dora(entity, credentials, window) };
     },
   });
-
-  if (options.promotions) {
-    registerPreviewAction({ ...options, promotions: options.promotions });
-  }
 }
 
 function registerPreviewAction(
@@ -181,18 +137,7 @@ function registerPreviewAction(
       "What promoting a version of a component to an environment would do, without doing it: every guard's verdict (and how to override a refusal), the GitOps change it would make and the changelog it would carry. Needs the shiplog.promotion.create permission on that environment.",
     attributes: { readOnly: true, idempotent: true },
     schema: {
-      input: z =>
-        z.object({
-          entityRef: z
-            .string()
-            .describe('The component, e.g. component:default/checkout'),
-          version: z.string().describe('The version to promote'),
-          environment: z.string().describe('The target environment, e.g. prod'),
-          rollback: z
-            .boolean()
-            .optional()
-            .describe('Promote an older version on purpose'),
-        }),
+      input: previewInput,
       output: z => z.object({}).passthrough(),
     },
     action: async ({ input, credentials }) => {

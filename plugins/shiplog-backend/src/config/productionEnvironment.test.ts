@@ -1,8 +1,9 @@
 import { ConfigReader } from '@backstage/config';
+import type { JsonObject } from '@backstage/types';
 import { productionEnvironmentOf } from './environmentPolicy';
 import { readShiplogConfig } from './readShiplogConfig';
 
-const read = (environments: unknown[]) =>
+const read = (environments: JsonObject[]) =>
   readShiplogConfig(new ConfigReader({ shiplog: { environments } }));
 
 describe('the production environment', () => {

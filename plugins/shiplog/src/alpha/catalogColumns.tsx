@@ -3,6 +3,7 @@ import { CatalogTable } from '@backstage/plugin-catalog';
 import catalogPlugin, {
   CatalogIndexPage,
   CatalogTableColumnsFunc,
+  CatalogTableRow,
 } from '@backstage/plugin-catalog/alpha';
 import { createShiplogVersionColumns } from '../components/CatalogColumns';
 
@@ -22,7 +23,7 @@ export function createShiplogCatalogColumnsModule(options: {
 }) {
   const columns: CatalogTableColumnsFunc = context => [
     ...CatalogTable.defaultColumnsFunc(context),
-    ...createShiplogVersionColumns(options),
+    ...createShiplogVersionColumns<CatalogTableRow>(options),
   ];
   return createFrontendModule({
     pluginId: 'catalog',

@@ -20,11 +20,13 @@ import { DeployedVersionCell } from './DeployedVersionCell';
  *
  * @public
  */
-export function createShiplogVersionColumns(options: {
+export function createShiplogVersionColumns<
+  TRow extends { entity: Entity } = { entity: Entity },
+>(options: {
   environments: string[];
   /** Column title per environment; default the environment's name. */
   title?: (environment: string) => string;
-}): TableColumn<{ entity: Entity }>[] {
+}): TableColumn<TRow>[] {
   return options.environments.map(environment => ({
     title: options.title?.(environment) ?? environment,
     field: `shiplog.${environment}`,
