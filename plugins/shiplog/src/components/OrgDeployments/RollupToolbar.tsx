@@ -20,6 +20,7 @@ export function RollupToolbar(props: {
   return (
     <div className={classes.toolbar}>
       <TextField
+        id="shiplog-rollup-filter"
         label={t('orgViews.search')}
         value={filter.text}
         onChange={e => onFilter({ ...filter, text: e.target.value })}
@@ -28,6 +29,7 @@ export function RollupToolbar(props: {
       />
       <TextField
         select
+        id="shiplog-rollup-sort"
         label={t('orgViews.sortBy')}
         value={sort}
         onChange={e => onSort(e.target.value as RollupSort)}
