@@ -72,6 +72,19 @@ const shiplogOrgCard = EntityCardBlueprint.make({
 });
 
 /**
+ * DORA's metrics as a card of its own, for any Component, System, Group or Domain overview. Disabled
+ * by default (the org tab already shows it); enable it in `app.extensions`.
+ */
+const shiplogDoraCard = EntityCardBlueprint.make({
+  name: 'dora',
+  disabled: true,
+  params: {
+    filter: { kind: { $in: ['component', 'system', 'group', 'domain'] } },
+    loader: () => import('../components/DoraCard').then(m => <m.DoraCard />),
+  },
+});
+
+/**
  * Shiplog's frontend plugin for the new frontend system.
  *
  * @alpha
@@ -85,6 +98,7 @@ export default createFrontendPlugin({
     shiplogEntityCard,
     shiplogOrgContent,
     shiplogOrgCard,
+    shiplogDoraCard,
   ],
 });
 
