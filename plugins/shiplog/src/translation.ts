@@ -237,8 +237,9 @@ export const shiplogTranslationRef = createTranslationRef({
     },
     dora: {
       title: 'DORA metrics',
-      subheader:
-        'Last {{days}} days in {{environment}}, {{components}} components',
+      subheader: 'Last {{days}} days in {{environment}}, {{components}}',
+      components_one: '{{count}} component',
+      components_other: '{{count}} components',
       deploymentFrequency: 'Deployment frequency',
       leadTime: 'Lead time for changes',
       changeFailRate: 'Change fail rate',

@@ -117,7 +117,7 @@ export function DoraCard() {
           ? t('dora.subheader', {
               days: String(days),
               environment: value.environment,
-              components: String(value.components),
+              components: t('dora.components', { count: value.components }),
             })
           : undefined
       }
