@@ -29,12 +29,9 @@ export function DeployedVersionCell(props: {
   if (!env?.current && env?.status !== 'failed') {
     return <Typography variant="body2">—</Typography>;
   }
-  const className =
-    env.status === 'failed'
-      ? classes.failed
-      : env.drift.releasesBehind > 0
-      ? classes.behind
-      : classes.version;
+  let className = classes.version;
+  if (env.status === 'failed') className = classes.failed;
+  else if (env.drift.releasesBehind > 0) className = classes.behind;
   return (
     <Typography
       variant="body2"

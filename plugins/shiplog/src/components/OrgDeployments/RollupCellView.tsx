@@ -20,12 +20,9 @@ export function RollupCellView(props: { cell: RollupCell | undefined }) {
     );
   }
   const behind = cell.version !== undefined && (cell.behindReleases ?? 0) > 0;
-  const className =
-    cell.status === 'failed'
-      ? classes.failedCell
-      : behind
-      ? classes.driftCell
-      : classes.cell;
+  let className = classes.cell;
+  if (cell.status === 'failed') className = classes.failedCell;
+  else if (behind) className = classes.driftCell;
   return (
     <TableCell className={className}>
       <span className={classes.version}>{cell.version ?? '—'}</span>
