@@ -3,9 +3,17 @@
 // the portal's bell, and the safety net in the browser (a rollback with its hold, an approval).
 import { join } from 'node:path';
 
-/** Milliseconds until `fn` (run in the page) returns true; undefined when it does not within `timeoutMs`. */
-async function timeUntil(page, fn, arg, timeoutMs = 15_000) {
-  const started = Date.now();
+/**
+ * Milliseconds from `started` (epoch ms, default now) until `fn` (run in the page) returns true;
+ * undefined when it does not within `timeoutMs`.
+ */
+async function timeUntil(
+  page,
+  fn,
+  arg,
+  started = Date.now(),
+  timeoutMs = 15_000,
+) {
   return (
     page
       // An interval, not animation frames: those pause on a page that is not in front.
@@ -89,14 +97,16 @@ export async function checkLiveIngest(page, ctx) {
   const version = await nextPatch(ctx, 'storefront', 'dev');
   // Let the tab settle (its first fetches done) so only the signal can bring the change.
   await page.waitForLoadState('networkidle');
+  const since = Date.now();
   const posted = ctx.post(
     releaseEvents('storefront', version, 'dev', 'succeeded'),
   );
-  const ms = await timeUntil(page, columnShows, ['dev', version]);
+  const ms = await timeUntil(page, columnShows, ['dev', version], since);
   await posted;
   ctx.timing(
     ms,
     `storefront: the tab shows ${version} in dev after the event is ingested, without a reload`,
+    since,
   );
   await checkSlackThread(page.context(), ctx, 'storefront', version);
   return version;
@@ -149,7 +159,8 @@ export async function checkBell(page, ctx, version) {
   const shown = await page
     .getByText(title)
     .first()
-    .waitFor({ timeout: 30_000 })
+    // The page updates itself on the notifications signal; a loaded machine may take a while to send.
+    .waitFor({ timeout: 90_000 })
     .then(
       () => true,
       () => false,
@@ -175,6 +186,7 @@ export async function checkArgoCdWatch(page, ctx) {
   await app.waitFor({ timeout: 60_000 });
   await page.waitForLoadState('networkidle');
   const token = await argoProdToken(ctx);
+  const since = Date.now();
   const res = await fetch(
     `${ctx.argoProdUrl}/api/v1/applications/storefront-prod/sync`,
     {
@@ -186,12 +198,17 @@ export async function checkArgoCdWatch(page, ctx) {
       body: '{}',
     },
   );
-  const ms = await timeUntil(page, () => {
-    const text =
-      document.querySelector('[data-testid="argocd-storefront-prod"]')
-        ?.textContent ?? '';
-    return /syncing|Progressing/.test(text);
-  });
+  const ms = await timeUntil(
+    page,
+    () => {
+      const text =
+        document.querySelector('[data-testid="argocd-storefront-prod"]')
+          ?.textContent ?? '';
+      return /syncing|Progressing/.test(text);
+    },
+    undefined,
+    since,
+  );
   ctx.check(
     res.ok,
     `argocd: the simulator accepted a sync of storefront-prod (${res.status})`,
@@ -199,6 +216,7 @@ export async function checkArgoCdWatch(page, ctx) {
   ctx.timing(
     ms,
     'storefront: a sync started in Argo CD shows on the open tab (watch stream, signal), without a reload',
+    since,
   );
 }
 

@@ -14,6 +14,8 @@ import {
 export async function runLiveChecks(page, base) {
   // What the page's signal connection carried: said beside a live update that did not come.
   const sockets = [];
+  /** When the page received each signal on a shiplog channel. */
+  const signalsAt = [];
   page.on('websocket', ws => {
     const socket = {
       url: ws.url(),
@@ -26,6 +28,8 @@ export async function runLiveChecks(page, base) {
     ws.on('framereceived', frame => {
       socket.frames++;
       if (!ws.url().includes('/api/signals')) return;
+      if (String(frame.payload).includes('"shiplog:'))
+        signalsAt.push(Date.now());
       socket.last = [
         ...socket.last,
         `${new Date().toISOString()} ${String(frame.payload).slice(0, 120)}`,
@@ -80,9 +84,19 @@ export async function runLiveChecks(page, base) {
         .first()
         .waitFor({ timeout: 60_000 });
     },
-    /** A live update: on screen within a second (the issue's bar), measured from the change. */
-    timing(ms, message) {
-      console.log(`info ${message}: ${ms ?? 'not'} ms`);
+    /**
+     * A live update, measured from the change (`since`, epoch ms): the signal reaching the page and the
+     * new state on screen. Without a reload within 10 s is asserted; within a second (the target) too,
+     * except where E2E_NO_PERF_CHECK says the machine is shared (as the monolith timing).
+     */
+    timing(ms, message, since) {
+      const signal = signalsAt.find(at => at >= since);
+      const signalMs = signal === undefined ? undefined : signal - since;
+      console.log(
+        `info ${message}: signal on the page after ${
+          signalMs ?? 'no'
+        } ms, on screen after ${ms ?? 'not within 15 s'} ms`,
+      );
       if (ms === undefined || ms >= 1000) {
         console.log(
           `info at ${new Date().toISOString()} the page's signal sockets: ${JSON.stringify(
@@ -91,9 +105,14 @@ export async function runLiveChecks(page, base) {
         );
       }
       base.check(
-        ms !== undefined && ms < 1000,
-        `${message} within 1 s (${ms ?? 'never, 15 s'} ms)`,
+        ms !== undefined && ms < 10_000,
+        `${message} (${ms ?? 'never, 15 s'} ms; signal ${
+          signalMs ?? 'none'
+        } ms)`,
       );
+      if (!process.env.E2E_NO_PERF_CHECK) {
+        base.check(ms !== undefined && ms < 1000, `${message} within 1 s`);
+      }
     },
   };
   const guarded = async (name, fn) => {
