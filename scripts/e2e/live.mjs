@@ -12,7 +12,7 @@ async function timeUntil(
   fn,
   arg,
   started = Date.now(),
-  timeoutMs = 15_000,
+  timeoutMs = 30_000,
 ) {
   return (
     page

@@ -85,9 +85,9 @@ export async function runLiveChecks(page, base) {
         .waitFor({ timeout: 60_000 });
     },
     /**
-     * A live update, measured from the change (`since`, epoch ms): the signal reaching the page and the
-     * new state on screen. Without a reload within 10 s is asserted; within a second (the target) too,
-     * except where E2E_NO_PERF_CHECK says the machine is shared (as the monolith timing).
+     * A live update, measured from the change (`since`, epoch ms): the signal reaching the page (within
+     * a second, asserted) and the new state on screen (without a reload within 30 s; within a second
+     * asserted too except where E2E_NO_PERF_CHECK says the machine is shared, as the monolith timing).
      */
     timing(ms, message, since) {
       const signal = signalsAt.find(at => at >= since);
@@ -95,7 +95,7 @@ export async function runLiveChecks(page, base) {
       console.log(
         `info ${message}: signal on the page after ${
           signalMs ?? 'no'
-        } ms, on screen after ${ms ?? 'not within 15 s'} ms`,
+        } ms, on screen after ${ms ?? 'not within 30 s'} ms`,
       );
       if (ms === undefined || ms >= 1000) {
         console.log(
@@ -104,11 +104,17 @@ export async function runLiveChecks(page, base) {
           )}; its last reads: ${JSON.stringify(reads.slice(-8))}`,
         );
       }
+      // What Shiplog controls: the signal reaches the open page within a second. The refetch behind
+      // it is a page read like any other and slows with the machine's load.
       base.check(
-        ms !== undefined && ms < 10_000,
-        `${message} (${ms ?? 'never, 15 s'} ms; signal ${
+        signalMs !== undefined && signalMs < 1000,
+        `${message}: the signal reaches the page within 1 s (${
           signalMs ?? 'none'
         } ms)`,
+      );
+      base.check(
+        ms !== undefined,
+        `${message}: on screen without a reload (${ms ?? 'never, 30 s'} ms)`,
       );
       if (!process.env.E2E_NO_PERF_CHECK) {
         base.check(ms !== undefined && ms < 1000, `${message} within 1 s`);
