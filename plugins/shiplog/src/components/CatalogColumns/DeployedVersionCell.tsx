@@ -3,7 +3,7 @@ import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import { useMemo } from 'react';
 import { relativeTime } from '../../utils/format';
-import { useDeployedVersions } from './useDeployedVersions';
+import { useDeployedVersions } from '../../hooks';
 
 const useStyles = makeStyles(
   theme => ({
