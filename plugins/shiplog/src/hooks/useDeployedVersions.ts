@@ -27,7 +27,11 @@ function environmentsOf(
   if (entry && Date.now() - entry.at < TTL_MS) {
     return entry.value;
   }
-  const value = api.getEnvironments(entityRef).catch(() => undefined);
+  const value = api.getEnvironments(entityRef).catch(() => {
+    // A failed request is not remembered: the next row render asks again.
+    entries.delete(key);
+    return undefined;
+  });
   entries.set(key, { at: Date.now(), value });
   return value;
 }
