@@ -205,7 +205,11 @@ async function checkTemplateDryRun() {
       ].every(path => files[path]),
     `template dry run (go, ghcr, GitHub Actions): ${
       Object.keys(files).length
-    } files generated (HTTP ${inRepository.status})`,
+    } files generated (HTTP ${inRepository.status}${
+      inRepository.status === 200
+        ? ''
+        : `: ${JSON.stringify(inRepository.body).slice(0, 600)}`
+    })`,
   );
   const values = files[`${chart}/values-prod.yaml`];
   check(
