@@ -93,8 +93,10 @@ describe('sync records from a tag anyone with Git access writes', () => {
     health: { status: 'Healthy' },
     images: [],
     history: [],
-    declared: { tag },
+    declared: { repository: 'https://github.com/acme/gitops', path: 'x', tag },
     version,
+    gitDrift: 'drifted',
+    manualSync: true,
   });
   const events = () =>
     createSyncEvents({
