@@ -395,11 +395,16 @@ function start() {
 
 async function bench() {
   ensureInstalled();
-  const status = await withPostgres(env =>
-    yarn(
-      ['workspace', '@shiplog/plugin-shiplog-backend', 'bench', ...extraArgs],
-      { env },
-    ),
+  const status = await withPostgres(
+    env =>
+      yarn(
+        ['workspace', '@shiplog/plugin-shiplog-backend', 'bench', ...extraArgs],
+        { env },
+      ) ||
+      // Org views (rollup, DORA) at their own scale, seeded in bulk on the same PostgreSQL.
+      yarn(['workspace', '@shiplog/plugin-shiplog-backend', 'bench:org'], {
+        env,
+      }),
   );
   process.exit(status);
 }

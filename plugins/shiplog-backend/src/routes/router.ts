@@ -7,11 +7,13 @@ import Router from 'express-promise-router';
 import { ArgoCdService } from '../argocd/ArgoCdService';
 import { PromotionService } from '../promotions/PromotionService';
 import { LedgerService } from '../ledger/LedgerService';
+import { OrgViewService } from '../ledger/OrgViewService';
 import { registerArgoCdRoutes } from './argocdRoutes';
 import { EntityAccess } from './entityAccess';
 import { EntityLoader } from './EntityLoader';
 import { EventIngester, registerIngestRoutes } from './ingestRoutes';
 import { registerLedgerRoutes } from './ledgerRoutes';
+import { registerOrgRoutes } from './orgRoutes';
 import { registerNextVersionRoutes } from './nextVersionRoutes';
 import { NextVersionService } from '../ledger/NextVersionService';
 import { registerPromotionRoutes } from './promotionRoutes';
@@ -26,6 +28,8 @@ export interface RouterOptions {
   entities: EntityLoader;
   permissions: PermissionsService;
   argocd: ArgoCdService;
+  /** Org views (rollup, DORA); without them their routes answer 501. */
+  orgViews?: OrgViewService;
   /** Promotions; without them their routes answer 501. */
   promotions?: PromotionService;
   /** Ingest scopes and the configured event schema (`shiplog.ingest`); without them, the defaults. */
@@ -58,6 +62,7 @@ export async function createRouter(
       ? matrix => options.promotions!.withSafety(matrix)
       : undefined,
   });
+  registerOrgRoutes(router, { access, orgViews: options.orgViews });
   registerNextVersionRoutes(router, {
     access,
     nextVersion: options.nextVersion,

@@ -7,6 +7,7 @@ import {
   ArgoCdSyncResponse,
   ChangelogResponse,
   Deployment,
+  DoraResponse,
   EnvironmentHold,
   EnvironmentsResponse,
   Page,
@@ -14,6 +15,7 @@ import {
   PromotionPreview,
   PromotionRequestInput,
   Release,
+  RollupResponse,
 } from '@shiplog/plugin-shiplog-common';
 import {
   DeploymentsQuery,
@@ -70,6 +72,17 @@ export class ShiplogClient implements ShiplogApi {
     request: ArgoCdSyncRequest,
   ): Promise<ArgoCdSyncResponse> {
     return this.get(entity, 'argocd/sync', {}, request);
+  }
+
+  getRollup(entity: CompoundEntityRef): Promise<RollupResponse> {
+    return this.get(entity, 'rollup');
+  }
+
+  getDora(
+    entity: CompoundEntityRef,
+    window: { from?: string; to?: string } = {},
+  ): Promise<DoraResponse> {
+    return this.get(entity, 'dora', window);
   }
 
   holdEnvironment(
