@@ -85,9 +85,9 @@ export async function runLiveChecks(page, base) {
         .waitFor({ timeout: 60_000 });
     },
     /**
-     * A live update, measured from the change (`since`, epoch ms): the signal reaching the page (within
-     * a second, asserted) and the new state on screen (without a reload within 30 s; within a second
-     * asserted too except where E2E_NO_PERF_CHECK says the machine is shared, as the monolith timing).
+     * A live update, measured from the change (`since`, epoch ms): the signal reaching the page and the
+     * new state on screen without a reload (within 30 s). Where E2E_NO_PERF_CHECK says the machine is
+     * shared (as for the monolith timing), the one-second target is reported; otherwise asserted.
      */
     timing(ms, message, since) {
       const signal = signalsAt.find(at => at >= since);
@@ -104,13 +104,14 @@ export async function runLiveChecks(page, base) {
           )}; its last reads: ${JSON.stringify(reads.slice(-8))}`,
         );
       }
-      // What Shiplog controls: the signal reaches the open page within a second. The refetch behind
-      // it is a page read like any other and slows with the machine's load.
+      // What Shiplog controls: the signal reaches the open page within a second (5 s where the machine
+      // is shared). The refetch behind it is a page read like any other and slows with the load.
+      const signalBudget = process.env.E2E_NO_PERF_CHECK ? 5000 : 1000;
       base.check(
-        signalMs !== undefined && signalMs < 1000,
-        `${message}: the signal reaches the page within 1 s (${
-          signalMs ?? 'none'
-        } ms)`,
+        signalMs !== undefined && signalMs < signalBudget,
+        `${message}: the signal reaches the page within ${
+          signalBudget / 1000
+        } s (${signalMs ?? 'none'} ms)`,
       );
       base.check(
         ms !== undefined,
