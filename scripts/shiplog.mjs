@@ -484,7 +484,6 @@ const commands = {
   install,
   start,
   test,
-  e2e: endToEndOnly,
   bench,
   'bench-argocd': benchArgoCd,
   'e2e-only': endToEndOnly,
