@@ -2,7 +2,12 @@
 // `apis/Api.client.ts` (`DefaultApiClient`, one method per operation answering a typed Response),
 // `models/`, `types/` (the discovery and fetch APIs it needs) and `pluginId.ts`.
 import { docComment } from './types.mjs';
-import { camelCase, modelFiles, modelImports, pascalCase } from './operations.mjs';
+import {
+  camelCase,
+  modelFiles,
+  modelImports,
+  pascalCase,
+} from './operations.mjs';
 
 function requestType(operation) {
   const queryRequired = operation.queryParameters.some(p => p.required);
@@ -55,7 +60,7 @@ function apiFile(operations, header) {
   return `${header}import { DiscoveryApi } from '../types/discovery';
 import { FetchApi } from '../types/fetch';
 import { pluginId } from '../pluginId';
-${modelImports(operations)}
+${modelImports(operations, 'client')}
 /**
  * Wraps the Response type to convey a type on the json call.
  *
@@ -109,7 +114,9 @@ export function clientFiles(document, operations, header, pluginId) {
     ...modelFiles(document, header),
     'types/discovery.ts': `${header}/** The part of Backstage's DiscoveryApi the client uses, so it needs no frontend package. */\nexport type DiscoveryApi = {\n  getBaseUrl(pluginId: string): Promise<string>;\n};\n`,
     'types/fetch.ts': `${header}/** The part of Backstage's FetchApi the client uses, so it needs no frontend package. */\nexport type FetchApi = {\n  fetch: typeof fetch;\n};\n`,
-    'pluginId.ts': `${header}export const pluginId = ${JSON.stringify(pluginId)};\n`,
+    'pluginId.ts': `${header}export const pluginId = ${JSON.stringify(
+      pluginId,
+    )};\n`,
     'index.ts': `${header}export * from './apis';\nexport * from './models';\n`,
   };
 }

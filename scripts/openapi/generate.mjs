@@ -6,7 +6,14 @@
 //
 //   node scripts/openapi/generate.mjs          writes the generated files
 //   node scripts/openapi/generate.mjs --check  fails when any of them is not what the spec makes
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
@@ -75,14 +82,19 @@ const stale = [serverDir, clientDir]
   .flatMap(listFiles)
   .filter(path => !(path in expected));
 const changed = Object.entries(expected)
-  .filter(([path, text]) => !existsSync(path) || readFileSync(path, 'utf8') !== text)
+  .filter(
+    ([path, text]) => !existsSync(path) || readFileSync(path, 'utf8') !== text,
+  )
   .map(([path]) => path);
 
 if (process.argv.includes('--check')) {
   const problems = [...changed, ...stale].map(path => relative(root, path));
   if (problems.length) {
     console.error(
-      `The generated OpenAPI code does not match ${relative(root, specPath)}:\n  ${problems.join(
+      `The generated OpenAPI code does not match ${relative(
+        root,
+        specPath,
+      )}:\n  ${problems.join(
         '\n  ',
       )}\nRun \`yarn openapi:generate\` and commit the result.`,
     );
@@ -96,6 +108,8 @@ if (process.argv.includes('--check')) {
     writeFileSync(path, expected[path]);
   }
   console.log(
-    `Generated ${Object.keys(expected).length} files (${changed.length} changed, ${stale.length} removed).`,
+    `Generated ${Object.keys(expected).length} files (${
+      changed.length
+    } changed, ${stale.length} removed).`,
   );
 }

@@ -41,7 +41,9 @@ function responseTypes(document, operation, refs, onlySuccess) {
   const types = [];
   for (const [status, response] of Object.entries(operation.responses ?? {})) {
     if (onlySuccess && !/^2\d\d$/.test(status)) continue;
-    const schema = jsonSchemaOf(resolve(document, response, 'responses').content);
+    const schema = jsonSchemaOf(
+      resolve(document, response, 'responses').content,
+    );
     const type = schema ? schemaToType(schema, refs) : 'void';
     if (!types.includes(type)) types.push(type);
   }
@@ -63,6 +65,8 @@ export function operationsOf(document) {
         throw new Error(`${method.toUpperCase()} ${path} has no operationId`);
       }
       const refs = new Set();
+      const responseRefs = new Set();
+      const successRefs = new Set();
       const parameters = [
         ...(item.parameters ?? []),
         ...(operation.parameters ?? []),
@@ -84,9 +88,10 @@ export function operationsOf(document) {
         queryType: parameterGroup(parameters, 'query', refs),
         bodyType: body ? schemaToType(body, refs) : undefined,
         bodyRequired: Boolean(operation.requestBody?.required),
-        response: responseTypes(document, operation, refs, false),
-        success: responseTypes(document, operation, refs, true),
-        refs,
+        response: responseTypes(document, operation, responseRefs, false),
+        success: responseTypes(document, operation, successRefs, true),
+        serverRefs: new Set([...refs, ...responseRefs]),
+        clientRefs: new Set([...refs, ...successRefs]),
       });
     }
   }
@@ -111,7 +116,9 @@ export function modelFiles(document, header) {
     const declaration = isPlainObject(schema)
       ? `export interface ${name} ${type}`
       : `export type ${name} = ${type};`;
-    files[`models/${name}.model.ts`] = `${header}${imports}\n${doc}${declaration}\n`;
+    files[
+      `models/${name}.model.ts`
+    ] = `${header}${imports}\n${doc}${declaration}\n`;
   }
   files['models/index.ts'] = `${header}${names
     .map(name => `export * from './${name}.model';\n`)
@@ -120,8 +127,10 @@ export function modelFiles(document, header) {
 }
 
 /** The import lines of the models an operation file uses. */
-export function modelImports(operations) {
-  const refs = new Set(operations.flatMap(operation => [...operation.refs]));
+export function modelImports(operations, side) {
+  const refs = new Set(
+    operations.flatMap(operation => [...operation[`${side}Refs`]]),
+  );
   return [...refs]
     .sort()
     .map(ref => `import { ${ref} } from '../models/${ref}.model';\n`)

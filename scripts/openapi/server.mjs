@@ -29,10 +29,12 @@ function apiFile(operations, header) {
         )};`,
     )
     .join('\n');
-  return `${header}${modelImports(operations)}\n${types}\n${docComment(
-    undefined,
-    ['@public'],
-  )}export type EndpointMap = {\n${map}\n};\n`;
+  return `${header}${modelImports(
+    operations,
+    'server',
+  )}\n${types}\n${docComment(undefined, [
+    '@public',
+  ])}export type EndpointMap = {\n${map}\n};\n`;
 }
 
 function routerFile(document, header) {

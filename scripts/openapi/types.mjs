@@ -7,7 +7,8 @@ const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 /** The name a `#/components/schemas/Name` reference points at. */
 export function refName(ref) {
   const match = /^#\/components\/schemas\/([^/]+)$/.exec(ref);
-  if (!match) throw new Error(`Unsupported $ref ${ref}: only component schemas`);
+  if (!match)
+    throw new Error(`Unsupported $ref ${ref}: only component schemas`);
   return match[1];
 }
 

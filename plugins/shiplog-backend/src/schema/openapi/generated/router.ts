@@ -20,7 +20,7 @@ export const spec = {
   },
   servers: [
     {
-      url: '/api/shiplog',
+      url: '/',
     },
   ],
   security: [

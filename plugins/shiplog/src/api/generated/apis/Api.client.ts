@@ -15,7 +15,6 @@ import { DeploymentStatus } from '../models/DeploymentStatus.model';
 import { EnvironmentHold } from '../models/EnvironmentHold.model';
 import { EnvironmentName } from '../models/EnvironmentName.model';
 import { EnvironmentsResponse } from '../models/EnvironmentsResponse.model';
-import { ErrorBody } from '../models/ErrorBody.model';
 import { NextVersion } from '../models/NextVersion.model';
 import { Promotion } from '../models/Promotion.model';
 import { PromotionDecision } from '../models/PromotionDecision.model';
