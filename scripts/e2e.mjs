@@ -3,7 +3,8 @@
 // (`npm start` in another terminal, or PORTAL_URL/BACKEND_URL): the demo's drift and rollback show,
 // live Argo CD state and a manual production sync flow through the simulator into the ledger,
 // a component with 2,000 releases and 10,000 deployments renders its first view, the new-service
-// template's dry run generates its files (through the API and in the template editor), and
+// template's dry run generates its files (through the API and in the template editor), System shop's
+// and Group team-shop's Deployments tab, DORA card and catalog columns show (lib/e2eOrgViews.mjs), and
 // screenshots are saved under docs/screenshots/. Prints figures; exits non-zero when a check fails.
 // Needs Debian's chromium (apt-get install chromium); it never downloads a browser.
 import { chromium } from 'playwright-core';
@@ -20,6 +21,7 @@ import { tmpdir } from 'node:os';
 import { parse as parseYaml } from 'yaml';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { checkOrgViews } from './lib/e2eOrgViews.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const PORTAL = process.env.PORTAL_URL ?? 'http://localhost:3000';
@@ -205,7 +207,11 @@ async function checkTemplateDryRun() {
       ].every(path => files[path]),
     `template dry run (go, ghcr, GitHub Actions): ${
       Object.keys(files).length
-    } files generated (HTTP ${inRepository.status})`,
+    } files generated (HTTP ${inRepository.status}${
+      inRepository.status === 200
+        ? ''
+        : `: ${JSON.stringify(inRepository.body).slice(0, 600)}`
+    })`,
   );
   const values = files[`${chart}/values-prod.yaml`];
   check(
@@ -715,6 +721,16 @@ async function main() {
     });
 
     await checkArgoCdSync(page);
+
+    // System shop and Group team-shop: their Deployments tab, DORA card, overview card, catalog columns.
+    await checkOrgViews({
+      page,
+      portal: PORTAL,
+      backend: BACKEND,
+      token: await guestToken(),
+      check,
+      screenshots,
+    });
 
     // First view of a large history: from clicking the tab (app already loaded, as a user does) to the
     // matrix and the first page of releases on screen.

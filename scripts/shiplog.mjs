@@ -209,8 +209,11 @@ async function runEndToEnd(env) {
   console.log(
     `shiplog: starting the portal for the end-to-end check (in-memory databases, ${urls.portal}, ${urls.backend})`,
   );
-  // Kept for when the check fails.
-  const log = openSync(join(cache, 'shiplog-e2e-portal.log'), 'w');
+  // Kept for when the check fails. Removed first: a worktree's hard-linked cache must not write
+  // through to another checkout's file.
+  const logFile = join(cache, 'shiplog-e2e-portal.log');
+  rmSync(logFile, { force: true });
+  const log = openSync(logFile, 'w');
   const portal = spawn(
     process.execPath,
     [
@@ -392,11 +395,16 @@ function start() {
 
 async function bench() {
   ensureInstalled();
-  const status = await withPostgres(env =>
-    yarn(
-      ['workspace', '@shiplog/plugin-shiplog-backend', 'bench', ...extraArgs],
-      { env },
-    ),
+  const status = await withPostgres(
+    env =>
+      yarn(
+        ['workspace', '@shiplog/plugin-shiplog-backend', 'bench', ...extraArgs],
+        { env },
+      ) ||
+      // Org views (rollup, DORA) at their own scale, seeded in bulk on the same PostgreSQL.
+      yarn(['workspace', '@shiplog/plugin-shiplog-backend', 'bench:org'], {
+        env,
+      }),
   );
   process.exit(status);
 }
@@ -421,10 +429,22 @@ function install() {
   ensureInstalled();
 }
 
+/** Only the end-to-end check, on its own portal (free ports, in-memory databases). */
+async function endToEndOnly() {
+  ensureInstalled();
+  const result = await runEndToEnd(process.env);
+  if (!result) process.exit(0);
+  console.log(
+    `shiplog: end-to-end checks: ${result.passed} passed, ${result.failed} failed`,
+  );
+  process.exit(result.failed ? 1 : 0);
+}
+
 const commands = {
   install,
   start,
   test,
+  e2e: endToEndOnly,
   bench,
   'bench-argocd': benchArgoCd,
 };

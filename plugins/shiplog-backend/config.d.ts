@@ -18,6 +18,8 @@ export interface Config {
       sync?: 'automatic' | 'manual';
       /** How a promotion changes the GitOps repository. Default `pull-request`. */
       change?: 'pull-request' | 'commit';
+      /** The environment DORA metrics measure; at most one is marked. Default: the last one. */
+      production?: boolean;
     }>;
 
     /** Who may report release events (`POST /v1/events`), and which events are believed. */

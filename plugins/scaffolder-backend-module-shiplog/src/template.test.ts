@@ -1,9 +1,11 @@
 import { templateEntityV1beta3Validator } from '@backstage/plugin-scaffolder-common';
+import { Validator } from 'jsonschema';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse } from 'yaml';
 import { DNS_LABEL } from './bootstrap/options';
 import { createShiplogBootstrapAction } from './actions/bootstrap';
+import { exampleInputs } from './actions/bootstrap.examples';
 import { createShiplogNextVersionAction } from './actions/nextVersion';
 
 // The service template registered in the portal's catalog (templates/new-service).
@@ -101,5 +103,25 @@ describe('templates/new-service', () => {
     expect(build.properties.secretStore.enum).toEqual(
       schema.properties.secrets.properties.store.enum,
     );
+  });
+
+  it("passes the scaffolder's input check when the EKS fields are left empty", () => {
+    const action = createShiplogBootstrapAction({
+      integrations: { byHost: () => undefined } as never,
+      defaultShiplogUrl: 'http://localhost:7007',
+    });
+    const schema = JSON.parse(JSON.stringify(action.schema!.input));
+    const input = (eks: Record<string, unknown>) => ({
+      ...exampleInputs.ghcrNodeInRepository,
+      deploy: { mode: 'argocd', eks },
+    });
+    const validator = new Validator();
+    // The template passes each form field; an unset one is dropped, so no cluster means no EKS.
+    expect(
+      validator.validate(input({ privateEndpoint: false }), schema).errors,
+    ).toEqual([]);
+    expect(
+      validator.validate(input({ cluster: 'Not A Cluster!' }), schema).valid,
+    ).toBe(false);
   });
 });

@@ -3,6 +3,7 @@ import {
   createBackendPlugin,
   DatabaseService,
 } from '@backstage/backend-plugin-api';
+import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
@@ -22,9 +23,12 @@ import { ShiplogDatabase } from './database/ShiplogDatabase';
 import { setupIngest } from './ingest/setupIngest';
 import { CoalescingIngester } from './ledger/CoalescingIngester';
 import { LedgerService } from './ledger/LedgerService';
+import { ComponentCoverage, OrgViewService } from './ledger/OrgViewService';
+import { CoveredComponents } from './catalog/CoveredComponents';
 import { setupPromotions } from './promotions/setupPromotions';
 import { EntityLoader } from './routes/EntityLoader';
 import { createRouter } from './routes/router';
+import { registerShiplogActions } from './actions/registerShiplogActions';
 import { NextVersionService } from './ledger/NextVersionService';
 import { setupNotifications } from './notifications/setupNotifications';
 import { setupWebhooks } from './webhooks/setupWebhooks';
@@ -38,6 +42,13 @@ async function setupLedger(
   return {
     db,
     ledger: new LedgerService(db.stores, environments),
+    orgViews: (coverage: ComponentCoverage) =>
+      new OrgViewService({
+        coverage,
+        rollups: db.rollups,
+        deliveryMetrics: db.deliveryMetrics,
+        environments,
+      }),
     nextVersion: new NextVersionService(db.stores),
     ingester: new CoalescingIngester(db.stores.events),
   };
@@ -76,14 +87,13 @@ export const shiplogPlugin = createBackendPlugin({
         auditor: coreServices.auditor,
         notifications: notificationService,
         signals: signalsServiceRef,
+        actionsRegistry: actionsRegistryServiceRef,
       },
       async init(deps) {
         const { auth, catalog } = deps;
         const { environments } = readShiplogConfig(deps.config);
-        const { db, ledger, nextVersion, ingester } = await setupLedger(
-          deps.database,
-          environments,
-        );
+        const { db, ledger, nextVersion, ingester, orgViews } =
+          await setupLedger(deps.database, environments);
         const entityIndex = new CatalogEntityIndex(catalog, auth);
         const argocd = await setupArgoCd({
           ...deps,
@@ -115,18 +125,27 @@ export const shiplogPlugin = createBackendPlugin({
           ledger,
           argocd,
         });
+        const entities = new EntityLoader(catalog, auth);
+        const orgViewService = orgViews(new CoveredComponents(catalog, auth));
         deps.httpRouter.use(
           await createRouter({
             ...deps,
             ingester,
             ledger,
             nextVersion,
-            entities: new EntityLoader(catalog, auth),
+            entities,
             argocd,
             promotions,
+            orgViews: orgViewService,
             ingest: setupIngest(deps),
           }),
         );
+        registerShiplogActions({
+          ...deps,
+          entities,
+          orgViews: orgViewService,
+          promotions,
+        });
         await setupWebhooks({
           ...deps,
           deliveries: db.webhookDeliveries,

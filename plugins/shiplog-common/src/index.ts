@@ -13,3 +13,4 @@ export * from './querySchemas';
 export * from './types';
 export * from './versions';
 export * from './versioning';
+export * from './orgViews';

@@ -26,6 +26,7 @@ describe('promotion schemas', () => {
       environment: 'prod',
       rollback: true,
       dryRun: true,
+      overrideFreeze: false,
     });
   });
 

@@ -222,6 +222,16 @@ export const commitInputSchema = z.object({
     .optional(),
   author: trimmed(200).optional(),
   pullRequest: pullRequestInputSchema.optional(),
+  // Git's commit time, where a change's lead time starts; history, so only a malformed one is refused.
+  timestamp: z
+    .string()
+    .trim()
+    .datetime({
+      offset: true,
+      message:
+        'must be an ISO 8601 date-time with a time zone, e.g. 2026-01-31T12:00:00Z',
+    })
+    .optional(),
 });
 
 /** "5 minutes", "90 seconds": the configured skew as a sender reads it. */

@@ -25,6 +25,8 @@ export interface EnvironmentPolicy {
 /** @public */
 export interface EnvironmentConfig extends EnvironmentPolicy {
   name: string;
+  /** The environment DORA metrics measure (at most one is marked; else the last one is). */
+  production?: boolean;
 }
 
 /** @public */
@@ -47,6 +49,8 @@ export interface CommitSummary {
   sha: string;
   message?: string;
   author?: string;
+  /** Git's commit time (ISO 8601): where a change's lead time starts. */
+  timestamp?: string;
   pullRequest?: PullRequestSummary;
 }
 

@@ -7,7 +7,12 @@ export {
   shiplogPlugin,
   EntityShiplogContent,
   EntityShiplogOverviewCard,
+  EntityShiplogOrgContent,
+  EntityShiplogOrgCard,
+  EntityShiplogDoraCard,
 } from './plugin';
+export { createShiplogVersionColumns } from './components/CatalogColumns';
+export { isShiplogOrgViewAvailable } from './isShiplogAvailable';
 export { isShiplogAvailable } from './isShiplogAvailable';
 export { shiplogApiRef } from './api/ShiplogApi';
 export type {

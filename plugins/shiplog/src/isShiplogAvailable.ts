@@ -22,3 +22,16 @@ export function isShiplogAvailable(entity: Entity): boolean {
   const annotations = entity.metadata.annotations ?? {};
   return RELEVANT.some(name => Boolean(annotations[name]));
 }
+
+/** The kinds whose Deployments tab rolls up the components they cover. */
+const ORG_VIEW_KINDS = ['system', 'group', 'domain'];
+
+/**
+ * True for a System, Group or Domain: the entities whose Deployments tab shows their components ×
+ * environments and DORA metrics (`EntityShiplogOrgContent`).
+ *
+ * @public
+ */
+export function isShiplogOrgViewAvailable(entity: Entity): boolean {
+  return ORG_VIEW_KINDS.includes(entity.kind.toLocaleLowerCase('en-US'));
+}

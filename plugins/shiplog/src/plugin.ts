@@ -58,3 +58,53 @@ export const EntityShiplogOverviewCard = shiplogPlugin.provide(
     },
   }),
 );
+
+/**
+ * The Deployments tab of a System, Group or Domain: components × environments across what it covers,
+ * and DORA metrics. Lazy-loaded.
+ *
+ * @public
+ */
+export const EntityShiplogOrgContent = shiplogPlugin.provide(
+  createComponentExtension({
+    name: 'EntityShiplogOrgContent',
+    component: {
+      lazy: () =>
+        import('./components/OrgDeployments').then(
+          m => m.OrgDeploymentsContent,
+        ),
+    },
+  }),
+);
+
+/**
+ * A System's, Group's or Domain's deployments at a glance, for its overview page. Lazy-loaded.
+ *
+ * @public
+ */
+export const EntityShiplogOrgCard = shiplogPlugin.provide(
+  createComponentExtension({
+    name: 'EntityShiplogOrgCard',
+    component: {
+      lazy: () =>
+        import('./components/OrgDeploymentsCard').then(
+          m => m.OrgDeploymentsCard,
+        ),
+    },
+  }),
+);
+
+/**
+ * DORA's five metrics, with weekly trends and performance levels, for any Component, System, Group or
+ * Domain. Lazy-loaded; its charts load only with it.
+ *
+ * @public
+ */
+export const EntityShiplogDoraCard = shiplogPlugin.provide(
+  createComponentExtension({
+    name: 'EntityShiplogDoraCard',
+    component: {
+      lazy: () => import('./components/DoraCard').then(m => m.DoraCard),
+    },
+  }),
+);

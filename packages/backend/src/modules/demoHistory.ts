@@ -5,7 +5,8 @@ import { createHash } from 'node:crypto';
  * A few months of believable release history for the demo components, as CI, the registry and
  * Argo CD would have reported it: builds (some failing), image pushes, GitHub releases with their
  * commits and pull requests, deploys through dev → qa → stage → prod, a production rollback, a
- * failed deploy, production drifting behind stage, and merged work that is not deployed yet.
+ * failed deploy, production drifting behind stage, a hotfix, and merged work that is not deployed yet.
+ * Commits carry git's commit time, where DORA's lead time starts.
  *
  * Deterministic: the same `now` gives the same events, and event ids do not depend on `now`, so a
  * restart re-sends only duplicates.
@@ -113,17 +114,20 @@ function componentHistory(
   let [major, minor, patch] = component.firstVersion;
   let pr = 100;
   let commitCounter = 0;
-  const makeCommits = (count: number) =>
-    Array.from({ length: count }, () => {
+  // Git's commit times (DORA's lead time starts there): a few hours apart, the last one before `at`.
+  const makeCommits = (count: number, at: number, hotfix = false) =>
+    Array.from({ length: count }, (_, index) => {
       commitCounter += 1;
       pr += 1;
-      const [type, subject] = pick(SUBJECTS);
+      const [type, subject] = hotfix ? ['fix', 'hotfix'] : pick(SUBJECTS);
       const labels = [LABEL_OF_TYPE[type] ?? 'maintenance'];
-      if (rand() < 0.06) labels.push('no-deploy-to-prod');
+      if (hotfix && index === 0) labels.push('hotfix');
+      else if (rand() < 0.06) labels.push('no-deploy-to-prod');
       return {
         sha: shaOf(`${name}:${commitCounter}`),
         message: `${type}: ${subject} (#${pr})`,
         author: pick(AUTHORS),
+        timestamp: iso(at - (count - index) * 3 * 60 * MINUTE),
         pullRequest: { number: pr, title: `${type}: ${subject}`, labels },
       };
     });
@@ -165,7 +169,9 @@ function componentHistory(
 
   for (let i = 0; i < releases; i++) {
     const t = start + i * 4.6 * DAY + Math.floor(rand() * 8) * 60 * MINUTE;
-    const commits = makeCommits(2 + Math.floor(rand() * 5));
+    // One release of the steady components is a hotfix (DORA's rework rate counts it).
+    const hotfix = component.scenario === 'steady' && i === releases - 4;
+    const commits = makeCommits(2 + Math.floor(rand() * 5), t, hotfix);
     const breaking = i === 14 && name === 'notifier';
     if (breaking) {
       major += 1;
@@ -308,7 +314,7 @@ function componentHistory(
   }
 
   // Merged since the last release: the next version's build has started but nothing is deployed yet.
-  const pending = makeCommits(3 + (name.length % 5) * 2);
+  const pending = makeCommits(3 + (name.length % 5) * 2, now - 2 * 60 * MINUTE);
   const next = `${major}.${minor + 1}.0`;
   add({
     type: 'build',

@@ -382,6 +382,16 @@ describe('shiplog:bootstrap delivery choices', () => {
     ],
     [{ runnerLabels: ['bad label'] }, 'runnerLabels.0: must be a runner label'],
     [{ deploy: { mode: 'kubectl' } }, 'deploy.mode: Invalid enum value'],
+    [
+      {
+        ...eks,
+        deploy: {
+          mode: 'helm-from-ci',
+          eks: { cluster: 'payments', region: 'eu-west-1' },
+        },
+      },
+      'deploy.eks.roleArn: is required for helm-from-ci on EKS',
+    ],
   ])('refuses %j', async (input, message) => {
     await expect(bootstrap({ ...base, ...input })).rejects.toThrow(message);
   });

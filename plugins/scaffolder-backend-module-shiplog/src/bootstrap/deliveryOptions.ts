@@ -63,18 +63,23 @@ export function deliveryInputShape(zod: typeof z) {
               : value,
           zod
             .object({
+              // Optional here so that a template passing its empty form fields (no cluster: no EKS)
+              // passes the scaffolder's JSON-schema check; required together below.
               cluster: zod
                 .string()
-                .regex(EKS_CLUSTER, 'must be an EKS cluster name'),
+                .regex(EKS_CLUSTER, 'must be an EKS cluster name')
+                .optional(),
               region: zod
                 .string()
-                .regex(AWS_REGION, 'must be an AWS region such as eu-west-1'),
+                .regex(AWS_REGION, 'must be an AWS region such as eu-west-1')
+                .optional(),
               roleArn: zod
                 .string()
                 .regex(
                   IAM_ROLE_ARN,
                   'must be arn:aws:iam::<account>:role/<name>',
                 )
+                .optional()
                 .describe(
                   'Role the workflow assumes through GitHub OIDC to deploy',
                 ),
@@ -84,6 +89,26 @@ export function deliveryInputShape(zod: typeof z) {
                 .describe(
                   'The cluster API is reachable only inside the VPC: jobs must run on self-hosted runners there',
                 ),
+            })
+            .transform((eks, ctx) => {
+              const { cluster, region, roleArn } = eks;
+              if (cluster && region && roleArn) {
+                return { ...eks, cluster, region, roleArn };
+              }
+              for (const [field, value] of Object.entries({
+                cluster,
+                region,
+                roleArn,
+              })) {
+                if (!value) {
+                  ctx.addIssue({
+                    code: zod.ZodIssueCode.custom,
+                    path: [field],
+                    message: 'is required for helm-from-ci on EKS',
+                  });
+                }
+              }
+              return zod.NEVER;
             })
             .optional()
             .describe(

@@ -22,3 +22,16 @@ export function environmentPolicyOf(
     environments.find(env => env.name === name) ?? defaultEnvironment(name)
   );
 }
+
+/**
+ * The environment DORA measures: the one marked `production: true`, else the last configured one;
+ * undefined when none is configured (the caller falls back to the order events reveal).
+ */
+export function productionEnvironmentOf(
+  environments: EnvironmentConfig[],
+): string | undefined {
+  return (
+    environments.find(env => env.production)?.name ??
+    environments[environments.length - 1]?.name
+  );
+}

@@ -56,9 +56,18 @@ export function readShiplogConfig(config: Config): ShiplogConfig {
         DEFAULT_ENVIRONMENT_POLICY.requiresApproval,
       sync,
       change,
+      ...(env.getOptionalBoolean('production') ? { production: true } : {}),
       ...(soakMinutes ? { soakTime: { minutes: soakMinutes } } : {}),
     } satisfies EnvironmentConfig;
   });
+  const production = environments.filter(env => env.production);
+  if (production.length > 1) {
+    throw new InputError(
+      `shiplog.environments marks ${production
+        .map(env => `"${env.name}"`)
+        .join(' and ')} production: true; at most one may be`,
+    );
+  }
   const seen = new Set<string>();
   for (const env of environments) {
     if (seen.has(env.name)) {

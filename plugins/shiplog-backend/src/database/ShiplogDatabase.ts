@@ -8,7 +8,13 @@ import { TaskCursorStore } from './stores/TaskCursorStore';
 import { DatabaseOutboxStore } from '../notifications/outbox/DatabaseOutboxStore';
 import { LedgerStore } from './LedgerStore';
 import { migrationsDir } from './migrations';
-import { LedgerStores } from './stores';
+import {
+  DatabaseDeliveryMetricsStore,
+  DatabaseRollupStore,
+  DeliveryMetricsStore,
+  LedgerStores,
+  RollupStore,
+} from './stores';
 import { WebhookDeliveryStore } from './stores/WebhookDeliveryStore';
 import { tuneSqlite } from './tuneSqlite';
 
@@ -24,6 +30,10 @@ export class ShiplogDatabase {
   readonly webhookDeliveries: WebhookDeliveryStore;
   /** Where scheduled tasks stopped. */
   readonly taskCursors: TaskCursorStore;
+  /** Org views' reads of many components at once. */
+  readonly rollups: RollupStore;
+  /** DORA's inputs: finished deployments and commit lead times per environment. */
+  readonly deliveryMetrics: DeliveryMetricsStore;
   /** Held environments. */
   readonly environmentHolds: HoldStore;
   /** One manual Argo CD sync per application at a time. */
@@ -49,6 +59,8 @@ export class ShiplogDatabase {
     this.argoSnapshots = new ArgoSnapshotStore(client);
     this.webhookDeliveries = new WebhookDeliveryStore(client);
     this.taskCursors = new TaskCursorStore(client);
+    this.rollups = new DatabaseRollupStore(client);
+    this.deliveryMetrics = new DatabaseDeliveryMetricsStore(client);
     this.environmentHolds = new HoldStore(client);
     this.syncLocks = new SyncLocks(client);
     this.notificationOutbox = new DatabaseOutboxStore(client);

@@ -32,6 +32,8 @@ export interface CommitRow {
   author: string | null;
   pr_number: number | null;
   committed_at: number;
+  /** Git's commit time when an event gave it (`commits[].timestamp`). */
+  git_committed_at: number | null;
 }
 
 export interface PullRequestRow {

@@ -14,6 +14,12 @@ export const TABLES = {
   webhookDeliveries: 'shiplog_webhook_deliveries',
   argocdSnapshots: 'shiplog_argocd_snapshots',
   promotions: 'shiplog_promotions',
+  /** Finished (succeeded or failed) deployments per environment, with what DORA's rates need. */
+  finishedDeployments: 'shiplog_finished_deployments',
+  /** Per commit and environment: when a succeeded deployment first delivered it. */
+  commitLeadTimes: 'shiplog_commit_lead_times',
+  /** Per component and environment: the newest commit position delivered. */
+  leadTimeMarks: 'shiplog_lead_time_marks',
   /** Where each scheduled task stopped (promotion tracking, auto-promotion). */
   taskCursors: 'shiplog_task_cursors',
   /** Held (entity, environment) pairs: auto-promotion into them stops. */

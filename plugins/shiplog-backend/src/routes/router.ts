@@ -8,11 +8,13 @@ import { createOpenApiRouter } from '../schema/openapi';
 import { ArgoCdService } from '../argocd/ArgoCdService';
 import { PromotionService } from '../promotions/PromotionService';
 import { LedgerService } from '../ledger/LedgerService';
+import { OrgViewService } from '../ledger/OrgViewService';
 import { registerArgoCdRoutes } from './argocdRoutes';
 import { EntityAccess } from './entityAccess';
 import { EntityLoader } from './EntityLoader';
 import { EventIngester, registerIngestRoutes } from './ingestRoutes';
 import { registerLedgerRoutes } from './ledgerRoutes';
+import { registerOrgRoutes } from './orgRoutes';
 import { registerNextVersionRoutes } from './nextVersionRoutes';
 import { NextVersionService } from '../ledger/NextVersionService';
 import { registerPromotionRoutes } from './promotionRoutes';
@@ -27,6 +29,8 @@ export interface RouterOptions {
   entities: EntityLoader;
   permissions: PermissionsService;
   argocd: ArgoCdService;
+  /** Org views (rollup, DORA); without them their routes answer 501. */
+  orgViews?: OrgViewService;
   /** Promotions; without them their routes answer 501. */
   promotions?: PromotionService;
   /** Ingest scopes and the configured event schema (`shiplog.ingest`); without them, the defaults. */
@@ -70,6 +74,7 @@ export async function createRouter(
       ? matrix => options.promotions!.withSafety(matrix)
       : undefined,
   });
+  registerOrgRoutes(router, { access, orgViews: options.orgViews });
   registerNextVersionRoutes(router, {
     access,
     nextVersion: options.nextVersion,

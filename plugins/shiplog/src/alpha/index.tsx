@@ -45,6 +45,45 @@ const shiplogEntityCard = EntityCardBlueprint.make({
   },
 });
 
+/** The Deployments tab of Systems, Groups and Domains: their components × environments, and DORA. */
+const shiplogOrgContent = EntityContentBlueprint.make({
+  name: 'org',
+  params: {
+    path: '/deployments',
+    title: 'Deployments',
+    filter: { kind: { $in: ['system', 'group', 'domain'] } },
+    loader: () =>
+      import('../components/OrgDeployments').then(m => (
+        <m.OrgDeploymentsContent />
+      )),
+  },
+});
+
+/** Their deployments at a glance, on their overview page. */
+const shiplogOrgCard = EntityCardBlueprint.make({
+  name: 'org-overview',
+  params: {
+    filter: { kind: { $in: ['system', 'group', 'domain'] } },
+    loader: () =>
+      import('../components/OrgDeploymentsCard').then(m => (
+        <m.OrgDeploymentsCard />
+      )),
+  },
+});
+
+/**
+ * DORA's metrics as a card of its own, for any Component, System, Group or Domain overview. Disabled
+ * by default (the org tab already shows it); enable it in `app.extensions`.
+ */
+const shiplogDoraCard = EntityCardBlueprint.make({
+  name: 'dora',
+  disabled: true,
+  params: {
+    filter: { kind: { $in: ['component', 'system', 'group', 'domain'] } },
+    loader: () => import('../components/DoraCard').then(m => <m.DoraCard />),
+  },
+});
+
 /**
  * Shiplog's frontend plugin for the new frontend system.
  *
@@ -53,7 +92,15 @@ const shiplogEntityCard = EntityCardBlueprint.make({
 export default createFrontendPlugin({
   pluginId: 'shiplog',
   info: { packageJson: () => import('../../package.json') },
-  extensions: [shiplogApi, shiplogEntityContent, shiplogEntityCard],
+  extensions: [
+    shiplogApi,
+    shiplogEntityContent,
+    shiplogEntityCard,
+    shiplogOrgContent,
+    shiplogOrgCard,
+    shiplogDoraCard,
+  ],
 });
 
 export { shiplogTranslationRef } from '../translation';
+export { createShiplogCatalogColumnsModule } from './catalogColumns';

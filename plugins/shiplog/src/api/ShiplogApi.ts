@@ -6,6 +6,7 @@ import {
   ArgoCdSyncResponse,
   ChangelogResponse,
   Deployment,
+  DoraResponse,
   EnvironmentHold,
   EnvironmentsResponse,
   Page,
@@ -14,6 +15,7 @@ import {
   PromotionRequestInput,
   PromotionState,
   Release,
+  RollupResponse,
 } from '@shiplog/plugin-shiplog-common';
 
 /** @public */
@@ -73,6 +75,13 @@ export interface ShiplogApi {
     entity: CompoundEntityRef,
     query?: PromotionsQuery,
   ): Promise<Page<Promotion>>;
+  /** What runs where across the components a Component, System, Group or Domain covers. */
+  getRollup(entity: CompoundEntityRef): Promise<RollupResponse>;
+  /** DORA metrics of those components over [from, to) (ISO), by default the last 30 days. */
+  getDora(
+    entity: CompoundEntityRef,
+    window?: { from?: string; to?: string },
+  ): Promise<DoraResponse>;
   /** Holds an environment (auto-promotion into it stops); needs `shiplog.environment.hold`. */
   holdEnvironment(
     entity: CompoundEntityRef,

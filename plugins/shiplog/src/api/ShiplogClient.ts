@@ -7,6 +7,7 @@ import {
   ArgoCdSyncResponse,
   ChangelogResponse,
   Deployment,
+  DoraResponse,
   EnvironmentHold,
   EnvironmentsResponse,
   Page,
@@ -14,6 +15,7 @@ import {
   PromotionPreview,
   PromotionRequestInput,
   Release,
+  RollupResponse,
 } from '@shiplog/plugin-shiplog-common';
 import { DefaultApiClient, TypedResponse } from './generated';
 import {
@@ -118,6 +120,22 @@ export class ShiplogClient implements ShiplogApi {
       await this.api.syncArgoCdApplication({
         path: entityPath(entity),
         body: request,
+      }),
+    );
+  }
+
+  async getRollup(entity: CompoundEntityRef): Promise<RollupResponse> {
+    return read(await this.api.getRollup({ path: entityPath(entity) }));
+  }
+
+  async getDora(
+    entity: CompoundEntityRef,
+    window: { from?: string; to?: string } = {},
+  ): Promise<DoraResponse> {
+    return read(
+      await this.api.getDoraMetrics({
+        path: entityPath(entity),
+        query: withoutEmpty(window),
       }),
     );
   }

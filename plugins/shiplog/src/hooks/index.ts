@@ -8,4 +8,6 @@ export { usePromotionPreview } from './usePromotionPreview';
 export { usePromotions } from './usePromotions';
 export { useReleasePages } from './useReleasePages';
 export { useShiplogSignal } from './useShiplogSignal';
+export { useDora } from './useDora';
+export { useRollup } from './useRollup';
 export { useSafetyActions } from './useSafetyActions';

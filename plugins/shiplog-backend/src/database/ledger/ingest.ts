@@ -4,6 +4,7 @@ import { TABLES } from '../tables';
 import { LedgerEvent, ProjectedLedgerEvent } from '../types';
 import { ProjectionBatch, chunks } from './batch';
 import { projectCommits } from './projectCommits';
+import { projectDeliveryMetrics } from './projectDeliveryMetrics';
 import { projectDeployments } from './projectDeployments';
 import { projectEnvironmentState } from './projectEnvironmentState';
 import { projectReleases, resolveVersions } from './projectReleases';
@@ -90,6 +91,7 @@ async function project(
   if (deploys.length) {
     const deployments = await projectDeployments(batch, deploys, versions);
     await projectEnvironmentState(batch, deployments);
+    await projectDeliveryMetrics(batch, deployments);
   }
   return event => versions.get(event as ReleaseEvent);
 }

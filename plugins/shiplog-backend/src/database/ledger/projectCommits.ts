@@ -24,6 +24,10 @@ export function pullRequestNumberFromMessage(
   return match ? Number(match[1]) : undefined;
 }
 
+function gitTimeOf(commit: CommitSummary): number | undefined {
+  return commit.timestamp ? Date.parse(commit.timestamp) : undefined;
+}
+
 interface PendingCommit {
   entityRef: string;
   sha: string;
@@ -31,6 +35,8 @@ interface PendingCommit {
   author?: string;
   prNumber?: number;
   at: number;
+  /** Git's commit time (`commits[].timestamp`), epoch ms. */
+  gitAt?: number;
 }
 
 /** The commits and pull requests a batch reports, merged per (entity, sha) and (entity, number). */
@@ -48,6 +54,7 @@ class CommitFacts {
       existing.message ??= commit.message;
       existing.author ??= commit.author;
       existing.prNumber = prNumber ?? existing.prNumber;
+      existing.gitAt ??= gitTimeOf(commit);
       return;
     }
     this.commits.set(key, {
@@ -57,6 +64,7 @@ class CommitFacts {
       author: commit.author,
       prNumber,
       at,
+      gitAt: gitTimeOf(commit),
     });
   }
 
@@ -144,6 +152,7 @@ async function positionCommits(
       author: commit.author ?? null,
       pr_number: commit.prNumber ?? null,
       committed_at: commit.at,
+      git_committed_at: commit.gitAt ?? null,
     };
   });
 }
@@ -160,6 +169,9 @@ async function upsertCommits(batch: ProjectionBatch, rows: CommitRow[]) {
         author: trx.raw(`COALESCE(${COMMITS}.author, excluded.author)`),
         pr_number: trx.raw(
           `COALESCE(excluded.pr_number, ${COMMITS}.pr_number)`,
+        ),
+        git_committed_at: trx.raw(
+          `COALESCE(${COMMITS}.git_committed_at, excluded.git_committed_at)`,
         ),
       });
   }

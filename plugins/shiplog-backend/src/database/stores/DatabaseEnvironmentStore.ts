@@ -46,6 +46,14 @@ function sideFromRow(
   };
 }
 
+const stateFromRow = (
+  row: Record<string, unknown>,
+): EnvironmentStateRecord => ({
+  environment: String(row.environment),
+  current: sideFromRow(row, 'c'),
+  attempt: sideFromRow(row, 'a'),
+});
+
 /** The state per environment from `shiplog_environment_state`, joined to what drift needs. */
 export class DatabaseEnvironmentStore implements EnvironmentStore {
   private readonly isPostgres: boolean;
@@ -71,11 +79,36 @@ export class DatabaseEnvironmentStore implements EnvironmentStore {
       query.options({ name: 'shiplog_environment_states_v1' });
     }
     const rows: Array<Record<string, unknown>> = await query;
-    return rows.map(row => ({
-      environment: String(row.environment),
-      current: sideFromRow(row, 'c'),
-      attempt: sideFromRow(row, 'a'),
-    }));
+    return rows.map(stateFromRow);
+  }
+
+  /** The same for many components in one statement (org views), keyed by entity ref. */
+  async getEnvironmentStatesOf(
+    entityRefs: string[],
+  ): Promise<Map<string, EnvironmentStateRecord[]>> {
+    const byEntity = new Map<string, EnvironmentStateRecord[]>();
+    if (!entityRefs.length) {
+      return byEntity;
+    }
+    const query = this.db(`${TABLES.environmentState} as s`)
+      .whereIn('s.entity_ref', entityRefs)
+      .select([
+        's.entity_ref',
+        's.environment',
+        ...sideColumns('c'),
+        ...sideColumns('a'),
+      ]);
+    this.joinSide(query, 'c', 's.current_deployment_id');
+    this.joinSide(query, 'a', 's.attempt_deployment_id');
+    const rows: Array<Record<string, unknown>> = await query;
+    for (const row of rows) {
+      const entityRef = String(row.entity_ref);
+      byEntity.set(entityRef, [
+        ...(byEntity.get(entityRef) ?? []),
+        stateFromRow(row),
+      ]);
+    }
+    return byEntity;
   }
 
   private joinSide(query: Knex.QueryBuilder, side: Side, idColumn: string) {

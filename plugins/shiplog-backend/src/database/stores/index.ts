@@ -1,4 +1,12 @@
 export type {
+  CommitPositionRange,
+  DeliveryMetricsStore,
+  DeliveryWindow,
+  DeploymentCounts,
+  LeadTimeMedians,
+  ReleaseKeyRange,
+  RollupStore,
+  WeeklyDeploymentCounts,
   CommitStore,
   DeploymentCursor,
   DeploymentStore,
@@ -14,6 +22,8 @@ export { DatabaseDeploymentStore } from './DatabaseDeploymentStore';
 export { DatabaseEnvironmentStore } from './DatabaseEnvironmentStore';
 export { DatabaseLedgerEventStore } from './DatabaseLedgerEventStore';
 export { DatabaseReleaseStore } from './DatabaseReleaseStore';
+export { DatabaseDeliveryMetricsStore } from './DatabaseDeliveryMetricsStore';
+export { DatabaseRollupStore } from './DatabaseRollupStore';
 export { PromotionInFlightError, PromotionStore } from './PromotionStore';
 export type {
   NewPromotion,

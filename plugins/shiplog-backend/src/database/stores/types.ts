@@ -131,3 +131,72 @@ export interface LedgerStores {
   deployments: DeploymentStore;
   environments: EnvironmentStore;
 }
+
+/** Finished deployments of some components in one environment whose finish lies in [from, to) (epoch ms). */
+export interface DeliveryWindow {
+  environment: string;
+  entityRefs: string[];
+  from: number;
+  to: number;
+}
+
+/** Finished deployments: all, the succeeded, the failing (failed or rolled back), the rework (rollbacks, hotfixes). */
+export interface DeploymentCounts {
+  total: number;
+  succeeded: number;
+  failing: number;
+  rework: number;
+}
+
+/** The counts of one week (weeks start on Monday, 00:00 UTC). */
+export interface WeeklyDeploymentCounts extends DeploymentCounts {
+  weekStart: number;
+}
+
+/** Median lead times (ms) of the commits first delivered in a window: overall and per week. */
+export interface LeadTimeMedians {
+  medianMs: number | null;
+  samples: number;
+  weekly: Array<{
+    weekStart: number;
+    medianMs: number | null;
+    samples: number;
+  }>;
+}
+
+/** The delivery read models DORA metrics are computed from; every method reads index ranges only. */
+export interface DeliveryMetricsStore {
+  countDeployments(window: DeliveryWindow): Promise<{
+    totals: DeploymentCounts;
+    weekly: WeeklyDeploymentCounts[];
+  }>;
+  /** Per failing deployment in the window that recovered: ms from its finish to the next success's. */
+  recoveryTimes(window: DeliveryWindow): Promise<number[]>;
+  leadTimes(window: DeliveryWindow): Promise<LeadTimeMedians>;
+}
+
+/** Releases of a component with a key in (afterKey, upToKey]. */
+export interface ReleaseKeyRange {
+  entityRef: string;
+  afterKey: string;
+  upToKey: string;
+}
+
+/** Commits of a component with a position in (after, upTo]; no upper bound without upTo. */
+export interface CommitPositionRange {
+  entityRef: string;
+  after: number;
+  upTo?: number;
+}
+
+/** What org views (rollups) read about many components at once: a few statements for any number. */
+export interface RollupStore {
+  /** The state per environment of each component (as EnvironmentStore's), keyed by entity ref. */
+  getEnvironmentStatesOf(
+    entityRefs: string[],
+  ): Promise<Map<string, EnvironmentStateRecord[]>>;
+  /** How many releases each range holds, in the order of the ranges. */
+  countReleasesInRanges(ranges: ReleaseKeyRange[]): Promise<number[]>;
+  /** How many commits each range holds, in the order of the ranges. */
+  countCommitsInRanges(ranges: CommitPositionRange[]): Promise<number[]>;
+}

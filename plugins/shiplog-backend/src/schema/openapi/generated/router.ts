@@ -385,6 +385,106 @@ export const spec = {
         },
       },
     },
+    '/v1/entities/{kind}/{namespace}/{name}/rollup': {
+      get: {
+        operationId: 'GetRollup',
+        summary:
+          'What runs where across the components a Component, System, Group or Domain covers.',
+        description:
+          "A System covers its `partOf` components, a Group the components it or one of its child groups owns,\na Domain its systems' components, a Component itself. Components the caller may not read in the\ncatalog are left out. Each cell's drift counts what the environment before it runs that it does not.\n",
+        parameters: [
+          {
+            $ref: '#/components/parameters/kind',
+          },
+          {
+            $ref: '#/components/parameters/namespace',
+          },
+          {
+            $ref: '#/components/parameters/name',
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'Components × environments.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/RollupResponse',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/Error',
+          },
+          '401': {
+            $ref: '#/components/responses/Error',
+          },
+          '404': {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+    },
+    '/v1/entities/{kind}/{namespace}/{name}/dora': {
+      get: {
+        operationId: 'GetDoraMetrics',
+        summary:
+          "DORA's five metrics over [from, to) in the production environment, for the components the entity covers.",
+        description:
+          'The production environment is the one marked `production: true` in `shiplog.environments`, else the\nlast one. Definitions as in DESIGN.md: a production deployment is a finished (succeeded or failed)\ndeployment there whose finish lies in the window; a ratio with a zero denominator is null.\n',
+        parameters: [
+          {
+            $ref: '#/components/parameters/kind',
+          },
+          {
+            $ref: '#/components/parameters/namespace',
+          },
+          {
+            $ref: '#/components/parameters/name',
+          },
+          {
+            name: 'from',
+            in: 'query',
+            description:
+              'A date or ISO 8601 date-time; default 30 days before `to`.',
+            schema: {
+              type: 'string',
+            },
+          },
+          {
+            name: 'to',
+            in: 'query',
+            description:
+              'A date or ISO 8601 date-time (exclusive); default now. At most 366 days after `from`.',
+            schema: {
+              type: 'string',
+            },
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'The metrics and their weekly series.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/DoraResponse',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/Error',
+          },
+          '401': {
+            $ref: '#/components/responses/Error',
+          },
+          '404': {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+    },
     '/v1/entities/{kind}/{namespace}/{name}/argocd': {
       get: {
         operationId: 'GetArgoCdState',
@@ -1223,6 +1323,12 @@ export const spec = {
           pullRequest: {
             $ref: '#/components/schemas/PullRequest',
           },
+          timestamp: {
+            type: 'string',
+            format: 'date-time',
+            description:
+              "Git's commit time; a change's DORA lead time starts here (else at the first event that listed the commit).",
+          },
         },
       },
       PullRequest: {
@@ -1699,6 +1805,231 @@ export const spec = {
             type: 'array',
             items: {
               type: 'string',
+            },
+          },
+        },
+      },
+      RollupCell: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          version: {
+            type: 'string',
+          },
+          status: {
+            $ref: '#/components/schemas/DeploymentStatus',
+          },
+          since: {
+            type: 'string',
+            format: 'date-time',
+          },
+          behindReleases: {
+            type: 'integer',
+            minimum: 0,
+          },
+          behindCommits: {
+            type: 'integer',
+            minimum: 0,
+          },
+        },
+      },
+      RollupResponse: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['environments', 'components'],
+        properties: {
+          environments: {
+            type: 'array',
+            items: {
+              type: 'string',
+            },
+          },
+          components: {
+            type: 'array',
+            items: {
+              type: 'object',
+              additionalProperties: false,
+              required: [
+                'entityRef',
+                'environments',
+                'undeployedCommits',
+                'failing',
+              ],
+              properties: {
+                entityRef: {
+                  type: 'string',
+                },
+                title: {
+                  type: 'string',
+                },
+                environments: {
+                  type: 'object',
+                  additionalProperties: {
+                    $ref: '#/components/schemas/RollupCell',
+                  },
+                },
+                undeployedCommits: {
+                  type: 'integer',
+                  minimum: 0,
+                },
+                failing: {
+                  type: 'boolean',
+                },
+              },
+            },
+          },
+        },
+      },
+      NullableSeconds: {
+        type: 'number',
+        nullable: true,
+        minimum: 0,
+      },
+      NullableRatio: {
+        type: 'number',
+        nullable: true,
+        minimum: 0,
+        maximum: 1,
+      },
+      DoraResponse: {
+        type: 'object',
+        additionalProperties: false,
+        required: [
+          'from',
+          'to',
+          'environment',
+          'components',
+          'deploymentFrequency',
+          'leadTime',
+          'changeFailRate',
+          'recoveryTime',
+          'reworkRate',
+          'weekly',
+        ],
+        properties: {
+          from: {
+            type: 'string',
+            format: 'date-time',
+          },
+          to: {
+            type: 'string',
+            format: 'date-time',
+          },
+          environment: {
+            type: 'string',
+          },
+          components: {
+            type: 'integer',
+            minimum: 0,
+            description: 'How many components the entity covers.',
+          },
+          deploymentFrequency: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['deployments', 'perDay'],
+            properties: {
+              deployments: {
+                type: 'integer',
+                minimum: 0,
+              },
+              perDay: {
+                type: 'number',
+                minimum: 0,
+              },
+            },
+          },
+          leadTime: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['medianSeconds', 'samples'],
+            properties: {
+              medianSeconds: {
+                $ref: '#/components/schemas/NullableSeconds',
+              },
+              samples: {
+                type: 'integer',
+                minimum: 0,
+              },
+            },
+          },
+          changeFailRate: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['failed', 'total', 'ratio'],
+            properties: {
+              failed: {
+                type: 'integer',
+                minimum: 0,
+              },
+              total: {
+                type: 'integer',
+                minimum: 0,
+              },
+              ratio: {
+                $ref: '#/components/schemas/NullableRatio',
+              },
+            },
+          },
+          recoveryTime: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['medianSeconds', 'samples'],
+            properties: {
+              medianSeconds: {
+                $ref: '#/components/schemas/NullableSeconds',
+              },
+              samples: {
+                type: 'integer',
+                minimum: 0,
+              },
+            },
+          },
+          reworkRate: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['unplanned', 'total', 'ratio'],
+            properties: {
+              unplanned: {
+                type: 'integer',
+                minimum: 0,
+              },
+              total: {
+                type: 'integer',
+                minimum: 0,
+              },
+              ratio: {
+                $ref: '#/components/schemas/NullableRatio',
+              },
+            },
+          },
+          weekly: {
+            type: 'array',
+            items: {
+              type: 'object',
+              additionalProperties: false,
+              required: [
+                'weekStart',
+                'deployments',
+                'leadTimeMedianSeconds',
+                'changeFailRate',
+              ],
+              properties: {
+                weekStart: {
+                  type: 'string',
+                  format: 'date-time',
+                  description: 'Monday 00:00 UTC.',
+                },
+                deployments: {
+                  type: 'integer',
+                  minimum: 0,
+                },
+                leadTimeMedianSeconds: {
+                  $ref: '#/components/schemas/NullableSeconds',
+                },
+                changeFailRate: {
+                  $ref: '#/components/schemas/NullableRatio',
+                },
+              },
             },
           },
         },

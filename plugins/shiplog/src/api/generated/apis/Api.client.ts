@@ -12,6 +12,7 @@ import { ArgoCdStateResponse } from '../models/ArgoCdStateResponse.model';
 import { ChangelogResponse } from '../models/ChangelogResponse.model';
 import { Deployment } from '../models/Deployment.model';
 import { DeploymentStatus } from '../models/DeploymentStatus.model';
+import { DoraResponse } from '../models/DoraResponse.model';
 import { EnvironmentHold } from '../models/EnvironmentHold.model';
 import { EnvironmentName } from '../models/EnvironmentName.model';
 import { EnvironmentsResponse } from '../models/EnvironmentsResponse.model';
@@ -22,6 +23,7 @@ import { PromotionPreview } from '../models/PromotionPreview.model';
 import { PromotionState } from '../models/PromotionState.model';
 import { Release } from '../models/Release.model';
 import { ReleaseEventInput } from '../models/ReleaseEventInput.model';
+import { RollupResponse } from '../models/RollupResponse.model';
 
 /**
  * Wraps the Response type to convey a type on the json call.
@@ -137,6 +139,38 @@ export type GetNextVersion = {
   };
   query: {
     commitSha: string;
+  };
+};
+
+/**
+ * @public
+ */
+export type GetRollup = {
+  path: {
+    kind: string;
+    namespace: string;
+    name: string;
+  };
+};
+
+/**
+ * @public
+ */
+export type GetDoraMetrics = {
+  path: {
+    kind: string;
+    namespace: string;
+    name: string;
+  };
+  query?: {
+    /**
+     * A date or ISO 8601 date-time; default 30 days before `to`.
+     */
+    from?: string;
+    /**
+     * A date or ISO 8601 date-time (exclusive); default now. At most 366 days after `from`.
+     */
+    to?: string;
   };
 };
 
@@ -433,6 +467,56 @@ export class DefaultApiClient {
     )}/${encodeURIComponent(request.path.namespace)}/${encodeURIComponent(
       request.path.name,
     )}/next-version${querySuffix(request.query)}`;
+    return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
+      headers: {
+        'Content-Type': 'application/json',
+        ...(options?.token && { Authorization: `Bearer ${options.token}` }),
+      },
+      method: 'GET',
+    });
+  }
+
+  /**
+   * What runs where across the components a Component, System, Group or Domain covers.
+   * A System covers its `partOf` components, a Group the components it or one of its child groups owns,
+   * a Domain its systems' components, a Component itself. Components the caller may not read in the
+   * catalog are left out. Each cell's drift counts what the environment before it runs that it does not.
+   */
+  public async getRollup(
+    request: GetRollup,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<RollupResponse>> {
+    const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
+    const uri = `/v1/entities/${encodeURIComponent(
+      request.path.kind,
+    )}/${encodeURIComponent(request.path.namespace)}/${encodeURIComponent(
+      request.path.name,
+    )}/rollup`;
+    return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
+      headers: {
+        'Content-Type': 'application/json',
+        ...(options?.token && { Authorization: `Bearer ${options.token}` }),
+      },
+      method: 'GET',
+    });
+  }
+
+  /**
+   * DORA's five metrics over [from, to) in the production environment, for the components the entity covers.
+   * The production environment is the one marked `production: true` in `shiplog.environments`, else the
+   * last one. Definitions as in DESIGN.md: a production deployment is a finished (succeeded or failed)
+   * deployment there whose finish lies in the window; a ratio with a zero denominator is null.
+   */
+  public async getDoraMetrics(
+    request: GetDoraMetrics,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<DoraResponse>> {
+    const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
+    const uri = `/v1/entities/${encodeURIComponent(
+      request.path.kind,
+    )}/${encodeURIComponent(request.path.namespace)}/${encodeURIComponent(
+      request.path.name,
+    )}/dora${querySuffix(request.query)}`;
     return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
       headers: {
         'Content-Type': 'application/json',

@@ -14,4 +14,8 @@ export interface CommitInput {
   message?: string;
   author?: string;
   pullRequest?: PullRequest;
+  /**
+   * Git's commit time; a change's DORA lead time starts here (else at the first event that listed the commit).
+   */
+  timestamp?: string;
 }

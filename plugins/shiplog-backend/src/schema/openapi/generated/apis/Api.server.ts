@@ -9,6 +9,7 @@ import { ArgoCdStateResponse } from '../models/ArgoCdStateResponse.model';
 import { ChangelogResponse } from '../models/ChangelogResponse.model';
 import { Deployment } from '../models/Deployment.model';
 import { DeploymentStatus } from '../models/DeploymentStatus.model';
+import { DoraResponse } from '../models/DoraResponse.model';
 import { EnvironmentHold } from '../models/EnvironmentHold.model';
 import { EnvironmentName } from '../models/EnvironmentName.model';
 import { EnvironmentsResponse } from '../models/EnvironmentsResponse.model';
@@ -20,6 +21,7 @@ import { PromotionPreview } from '../models/PromotionPreview.model';
 import { PromotionState } from '../models/PromotionState.model';
 import { Release } from '../models/Release.model';
 import { ReleaseEventInput } from '../models/ReleaseEventInput.model';
+import { RollupResponse } from '../models/RollupResponse.model';
 
 /**
  * Record one release event, or a batch of up to 500 in one transaction.
@@ -135,6 +137,42 @@ export type GetNextVersion = {
     commitSha: string;
   };
   response: NextVersion | ErrorBody;
+};
+
+/**
+ * What runs where across the components a Component, System, Group or Domain covers.
+ * @public
+ */
+export type GetRollup = {
+  path: {
+    kind: string;
+    namespace: string;
+    name: string;
+  };
+  response: RollupResponse | ErrorBody;
+};
+
+/**
+ * DORA's five metrics over [from, to) in the production environment, for the components the entity covers.
+ * @public
+ */
+export type GetDoraMetrics = {
+  path: {
+    kind: string;
+    namespace: string;
+    name: string;
+  };
+  query: {
+    /**
+     * A date or ISO 8601 date-time; default 30 days before `to`.
+     */
+    from?: string;
+    /**
+     * A date or ISO 8601 date-time (exclusive); default now. At most 366 days after `from`.
+     */
+    to?: string;
+  };
+  response: DoraResponse | ErrorBody;
 };
 
 /**
@@ -319,6 +357,8 @@ export type EndpointMap = {
   '#get|/v1/entities/{kind}/{namespace}/{name}/deployments': ListDeployments;
   '#get|/v1/entities/{kind}/{namespace}/{name}/changelog': GetChangelog;
   '#get|/v1/entities/{kind}/{namespace}/{name}/next-version': GetNextVersion;
+  '#get|/v1/entities/{kind}/{namespace}/{name}/rollup': GetRollup;
+  '#get|/v1/entities/{kind}/{namespace}/{name}/dora': GetDoraMetrics;
   '#get|/v1/entities/{kind}/{namespace}/{name}/argocd': GetArgoCdState;
   '#post|/v1/entities/{kind}/{namespace}/{name}/argocd/sync': SyncArgoCdApplication;
   '#get|/v1/entities/{kind}/{namespace}/{name}/promotions': ListPromotions;

@@ -1,0 +1,277 @@
+/* eslint-disable no-console */
+/**
+ * Org views benchmark (rollup and DORA) on PostgreSQL. Prints figures; asserts nothing. Run by
+ * `npm run bench` at the root after the ledger benchmark, or
+ * `yarn workspace @shiplog/plugin-shiplog-backend bench:org [--components N] [--releases N] [--samples N]`.
+ *
+ * Ingesting ten million events through the API takes hours on a small machine, so the read models a
+ * ledger of that size would hold are written directly, in bulk, with `generate_series`: per component
+ * `--releases` releases a day apart, two commits each, a deployment of each release to dev, qa, stage
+ * and prod (prod four releases behind, one in twenty failed and recovered an hour later, one in
+ * twenty-five a hotfix), the state per environment, finished deployments and prod's lead times. With
+ * the defaults (5,000 components, 170 releases) that is what 10.2 million events (12 per release:
+ * build started/succeeded, publish, release, a started and a finished deploy per environment) derive.
+ *
+ * Then, in the same run, p50/p95 of: the rollup of a 500-component group and DORA over 90 days for it
+ * (through the services, as the routes call them), each beside the raw indexed query their first
+ * statement is; and a component's environments matrix and first deployments page.
+ */
+import { EnvironmentConfig } from '@shiplog/plugin-shiplog-common';
+import knexFactory, { Knex } from 'knex';
+import { performance } from 'node:perf_hooks';
+import { migrationsDir } from '../src/database/migrations';
+import { ShiplogDatabase } from '../src/database/ShiplogDatabase';
+import { TABLES } from '../src/database/tables';
+import { computeDora } from '../src/ledger/dora';
+import { LedgerService } from '../src/ledger/LedgerService';
+import { getRollup } from '../src/ledger/rollup';
+
+const args = process.argv.slice(2);
+const arg = (name: string, fallback: number) => {
+  const index = args.indexOf(`--${name}`);
+  return index >= 0 ? Number(args[index + 1]) : fallback;
+};
+const COMPONENTS = arg('components', 5_000);
+const RELEASES = arg('releases', 170);
+const SAMPLES = arg('samples', 200);
+const GROUP_SIZE = 500;
+const DAY = 86_400_000;
+const START = Date.UTC(2026, 0, 1);
+const ENVIRONMENTS: EnvironmentConfig[] = ['dev', 'qa', 'stage', 'prod'].map(
+  name => ({
+    name,
+    autoPromote: false,
+    requiresApproval: false,
+    sync: 'automatic',
+    change: 'pull-request',
+  }),
+);
+/** How many releases each environment runs behind the newest. */
+const LAG: Record<string, number> = { dev: 0, qa: 0, stage: 1, prod: 4 };
+
+const ref = (c: string) => `'component:default/svc-' || ${c}`;
+
+async function seed(knex: Knex) {
+  const series = `generate_series(0, ${
+    COMPONENTS - 1
+  }) c, generate_series(1, ${RELEASES}) r`;
+  const releaseAt = `(${START}::bigint + r::bigint * ${DAY} + c::bigint * 1000)`;
+  await knex.raw(`
+    INSERT INTO ${
+      TABLES.releases
+    } (entity_ref, version, version_key, commit_sha, first_seen_at,
+      build_status, build_at, publish_status, publish_at, release_status, release_at)
+    SELECT ${ref(
+      'c',
+    )}, '1.0.' || r, lpad(r::text, 10, '0'), md5(c || ':' || (2 * r)), ${releaseAt},
+      'succeeded', ${releaseAt}, 'succeeded', ${releaseAt}, 'succeeded', ${releaseAt}
+    FROM ${series}`);
+  await knex.raw(`
+    INSERT INTO ${
+      TABLES.commits
+    } (entity_ref, sha, position, message, pr_number, committed_at, git_committed_at)
+    SELECT ${ref('c')}, md5(c || ':' || p), p, 'feat: change ' || p, p,
+      ${START}::bigint + ((p + 1) / 2)::bigint * ${DAY} + c::bigint * 1000 - 3600000,
+      ${START}::bigint + ((p + 1) / 2)::bigint * ${DAY} + c::bigint * 1000 - 7200000
+    FROM generate_series(0, ${COMPONENTS - 1}) c, generate_series(1, ${
+    2 * RELEASES
+  }) p`);
+  for (const [index, env] of ENVIRONMENTS.entries()) {
+    const finished = `${releaseAt} + ${(index + 1) * 3_600_000}`;
+    await knex.raw(`
+      INSERT INTO ${
+        TABLES.deployments
+      } (entity_ref, environment, version, commit_sha, status,
+        started_at, finished_at, updated_at, sort_at, rollback)
+      SELECT ${ref('c')}, '${env.name}', '1.0.' || r, md5(c || ':' || (2 * r)),
+        CASE WHEN (r + c) % 20 = 0 THEN 'failed' ELSE 'succeeded' END,
+        ${finished} - 600000, ${finished}, ${finished}, ${finished} - 600000, false
+      FROM ${series} WHERE r <= ${RELEASES - LAG[env.name]}`);
+  }
+  await knex.raw(`
+    INSERT INTO ${TABLES.environmentState}
+      (entity_ref, environment, current_deployment_id, current_at, attempt_deployment_id, attempt_at)
+    SELECT DISTINCT ON (entity_ref, environment) entity_ref, environment, id, finished_at, id, sort_at
+    FROM ${TABLES.deployments} WHERE status = 'succeeded'
+    ORDER BY entity_ref, environment, finished_at DESC`);
+  await knex.raw(`
+    INSERT INTO ${TABLES.finishedDeployments} (deployment_id, entity_ref, environment, version, status,
+      finished_at, was_rollback, rolled_back, hotfix, recovered_at)
+    SELECT id, entity_ref, environment, version, status, finished_at, false, false,
+      split_part(version, '.', 3)::int % 25 = 0,
+      CASE WHEN status = 'failed' THEN finished_at + 3600000 END
+    FROM ${TABLES.deployments}`);
+  const prodFinished = `${START}::bigint + ((p + 1) / 2)::bigint * ${DAY} + c::bigint * 1000 + ${
+    4 * 3_600_000
+  }`;
+  await knex.raw(`
+    INSERT INTO ${
+      TABLES.commitLeadTimes
+    } (entity_ref, environment, sha, position, started_at, deployed_at, deployment_id)
+    SELECT ${ref('c')}, 'prod', md5(c || ':' || p), p,
+      ${START}::bigint + ((p + 1) / 2)::bigint * ${DAY} + c::bigint * 1000 - 7200000, ${prodFinished}, 0
+    FROM generate_series(0, ${COMPONENTS - 1}) c, generate_series(1, ${
+    2 * (RELEASES - LAG.prod)
+  }) p`);
+  await knex.raw('ANALYZE');
+}
+
+async function rowCounts(knex: Knex) {
+  const counts: Record<string, number> = {};
+  for (const table of [
+    TABLES.releases,
+    TABLES.commits,
+    TABLES.deployments,
+    TABLES.environmentState,
+    TABLES.finishedDeployments,
+    TABLES.commitLeadTimes,
+  ]) {
+    const [{ n }] = await knex(table).count({ n: '*' });
+    counts[table] = Number(n);
+  }
+  return counts;
+}
+
+function percentile(samples: number[], p: number): number {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[
+    Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)
+  ];
+}
+
+async function measure(name: string, run: (i: number) => Promise<unknown>) {
+  for (let i = 0; i < 5; i++) await run(i); // warm the pool, the plans and the cache
+  const samples: number[] = [];
+  for (let i = 0; i < SAMPLES; i++) {
+    const started = performance.now();
+    await run(i);
+    samples.push(performance.now() - started);
+  }
+  const ms = (v: number) => `${v.toFixed(1)} ms`;
+  console.log(
+    `  ${name.padEnd(58)} p50 ${ms(percentile(samples, 50))}, p95 ${ms(
+      percentile(samples, 95),
+    )}`,
+  );
+}
+
+async function createDatabase(connection: string) {
+  const admin = knexFactory({ client: 'pg', connection });
+  const name = `shiplog_bench_org_${process.pid}`;
+  await admin.raw(`CREATE DATABASE ${name}`);
+  await admin.destroy();
+  const url = new URL(connection);
+  url.pathname = `/${name}`;
+  const knex = knexFactory({
+    client: 'pg',
+    connection: url.toString(),
+    pool: { min: 1, max: 8 },
+  });
+  const drop = async () => {
+    await knex.destroy();
+    const again = knexFactory({ client: 'pg', connection });
+    await again.raw(`DROP DATABASE IF EXISTS ${name}`);
+    await again.destroy();
+  };
+  return { knex, drop };
+}
+
+async function main() {
+  const connection =
+    process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING;
+  if (!connection) {
+    console.log(
+      'Org views benchmark: no PostgreSQL (BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING); skipped.',
+    );
+    return;
+  }
+  const { knex, drop } = await createDatabase(connection);
+  try {
+    await knex.migrate.latest({ directory: migrationsDir });
+    const seedStart = performance.now();
+    await seed(knex);
+    console.log(
+      `Org views on PostgreSQL: ${COMPONENTS} components × ${RELEASES} releases (the read models of ${(
+        (COMPONENTS * RELEASES * 12) /
+        1e6
+      ).toFixed(1)}M events), seeded in ${(
+        (performance.now() - seedStart) /
+        1000
+      ).toFixed(0)} s`,
+    );
+    console.log(`  rows: ${JSON.stringify(await rowCounts(knex))}`);
+    const db = await ShiplogDatabase.create({
+      database: { getClient: async () => knex, migrations: { skip: true } },
+    });
+    await measureOrgViews(knex, db);
+  } finally {
+    await drop();
+  }
+}
+
+async function measureOrgViews(knex: Knex, db: ShiplogDatabase) {
+  const groupOf = (g: number) =>
+    Array.from({ length: GROUP_SIZE }, (_, i) => {
+      const entityRef = `component:default/svc-${
+        (g * GROUP_SIZE + i) % COMPONENTS
+      }`;
+      return {
+        entityRef,
+        entity: {
+          apiVersion: 'backstage.io/v1alpha1',
+          kind: 'Component',
+          metadata: { name: entityRef.split('/')[1], namespace: 'default' },
+        },
+      };
+    });
+  const groups = Array.from(
+    { length: Math.ceil(COMPONENTS / GROUP_SIZE) },
+    (_, g) => groupOf(g),
+  );
+  const group = (i: number) => groups[i % groups.length];
+  const to = START + (RELEASES + 1) * DAY;
+  const window = { environment: 'prod', from: to - 90 * DAY, to };
+
+  console.log(
+    `  [target: rollup p95 <= 50 ms, dora p95 <= 100 ms, component reads p95 <= 10 ms]`,
+  );
+  await measure(`rollup of a ${GROUP_SIZE}-component group`, i =>
+    getRollup(db.rollups, group(i), ENVIRONMENTS),
+  );
+  await measure('  raw: its environment states, one indexed IN query', i =>
+    knex(TABLES.environmentState).whereIn(
+      'entity_ref',
+      group(i).map(c => c.entityRef),
+    ),
+  );
+  await measure(`dora over 90 days for a ${GROUP_SIZE}-component group`, i =>
+    computeDora(db.deliveryMetrics, {
+      ...window,
+      entityRefs: group(i).map(c => c.entityRef),
+    }),
+  );
+  await measure('  raw: count its finished prod deployments in the window', i =>
+    knex(TABLES.finishedDeployments)
+      .where('environment', 'prod')
+      .whereIn(
+        'entity_ref',
+        group(i).map(c => c.entityRef),
+      )
+      .where('finished_at', '>=', window.from)
+      .where('finished_at', '<', window.to)
+      .count({ n: '*' }),
+  );
+  const ledger = new LedgerService(db.stores, ENVIRONMENTS);
+  const component = (i: number) => group(i)[(i * 7) % GROUP_SIZE];
+  await measure("a component's environments matrix", i =>
+    ledger.getEnvironments(component(i).entityRef, component(i).entity),
+  );
+  await measure("a component's first deployments page", i =>
+    ledger.listDeployments(component(i).entityRef, { limit: 25 }),
+  );
+}
+
+main().catch(error => {
+  console.error(error);
+  process.exit(1);
+});

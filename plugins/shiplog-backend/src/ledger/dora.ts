@@ -1,0 +1,69 @@
+import { DoraResponse, DoraWeek } from '@shiplog/plugin-shiplog-common';
+import { DeliveryMetricsStore, DeliveryWindow } from '../database/stores';
+import { DAY_MS, median, weekStartsOf } from '../database/weeks';
+
+const ratio = (part: number, total: number) => (total ? part / total : null);
+const seconds = (ms: number | null) => (ms === null ? null : ms / 1000);
+
+/**
+ * DORA's five metrics for some components in their production environment over [from, to), as
+ * DESIGN.md defines them: deployment frequency (succeeded finished deployments, per day), lead time
+ * (median, commit time → first succeeded deployment containing it), change fail rate (failed or
+ * rolled back by the next one, over all finished), recovery time (median, failing finish → next
+ * success) and rework rate (rollbacks and releases with a `hotfix` pull request, over all).
+ */
+export async function computeDora(
+  store: DeliveryMetricsStore,
+  window: DeliveryWindow,
+): Promise<DoraResponse> {
+  const [counts, recoveries, leadTimes] = await Promise.all([
+    store.countDeployments(window),
+    store.recoveryTimes(window),
+    store.leadTimes(window),
+  ]);
+  const { totals } = counts;
+  const countsByWeek = new Map(counts.weekly.map(w => [w.weekStart, w]));
+  const leadByWeek = new Map(leadTimes.weekly.map(w => [w.weekStart, w]));
+  const weekly = weekStartsOf(window.from, window.to).map(
+    (weekStart): DoraWeek => {
+      const week = countsByWeek.get(weekStart);
+      return {
+        weekStart: new Date(weekStart).toISOString(),
+        deployments: week?.succeeded ?? 0,
+        leadTimeMedianSeconds: seconds(
+          leadByWeek.get(weekStart)?.medianMs ?? null,
+        ),
+        changeFailRate: week ? ratio(week.failing, week.total) : null,
+      };
+    },
+  );
+  return {
+    from: new Date(window.from).toISOString(),
+    to: new Date(window.to).toISOString(),
+    environment: window.environment,
+    components: window.entityRefs.length,
+    deploymentFrequency: {
+      deployments: totals.succeeded,
+      perDay: totals.succeeded / ((window.to - window.from) / DAY_MS),
+    },
+    leadTime: {
+      medianSeconds: seconds(leadTimes.medianMs),
+      samples: leadTimes.samples,
+    },
+    changeFailRate: {
+      failed: totals.failing,
+      total: totals.total,
+      ratio: ratio(totals.failing, totals.total),
+    },
+    recoveryTime: {
+      medianSeconds: seconds(median(recoveries)),
+      samples: recoveries.length,
+    },
+    reworkRate: {
+      unplanned: totals.rework,
+      total: totals.total,
+      ratio: ratio(totals.rework, totals.total),
+    },
+    weekly,
+  };
+}

@@ -1,0 +1,2 @@
+export { createShiplogVersionColumns } from './createShiplogVersionColumns';
+export { DeployedVersionCell } from './DeployedVersionCell';

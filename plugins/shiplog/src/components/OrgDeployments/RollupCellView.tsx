@@ -1,0 +1,48 @@
+import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
+import TableCell from '@material-ui/core/TableCell';
+import Typography from '@material-ui/core/Typography';
+import { RollupCell } from '@shiplog/plugin-shiplog-common';
+import { shiplogTranslationRef } from '../../translation';
+import { exactTime, relativeTime } from '../../utils/format';
+import { StatusIndicator } from '../StatusIndicator';
+import { useRollupStyles } from './styles';
+
+/** One component in one environment: version, status, age; a failure or drift colours the cell. */
+export function RollupCellView(props: { cell: RollupCell | undefined }) {
+  const classes = useRollupStyles();
+  const { t } = useTranslationRef(shiplogTranslationRef);
+  const { cell } = props;
+  if (!cell || (!cell.version && !cell.status)) {
+    return (
+      <TableCell className={classes.cell}>
+        <span className={classes.empty}>—</span>
+      </TableCell>
+    );
+  }
+  const behind = cell.version !== undefined && (cell.behindReleases ?? 0) > 0;
+  let className = classes.cell;
+  if (cell.status === 'failed') className = classes.failedCell;
+  else if (behind) className = classes.driftCell;
+  return (
+    <TableCell className={className}>
+      <span className={classes.version}>{cell.version ?? '—'}</span>
+      {cell.status && <StatusIndicator status={cell.status} />}
+      {cell.since && (
+        <Typography
+          variant="caption"
+          className={classes.age}
+          title={exactTime(cell.since)}
+        >
+          {relativeTime(cell.since)}
+        </Typography>
+      )}
+      {behind && (
+        <Typography variant="caption" className={classes.behind}>
+          {t('orgViews.behind', {
+            releases: t('counts.release', { count: cell.behindReleases ?? 0 }),
+          })}
+        </Typography>
+      )}
+    </TableCell>
+  );
+}

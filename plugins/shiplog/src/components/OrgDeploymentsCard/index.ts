@@ -1,0 +1,1 @@
+export { OrgDeploymentsCard } from './OrgDeploymentsCard';
