@@ -1,5 +1,5 @@
 import { z } from 'zod/v3';
-import { environmentNameSchema } from './schema';
+import { environmentNameSchema, findControlCharacter } from './schema';
 import { changelogQuerySchema, releasesQuerySchema } from './querySchemas';
 import type { CommitSummary, PullRequestSummary } from './types';
 import {
@@ -83,6 +83,15 @@ export interface GuardVerdict {
   howToProceed?: string;
 }
 
+/**
+ * People's words (a reason, a comment) go into commit messages, pull requests, Slack and the database,
+ * which cannot store NUL on PostgreSQL: several lines are fine, other control characters are a 400.
+ */
+function noControlCharacters(value: string, ctx: z.RefinementCtx) {
+  const problem = findControlCharacter(value, { multiline: true });
+  if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: problem });
+}
+
 /** A release version, as the other routes take it, that can also be a tag and part of a branch name. */
 const promotionVersionSchema = changelogQuerySchema.shape.to.refine(
   version => !version.includes('/'),
@@ -104,6 +113,7 @@ export const promotionRequestSchema = z
       .trim()
       .min(1, 'must not be empty')
       .max(1000, 'must be at most 1000 characters')
+      .superRefine(noControlCharacters)
       .optional(),
     rollback: z.boolean().default(false),
     dryRun: z.boolean().default(false),
@@ -237,6 +247,7 @@ export const promotionDecisionSchema = z
       .trim()
       .min(1, 'must not be empty')
       .max(1000, 'must be at most 1000 characters')
+      .superRefine(noControlCharacters)
       .optional(),
   })
   .strict();
@@ -255,7 +266,8 @@ export const environmentHoldRequestSchema = z
       .string()
       .trim()
       .min(1, 'must not be empty')
-      .max(1000, 'must be at most 1000 characters'),
+      .max(1000, 'must be at most 1000 characters')
+      .superRefine(noControlCharacters),
   })
   .strict();
 

@@ -29,4 +29,6 @@ export const TABLES = {
   notificationThreads: 'shiplog_notification_threads',
   /** Manual Argo CD syncs in flight, one row per application (one sync at a time across replicas). */
   argocdSyncLocks: 'shiplog_argocd_sync_locks',
+  /** One row per component, locked by each ingest transaction that folds its events. */
+  ledgerLocks: 'shiplog_ledger_locks',
 } as const;

@@ -112,6 +112,32 @@ describe.each(databases.eachSupportedId())(
         { occurredAt: new Date(Date.now() + 23 * 3600_000).toISOString() },
         'occurredAt: must not be more than 2 minutes in the future',
       ],
+      [
+        'a javascript: run URL',
+        // Built from parts: the literal would trip the linter's own script-URL rule.
+        { runUrl: ['javascript', 'alert(1)'].join(':') },
+        'runUrl: must be an http or https URL',
+      ],
+      [
+        'an environment named "../prod"',
+        { type: 'deploy', environment: '../prod' },
+        'environment: must be 1-63 letters, digits',
+      ],
+      [
+        'a version with a shell command',
+        { version: '1.0.0; rm -rf /' },
+        'version: must start with a letter or digit',
+      ],
+      [
+        'a commit sha that is not hexadecimal',
+        { commitSha: 'zzzzzzz' },
+        'commitSha: must be a hexadecimal commit sha',
+      ],
+      [
+        'an unknown event type',
+        { type: 'shipped' },
+        'type: must be one of build, publish, deploy, release',
+      ],
     ])(
       'answers 400 for %s and stores nothing',
       async (_label, fields, message) => {

@@ -15,7 +15,12 @@ export function readMaxClockSkewMs(config: Config): number {
 }
 
 /** The event schema of `POST /v1/events` and the webhooks, with the configured clock skew. */
-export function readIngestEventSchema(config: Config) {
+export type IngestEventSchema = ReturnType<
+  typeof createReleaseEventInputSchema
+>;
+
+/** The event schema of `POST /v1/events` and the webhooks, with the configured clock skew. */
+export function readIngestEventSchema(config: Config): IngestEventSchema {
   return createReleaseEventInputSchema({
     maxClockSkewMs: readMaxClockSkewMs(config),
   });

@@ -8,6 +8,7 @@ import {
 import { argoOperationEventId } from '../argocd/polling/operationEventId';
 import { versionFromImages } from '../argocd/client/applicationFields';
 import { LedgerEvent } from '../database/types';
+import type { IngestEventSchema } from '../ingest/readIngestSchema';
 
 /**
  * The body Shiplog's Argo CD notification template sends (see the README for the template).
@@ -78,6 +79,7 @@ export function translateArgoNotification(
   entity: Entity,
   entityRef: string,
   environments: EnvironmentConfig[],
+  schema: IngestEventSchema = releaseEventInputSchema,
 ): ArgoTranslation {
   const status = STATUSES[payload.event ?? ''];
   if (!status)
@@ -119,7 +121,7 @@ export function translateArgoNotification(
       : undefined;
   return {
     events: [
-      releaseEventInputSchema.parse({
+      schema.parse({
         id: operationId ?? eventId,
         entityRef,
         type: 'deploy',

@@ -16,6 +16,7 @@ import {
   LedgerEvent,
   PullRequestLedgerEvent,
 } from '../database/types';
+import type { IngestEventSchema } from '../ingest/readIngestSchema';
 import { validatedFacts } from './webhookFacts';
 
 /** GitHub events Shiplog subscribes to, as sub-topics of the events system's `github` topic. */
@@ -66,7 +67,13 @@ const DEPLOYMENT_STATES: Record<
   error: 'failed',
 };
 
-type Base = { id: string; entityRef: string; source: string };
+/** Fields every translated event shares, and the schema (with the configured clock skew) it must pass. */
+type Base = {
+  id: string;
+  entityRef: string;
+  source: string;
+  schema: IngestEventSchema;
+};
 
 /** A build of the default branch or of a release tag; pull-request runs produce no release. */
 function fromWorkflowRun(
@@ -89,8 +96,7 @@ function fromWorkflowRun(
   const startedAt = (run as { run_started_at?: string }).run_started_at;
   if (!status) return [];
   return [
-    validated({
-      ...base,
+    validated(base, {
       type: 'build',
       status,
       version: versionOf(isTag ? run.head_branch : undefined, run.head_sha),
@@ -113,8 +119,7 @@ function fromRelease(payload: GithubPayload, base: Base): LedgerEvent[] {
   if (payload.action !== 'published' || !release?.tag_name) return [];
   const target = release.target_commitish;
   return [
-    validated({
-      ...base,
+    validated(base, {
       type: 'release',
       status: 'succeeded',
       version: release.tag_name,
@@ -137,18 +142,21 @@ function fromPush(
   const commits = push.commits ?? [];
   if (!commits.length) return [];
   return [
-    validatedFacts<CommitsLedgerEvent>({
-      ...base,
-      type: 'commits',
-      commits: commits.map(commit => ({
-        sha: String(commit.id).toLowerCase(),
-        message: commit.message,
-        author: commit.author?.username || commit.author?.name || undefined,
-      })),
-      actor: login(push.sender) ?? push.pusher?.name,
-      runUrl: push.compare,
-      occurredAt: normaliseTime(push.head_commit?.timestamp),
-    }),
+    validatedFacts<CommitsLedgerEvent>(
+      {
+        ...withoutSchema(base),
+        type: 'commits',
+        commits: commits.map(commit => ({
+          sha: String(commit.id).toLowerCase(),
+          message: commit.message,
+          author: commit.author?.username || commit.author?.name || undefined,
+        })),
+        actor: login(push.sender) ?? push.pusher?.name,
+        runUrl: push.compare,
+        occurredAt: normaliseTime(push.head_commit?.timestamp),
+      },
+      base.schema,
+    ),
   ];
 }
 
@@ -162,20 +170,23 @@ function fromPullRequest(
   if (payload.action !== 'closed' || !pr?.merged) return [];
   if (defaultBranch && pr.base?.ref !== defaultBranch) return [];
   return [
-    validatedFacts<PullRequestLedgerEvent>({
-      ...base,
-      type: 'pull_request',
-      pullRequest: {
-        number: pr.number,
-        title: pr.title,
-        labels: (pr.labels ?? []).map(label => String(label.name)),
-        url: pr.html_url,
+    validatedFacts<PullRequestLedgerEvent>(
+      {
+        ...withoutSchema(base),
+        type: 'pull_request',
+        pullRequest: {
+          number: pr.number,
+          title: pr.title,
+          labels: (pr.labels ?? []).map(label => String(label.name)),
+          url: pr.html_url,
+        },
+        commitSha: pr.merge_commit_sha ?? undefined,
+        actor: login(pr.merged_by) ?? login(sender),
+        runUrl: pr.html_url,
+        occurredAt: normaliseTime(pr.merged_at),
       },
-      commitSha: pr.merge_commit_sha ?? undefined,
-      actor: login(pr.merged_by) ?? login(sender),
-      runUrl: pr.html_url,
-      occurredAt: normaliseTime(pr.merged_at),
-    }),
+      base.schema,
+    ),
   ];
 }
 
@@ -191,8 +202,7 @@ function fromDeploymentStatus(
     deployment.payload as { version?: unknown } | undefined
   )?.version;
   return [
-    validated({
-      ...base,
+    validated(base, {
       type: 'deploy',
       status,
       environment: deployment.environment,
@@ -230,6 +240,7 @@ export function translateGithubEvent(
   payload: GithubPayload,
   eventId: string,
   entityRef: string,
+  schema: IngestEventSchema = releaseEventInputSchema,
 ): LedgerEvent[] {
   const translate = Object.prototype.hasOwnProperty.call(TRANSLATORS, eventName)
     ? TRANSLATORS[eventName as keyof typeof TRANSLATORS]
@@ -237,7 +248,7 @@ export function translateGithubEvent(
   if (!translate) return [];
   return translate(
     payload,
-    { id: eventId, entityRef, source: 'github' },
+    { id: eventId, entityRef, source: 'github', schema },
     payload.repository?.default_branch,
   );
 }
@@ -252,9 +263,12 @@ function normaliseTime(value: unknown): string | undefined {
  * Runs a translated event through the same schema as the public API, so a webhook can never store
  * what a CI job could not. Throws with the field and reason when GitHub sent something unusable.
  */
-function validated(event: Record<string, unknown>): LedgerEvent {
-  const clean = Object.fromEntries(
-    Object.entries(event).filter(
+function validated(
+  { schema, ...base }: Base,
+  fields: Record<string, unknown>,
+): LedgerEvent {
+  const clean: Record<string, unknown> = Object.fromEntries(
+    Object.entries({ ...base, ...fields }).filter(
       ([, v]) => v !== undefined && v !== null && v !== '',
     ),
   );
@@ -262,5 +276,10 @@ function validated(event: Record<string, unknown>): LedgerEvent {
     clean.occurredAt = normaliseTime(clean.occurredAt);
   if (typeof clean.version === 'string' && isCommitShaVersion(clean.version))
     clean.version = clean.version.toLowerCase();
-  return releaseEventInputSchema.parse(clean);
+  return schema.parse(clean);
+}
+
+/** The base fields of an event, without the schema it is checked against. */
+function withoutSchema({ schema: _schema, ...fields }: Base) {
+  return fields;
 }

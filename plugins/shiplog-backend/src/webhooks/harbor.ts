@@ -1,5 +1,6 @@
 import { releaseEventInputSchema } from '@shiplog/plugin-shiplog-common';
 import { LedgerEvent } from '../database/types';
+import type { IngestEventSchema } from '../ingest/readIngestSchema';
 import { InvalidPayloadError } from './InvalidPayloadError';
 
 /** The parts of Harbor's webhook payload (`PUSH_ARTIFACT`) Shiplog reads. */
@@ -60,8 +61,9 @@ export function translateHarborPush(
   payload: HarborPayload,
   eventId: string,
   entityRef: string,
+  schema: IngestEventSchema = releaseEventInputSchema,
 ): LedgerEvent {
-  return releaseEventInputSchema.parse({
+  return schema.parse({
     id: eventId,
     entityRef,
     type: 'publish',

@@ -1,6 +1,7 @@
 import {
   LifecycleService,
   LoggerService,
+  RootConfigService,
   SchedulerService,
 } from '@backstage/backend-plugin-api';
 import { EventsService } from '@backstage/plugin-events-node';
@@ -8,6 +9,7 @@ import { EnvironmentConfig } from '@shiplog/plugin-shiplog-common';
 import { CatalogEntityIndex } from '../catalog/CatalogEntityIndex';
 import { LedgerEventStore } from '../database/stores';
 import { WebhookDeliveryStore } from '../database/stores/WebhookDeliveryStore';
+import { readIngestEventSchema } from '../ingest/readIngestSchema';
 import { HeldDeliveryFlusher } from './HeldDeliveryFlusher';
 import { SHIPLOG_TOPICS, createDeliveryTranslator } from './translateDelivery';
 import { WebhookInbox } from './WebhookInbox';
@@ -21,6 +23,8 @@ export interface SetupWebhooksOptions {
   scheduler: SchedulerService;
   lifecycle: LifecycleService;
   logger: LoggerService;
+  /** Read for `shiplog.ingest.maxClockSkew`: webhooks are held to the same time bound as the API. */
+  config: RootConfigService;
 }
 
 /**
@@ -35,7 +39,11 @@ export async function setupWebhooks(
   const inbox = new WebhookInbox(
     options.deliveries,
     options.store,
-    createDeliveryTranslator(options.entityIndex, options.environments),
+    createDeliveryTranslator(
+      options.entityIndex,
+      options.environments,
+      readIngestEventSchema(options.config),
+    ),
     logger,
   );
   await options.events.subscribe({

@@ -1,4 +1,7 @@
-import { EnvironmentConfig } from '@shiplog/plugin-shiplog-common';
+import {
+  EnvironmentConfig,
+  releaseEventInputSchema,
+} from '@shiplog/plugin-shiplog-common';
 import { createHash } from 'node:crypto';
 import { LedgerEvent } from '../database/types';
 import { ArgoNotificationPayload, translateArgoNotification } from './argocd';
@@ -7,6 +10,7 @@ import { GITHUB_EVENT_NAMES, translateGithubEvent } from './github';
 import { githubObjectKey } from './githubObjectKey';
 import { HarborPayload, harborPushes, translateHarborPush } from './harbor';
 import { DeliveryTranslator, TranslationResult } from './WebhookInbox';
+import type { IngestEventSchema } from '../ingest/readIngestSchema';
 
 /** Topics Shiplog subscribes to in Backstage's events system. */
 export const SHIPLOG_TOPICS = [
@@ -40,6 +44,7 @@ async function translateGithubDelivery(
   eventName: string,
   payload: object,
   deliveryId: string,
+  schema: IngestEventSchema,
 ): Promise<TranslationResult> {
   const github = payload as { repository?: { full_name?: string } };
   const fullName = github.repository?.full_name;
@@ -55,6 +60,7 @@ async function translateGithubDelivery(
       github,
       eventIdFor(objectKey, entityRef),
       entityRef,
+      schema,
     ),
   );
   return events.length
@@ -71,6 +77,7 @@ async function translateHarborDelivery(
   index: CatalogEntityIndex,
   payload: object,
   deliveryId: string,
+  schema: IngestEventSchema,
 ): Promise<TranslationResult> {
   const harbor = payload as HarborPayload;
   const pushes = harborPushes(harbor);
@@ -87,6 +94,7 @@ async function translateHarborDelivery(
           harbor,
           eventIdFor(deliveryId, entityRef, part),
           entityRef,
+          schema,
         ),
       );
     }
@@ -102,6 +110,7 @@ async function translateArgoDelivery(
   environments: EnvironmentConfig[],
   payload: object,
   deliveryId: string,
+  schema: IngestEventSchema,
 ): Promise<TranslationResult> {
   const argo = payload as ArgoNotificationPayload;
   if (!argo.app)
@@ -121,6 +130,7 @@ async function translateArgoDelivery(
       entity,
       entityRef,
       environments,
+      schema,
     );
     if ('ignored' in result) reasons.push(result.ignored);
     else events.push(...result.events);
@@ -128,10 +138,14 @@ async function translateArgoDelivery(
   return events.length ? { events } : { ignored: reasons.join('; ') };
 }
 
-/** Routes a delivery by topic to its translator, resolving the entities it is about through the catalog. */
+/**
+ * Routes a delivery by topic to its translator, resolving the entities it is about through the catalog.
+ * Events are checked against `schema`: the public API's, with the configured `shiplog.ingest.maxClockSkew`.
+ */
 export function createDeliveryTranslator(
   index: CatalogEntityIndex,
   environments: EnvironmentConfig[],
+  schema: IngestEventSchema = releaseEventInputSchema,
 ): DeliveryTranslator {
   return async (topic, payload, deliveryId) => {
     if (typeof payload !== 'object' || payload === null) {
@@ -139,13 +153,25 @@ export function createDeliveryTranslator(
     }
     if (topic.startsWith('github.')) {
       const eventName = topic.slice('github.'.length);
-      return translateGithubDelivery(index, eventName, payload, deliveryId);
+      return translateGithubDelivery(
+        index,
+        eventName,
+        payload,
+        deliveryId,
+        schema,
+      );
     }
     if (topic === 'harbor') {
-      return translateHarborDelivery(index, payload, deliveryId);
+      return translateHarborDelivery(index, payload, deliveryId, schema);
     }
     if (topic === 'argocd') {
-      return translateArgoDelivery(index, environments, payload, deliveryId);
+      return translateArgoDelivery(
+        index,
+        environments,
+        payload,
+        deliveryId,
+        schema,
+      );
     }
     return { ignored: `topic ${topic} is not one Shiplog handles` };
   };

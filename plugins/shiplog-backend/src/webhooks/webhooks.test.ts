@@ -1,13 +1,4 @@
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-  TestDatabaseId,
-  TestDatabases,
-} from '@backstage/backend-test-utils';
-import { Entity } from '@backstage/catalog-model';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import eventsModuleShiplog from '@shiplog/plugin-events-backend-module-shiplog';
+import { mockCredentials, TestDatabases } from '@backstage/backend-test-utils';
 import examples from '@octokit/webhooks-examples';
 import type {
   DeploymentStatusEvent,
@@ -15,182 +6,43 @@ import type {
   PushEvent,
   WorkflowRunEvent,
 } from '@octokit/webhooks-types';
-import { createHmac } from 'node:crypto';
 import { Knex } from 'knex';
 import request from 'supertest';
-import eventsPlugin from '@backstage/plugin-events-backend';
-import { eventsServiceRef } from '@backstage/plugin-events-node';
-import {
-  BackendFeature,
-  coreServices,
-  createServiceFactory,
-} from '@backstage/backend-plugin-api';
-import { dirname, join } from 'node:path';
-import { shiplogPlugin } from '../plugin';
 import { GITHUB_EVENT_NAMES, translateGithubEvent } from './github';
+import {
+  ARGOCD_SECRET,
+  eventually,
+  example,
+  Example,
+  forRepository,
+  HARBOR_SECRET,
+  startWebhookBackend,
+} from './__testUtils__/webhookBackend';
 
 jest.setTimeout(60_000);
 
 const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
 
-const GITHUB_SECRET = 'github-test-secret';
-const HARBOR_SECRET = 'harbor-test-secret';
-const ARGOCD_SECRET = 'argocd-test-secret';
-
-const entity: Entity = {
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Component',
-  metadata: {
-    name: 'hello-world',
-    namespace: 'default',
-    annotations: {
-      'github.com/project-slug': 'Codertocat/Hello-World',
-      'shiplog.dev/image': 'harbor.acme.io/shop/hello-world',
-      'argocd/app-selector': 'app.kubernetes.io/name=hello-world',
-    },
-  },
-  spec: { type: 'service', owner: 'team', lifecycle: 'production' },
-};
-
-type Example = { name: string; examples: unknown[] };
-/** A real payload from @octokit/webhooks-examples, copied so a test may change it. */
-function example<T>(
-  name: string,
-  pick: (payload: T) => boolean = () => true,
-): T {
-  const found = (examples as Example[])
-    .find(e => e.name === name)!
-    .examples.find(payload => pick(payload as T))!;
-  return structuredClone(found) as T;
-}
-
-/** GitHub's payloads come from different repositories; point them at the entity's repository. */
-function forRepository<T extends { repository: object }>(payload: T): T {
-  payload.repository = {
-    ...payload.repository,
-    full_name: 'Codertocat/Hello-World',
-    default_branch: 'main',
-  };
-  return payload;
-}
-
-/**
- * The GitHub events module's default export is a feature loader that uses dynamic import(), which
- * Jest's VM cannot run; load its two modules (signature-verified ingress and topic router) directly.
- */
-function githubEventsModules(): BackendFeature[] {
-  const dist = join(
-    dirname(
-      require.resolve(
-        '@backstage/plugin-events-backend-module-github/package.json',
-      ),
-    ),
-    'dist/service',
-  );
-  return [
-    'eventsModuleGithubWebhook.cjs.js',
-    'eventsModuleGithubEventRouter.cjs.js',
-  ].map(file => require(join(dist, file)).default);
-}
-
 const ENTITY_PATH = '/api/shiplog/v1/entities/component/default/hello-world';
-
-async function startBackend(databaseId: TestDatabaseId) {
-  // Each plugin gets a database of its own, as in a real backend (both keep a knex_migrations table).
-  const knex = await databases.init(databaseId);
-  const eventsKnex = await databases.init(databaseId);
-  const perPluginDatabase = createServiceFactory({
-    service: coreServices.database,
-    deps: { pluginMetadata: coreServices.pluginMetadata },
-    factory: ({ pluginMetadata }) => ({
-      getClient: async () =>
-        pluginMetadata.getId() === 'events' ? eventsKnex : knex,
-    }),
-  });
-  // startTestBackend's events mock is one instance per plugin; webhooks need one bus shared by the
-  // events plugin (which publishes) and Shiplog (which subscribes), as in a real backend.
-  const bus = mockServices.events();
-  const sharedEvents = createServiceFactory({
-    service: eventsServiceRef,
-    deps: {},
-    factory: () => bus,
-  });
-  const { server } = await startTestBackend({
-    features: [
-      shiplogPlugin,
-      eventsPlugin,
-      ...githubEventsModules(),
-      eventsModuleShiplog,
-      perPluginDatabase,
-      sharedEvents,
-      mockServices.rootConfig.factory({
-        data: {
-          events: { modules: { github: { webhookSecret: GITHUB_SECRET } } },
-          shiplog: {
-            environments: [{ name: 'dev' }, { name: 'prod' }],
-            webhooks: {
-              harbor: { secret: HARBOR_SECRET },
-              argocd: { secret: ARGOCD_SECRET },
-            },
-          },
-        },
-      }),
-      catalogServiceMock.factory({ entities: [entity] }),
-    ],
-  });
-  return { server, knex };
-}
-
-async function eventually<T>(
-  read: () => Promise<T>,
-  done: (value: T) => boolean,
-  timeoutMs = 15_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let value = await read();
-  while (!done(value) && Date.now() < deadline) {
-    await new Promise(resolve => setTimeout(resolve, 100));
-    value = await read();
-  }
-  return value;
-}
 
 describe.each(databases.eachSupportedId())(
   'webhooks through the events system on %p',
   databaseId => {
-    let server: Awaited<ReturnType<typeof startBackend>>['server'];
+    let server: Awaited<ReturnType<typeof startWebhookBackend>>['server'];
     let knex: Knex;
+    let sendGithub: Awaited<
+      ReturnType<typeof startWebhookBackend>
+    >['sendGithub'];
+    let countEvents: () => Promise<number>;
+    let deliveries: Awaited<
+      ReturnType<typeof startWebhookBackend>
+    >['deliveries'];
 
     beforeEach(async () => {
-      ({ server, knex } = await startBackend(databaseId));
+      ({ server, knex, sendGithub, countEvents, deliveries } =
+        await startWebhookBackend(databases, databaseId));
     });
 
-    const sendGithub = (
-      event: string,
-      payload: object,
-      delivery: string,
-      secret = GITHUB_SECRET,
-    ) => {
-      const body = JSON.stringify(payload);
-      const signature = `sha256=${createHmac('sha256', secret)
-        .update(body)
-        .digest('hex')}`;
-      return request(server)
-        .post('/api/events/http/github')
-        .set('content-type', 'application/json')
-        .set('x-github-event', event)
-        .set('x-github-delivery', delivery)
-        .set('x-hub-signature-256', signature)
-        .send(body);
-    };
-    const countEvents = async () =>
-      Number((await knex('shiplog_events').count({ n: '*' }))[0].n);
-    const deliveries = () =>
-      knex('shiplog_webhook_deliveries').select(
-        'delivery_id',
-        'status',
-        'last_error',
-      );
     const releases = async () =>
       (
         await request(server)

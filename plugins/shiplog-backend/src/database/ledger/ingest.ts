@@ -3,6 +3,7 @@ import { Knex } from 'knex';
 import { TABLES } from '../tables';
 import { LedgerEvent, ProjectedLedgerEvent } from '../types';
 import { ProjectionBatch, chunks } from './batch';
+import { lockEntities } from './lockEntities';
 import { projectCommits } from './projectCommits';
 import { projectDeliveryMetrics } from './projectDeliveryMetrics';
 import { projectDeployments } from './projectDeployments';
@@ -98,8 +99,9 @@ async function project(
 
 /**
  * Stores a batch of events in one transaction and folds the new ones into the read models (releases,
- * commits, deployments, the state per environment) in the same transaction, with set-based statements
- * whose merge rules hold when batches race on PostgreSQL. Returns the ids that were new: the first
+ * commits, deployments, the state per environment) in the same transaction. The transaction first
+ * locks the ledger of each component it writes, so batches racing on two replicas take turns per
+ * component. Returns the ids that were new: the first
  * occurrence of each in the batch, none already stored.
  */
 export async function ingestEvents(
@@ -125,6 +127,11 @@ export async function ingestEvents(
 
   let fresh: LedgerEvent[] = [];
   const accepted = await db.transaction(async trx => {
+    await lockEntities(
+      trx,
+      batch.map(event => event.entityRef),
+      received,
+    );
     const acceptedIds = new Set<string>();
     for (const part of chunks(batch)) {
       const rows = part.map(event =>

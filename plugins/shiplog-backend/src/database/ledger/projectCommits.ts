@@ -6,6 +6,7 @@ import { CommitRow, PullRequestRow } from '../rows';
 import { TABLES } from '../tables';
 import { ProjectedLedgerEvent } from '../types';
 import { ProjectionBatch, chunks, keyOf } from './batch';
+import { PushedCommits, orderPushedCommits } from './orderPushedCommits';
 
 const COMMITS = TABLES.commits;
 const PULL_REQUESTS = TABLES.pullRequests;
@@ -43,6 +44,8 @@ interface PendingCommit {
 class CommitFacts {
   readonly commits = new Map<string, PendingCommit>();
   readonly pullRequests = new Map<string, PullRequestRow>();
+  /** What each push listed, in the batch's order: the order the default branch has them in. */
+  readonly pushes: PushedCommits[] = [];
 
   addCommit(entityRef: string, commit: CommitSummary, at: number) {
     const key = keyOf(entityRef, commit.sha);
@@ -102,6 +105,12 @@ class CommitFacts {
       }
       return;
     }
+    if (event.type === 'commits' && event.commits.length > 1) {
+      this.pushes.push({
+        entityRef: event.entityRef,
+        shas: [...new Set(event.commits.map(commit => commit.sha))],
+      });
+    }
     for (const commit of event.commits ?? []) {
       this.addCommit(event.entityRef, commit, at);
       if (commit.pullRequest) {
@@ -124,7 +133,10 @@ class CommitFacts {
   }
 }
 
-/** New commits take the positions after each component's last one, in the order the batch reports them. */
+/**
+ * New commits take the positions after each component's last one, in the order the batch reports them.
+ * `max` is read under the component's ledger lock, and positions are unique per component.
+ */
 async function positionCommits(
   { trx }: ProjectionBatch,
   commits: PendingCommit[],
@@ -212,6 +224,9 @@ export async function projectCommits(
   if (facts.commits.size) {
     const rows = await positionCommits(batch, [...facts.commits.values()]);
     await upsertCommits(batch, rows);
+    for (const push of facts.pushes) {
+      await orderPushedCommits(batch.trx, push);
+    }
   }
   if (facts.pullRequests.size) {
     await upsertPullRequests(batch, [...facts.pullRequests.values()]);

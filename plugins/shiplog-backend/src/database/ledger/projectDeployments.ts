@@ -2,7 +2,7 @@ import { ReleaseEvent } from '@shiplog/plugin-shiplog-common';
 import { DeploymentRow, toNumber } from '../rows';
 import { TABLES } from '../tables';
 import { DeploymentRecord } from '../types';
-import { ProjectionBatch, chunks, keyOf } from './batch';
+import { ProjectionBatch, keyOf } from './batch';
 import { EventVersions } from './projectReleases';
 
 const DEPLOYMENTS = TABLES.deployments;
@@ -26,7 +26,11 @@ interface CurrentState {
   currentVersion: string | null;
 }
 
-/** The deployments still in progress of the batch's (entity, environment, version) triples. */
+/**
+ * The deployments still in progress of the batch's (entity, environment, version) triples. Read under
+ * the components' ledger locks (`lockEntities`), so a replica folding the same component waits
+ * instead of opening a second deployment for the same triple.
+ */
 async function loadOpenDeployments(
   { trx }: ProjectionBatch,
   ordered: ReleaseEvent[],
@@ -222,13 +226,13 @@ async function writeDeployments(
   created: DeploymentRow[],
   updated: Iterable<DeploymentRow>,
 ) {
-  for (const part of chunks(created)) {
-    const ids: Array<{ id: string | number }> = await trx(DEPLOYMENTS)
-      .insert(part)
+  // One row per INSERT: neither database promises that a multi-row RETURNING lists the ids in the
+  // order of the rows, and each id must go to its own row. Batches create few deployments.
+  for (const row of created) {
+    const [{ id }]: Array<{ id: string | number }> = await trx(DEPLOYMENTS)
+      .insert(row)
       .returning('id');
-    part.forEach((row, index) => {
-      row.id = ids[index].id;
-    });
+    row.id = id;
   }
   for (const row of updated) {
     await trx(DEPLOYMENTS).where({ id: row.id }).update({
