@@ -21,6 +21,7 @@ import { tmpdir } from 'node:os';
 import { parse as parseYaml } from 'yaml';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runLiveChecks } from './e2e/liveChecks.mjs';
 import { checkOrgViews } from './lib/e2eOrgViews.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -775,6 +776,15 @@ async function main() {
     await checkPromotion(page).catch(error =>
       check(false, `promotion: ${error.message.split('\n')[0]}`),
     );
+
+    await runLiveChecks(page, {
+      check,
+      post,
+      portal: PORTAL,
+      backend: BACKEND,
+      token: TOKEN,
+      screenshots,
+    });
 
     await checkTemplateEditor(context).catch(error =>
       check(false, `template editor dry run: ${error.message.split('\n')[0]}`),

@@ -171,6 +171,7 @@ async function writeEndToEndConfig(work, ports, urls) {
       },
       catalog: { locations },
       shiplog: {
+        ...liveCheckConfig(own.shiplog.environments),
         argocd: { instances },
         notifications: {
           slack: { apiUrl: `http://localhost:${ports.slack}/api/` },
@@ -182,11 +183,36 @@ async function writeEndToEndConfig(work, ports, urls) {
 }
 
 /**
+ * What the live checks (scripts/e2e/live.mjs) need beyond the demo: approvals move from prod to qa, so an
+ * auto-promotion into qa waits for the guest to approve it in the browser (the demo has one user, who may
+ * not approve their own promotion) while the guest's promotion to prod goes through; and a freeze window
+ * coming up in prod (it refuses nothing yet), shown on the matrix.
+ */
+function liveCheckConfig(environments) {
+  const day = 86_400_000;
+  return {
+    environments: environments.map(env =>
+      ['qa', 'prod'].includes(env.name)
+        ? { ...env, requiresApproval: env.name === 'qa' }
+        : env,
+    ),
+    freezes: [
+      {
+        name: 'year-end',
+        environments: ['prod'],
+        from: new Date(Date.now() + 2 * day).toISOString(),
+        to: new Date(Date.now() + 9 * day).toISOString(),
+      },
+    ],
+  };
+}
+
+/**
  * The Deployments tab end to end in headless Chromium, when this machine has Debian's chromium:
  * starts the portal on in-memory databases, waits for the demo history, runs scripts/e2e.mjs.
  * Returns its checks as { passed, failed }, or undefined when skipped.
  */
-async function runEndToEnd(env) {
+async function runEndToEnd(env, script = 'scripts/e2e.mjs') {
   if (process.env.SHIPLOG_SKIP_E2E) return undefined;
   if (!existsSync('/usr/bin/chromium')) {
     console.log(
@@ -198,6 +224,8 @@ async function runEndToEnd(env) {
   mkdirSync(cache, { recursive: true });
   const results = join(cache, 'shiplog-e2e-results.json');
   rmSync(results, { force: true });
+  // Screenshots are written afresh, never through a hard link into another checkout's cache.
+  rmSync(join(cache, 'e2e-screenshots'), { recursive: true, force: true });
   const work = mkdtempSync(join(tmpdir(), 'shiplog-e2e-'));
   const ports = await endToEndPorts();
   const urls = {
@@ -284,7 +312,7 @@ async function runEndToEnd(env) {
       );
       return { passed: 0, failed: 1 };
     }
-    run(process.execPath, [join(root, 'scripts/e2e.mjs')], {
+    run(process.execPath, [join(root, script)], {
       timeout: 900_000,
       env: {
         ...env,
@@ -293,6 +321,8 @@ async function runEndToEnd(env) {
         PORTAL_URL: urls.portal,
         BACKEND_URL: urls.backend,
         GITOPS_URL: urls.gitops,
+        SLACK_URL: `http://localhost:${ports.slack}`,
+        ARGOCD_PROD_URL: `http://localhost:${ports.argoProd}`,
         // The committed screenshots come from a production build; these go to the cache.
         E2E_SCREENSHOTS: join(cache, 'e2e-screenshots'),
       },
@@ -429,13 +459,23 @@ function install() {
   ensureInstalled();
 }
 
-/** Only the end-to-end check, on its own portal (free ports, in-memory databases). */
+/**
+ * Only the end-to-end check (a portal on free ports, then scripts/e2e.mjs), without the unit tests.
+ * Expects installed dependencies (`install` first): it never installs, so it can run beside other work.
+ */
 async function endToEndOnly() {
-  ensureInstalled();
-  const result = await runEndToEnd(process.env);
-  if (!result) process.exit(0);
+  const started = Date.now();
+  // `e2e-only live`: only the live checks (scripts/e2e/live.mjs), a few minutes instead of the whole run.
+  const script =
+    extraArgs[0] === 'live' ? 'scripts/e2e/liveOnly.mjs' : 'scripts/e2e.mjs';
+  const result = (await runEndToEnd({ ...process.env }, script)) ?? {
+    passed: 0,
+    failed: 0,
+  };
   console.log(
-    `shiplog: end-to-end checks: ${result.passed} passed, ${result.failed} failed`,
+    `shiplog: end-to-end checks: ${result.passed} passed, ${
+      result.failed
+    } failed in ${Math.round((Date.now() - started) / 1000)} s`,
   );
   process.exit(result.failed ? 1 : 0);
 }
@@ -447,6 +487,7 @@ const commands = {
   e2e: endToEndOnly,
   bench,
   'bench-argocd': benchArgoCd,
+  'e2e-only': endToEndOnly,
 };
 if (!commands[command]) {
   console.error(

@@ -125,6 +125,13 @@ export interface Config {
     argocd?: {
       /** How often each instance's application list is polled (one replica polls). Default 15. */
       refreshIntervalSeconds?: number;
+      /**
+       * Follow each instance's application watch stream (`/api/v1/stream/applications`, one stream per
+       * instance held by one replica), so syncs and health changes show within a second. Default true.
+       */
+      watch?: boolean;
+      /** While a watch stream keeps an instance fresh, how often it is still listed in full. Default 300. */
+      safetyNetPollSeconds?: number;
       /** Per request to Argo CD; a slower instance is reported as failing. Default 5000. */
       timeoutMs?: number;
       /** Application labels that name the environment, in order. Default shiplog.dev/environment, environment, env. */

@@ -3,6 +3,7 @@ import { createServer, IncomingMessage, Server, ServerResponse } from 'http';
 import { AddressInfo } from 'net';
 import { parse as parseYaml } from 'yaml';
 import { GitRepository } from './gitRepo';
+import { ApplicationWatchers, WatchEventType } from './watchStream';
 import type {
   ArgoApplication as Application,
   ArgoApplicationSource as ApplicationSource,
@@ -134,6 +135,8 @@ export class ArgoCdSimulator {
   private refreshing?: Promise<void>;
   /** Requests per instance and route, e.g. `{ main: { list: 1, 'resource-tree': 3 } }`. */
   readonly requests: Record<string, Record<string, number>> = {};
+  /** Clients of `GET /api/v1/stream/applications`. */
+  readonly watchers = new ApplicationWatchers();
 
   constructor(private readonly options: SimulatorOptions) {}
 
@@ -173,6 +176,7 @@ export class ArgoCdSimulator {
   async stop(): Promise<void> {
     clearInterval(this.poller);
     for (const app of this.apps.values()) clearTimeout(app.timer);
+    this.watchers.closeAll();
     await Promise.all(
       this.servers.map(
         server =>
@@ -241,8 +245,10 @@ export class ArgoCdSimulator {
           ],
           reconciledAt: now,
         });
+        this.changed(name, 'ADDED');
         continue;
       }
+      const before = `${existing.declaredTag}|${existing.liveRevision}|${existing.syncStatus}|${existing.generation}`;
       existing.reconciledAt = now;
       existing.declaredTag = String(tag);
       existing.image = values?.image?.repository ?? existing.image;
@@ -260,6 +266,12 @@ export class ArgoCdSimulator {
           this.startSync(existing, head, { automated: true });
         }
       }
+      if (
+        before !==
+        `${existing.declaredTag}|${existing.liveRevision}|${existing.syncStatus}|${existing.generation}`
+      ) {
+        this.changed(name, 'MODIFIED');
+      }
     }
     this.head = head;
   }
@@ -268,6 +280,24 @@ export class ArgoCdSimulator {
     return (this.options.manualEnvironments ?? ['prod']).includes(
       app.environment,
     );
+  }
+
+  /** Tells watch streams of the instances managing the application about its change. */
+  private changed(name: string, type: WatchEventType) {
+    const app = this.apps.get(name);
+    if (!app || !this.watchers.open) return;
+    for (const instance of this.options.instances) {
+      if (
+        !instance.environments ||
+        instance.environments.includes(app.environment)
+      ) {
+        this.watchers.publish(
+          instance.name,
+          type,
+          this.toApplication(name, app),
+        );
+      }
+    }
   }
 
   private isMultiSource(app: AppState): boolean {
@@ -297,6 +327,7 @@ export class ArgoCdSimulator {
     };
     app.health = 'Progressing';
     app.healthMessage = `Waiting for rollout to finish: 1 old replicas are pending termination...`;
+    this.changed(this.nameOf(app), 'MODIFIED');
     clearTimeout(app.timer);
     app.timer = setTimeout(() => {
       const finishedAt = new Date().toISOString();
@@ -333,12 +364,17 @@ export class ArgoCdSimulator {
         },
       ].slice(-10);
       app.generation++;
+      this.changed(this.nameOf(app), 'MODIFIED');
       // A commit that landed during the rollout: automated apps go again, as Argo's self-heal would.
       if (app.syncStatus === 'OutOfSync' && !this.isManual(app) && this.head) {
         this.startSync(app, this.head, { automated: true });
       }
     }, this.options.progressMs ?? 3000);
     app.timer.unref?.();
+  }
+
+  private nameOf(app: AppState): string {
+    return `${app.component}-${app.environment}`;
   }
 
   private sources(
@@ -638,6 +674,19 @@ export class ArgoCdSimulator {
           username: instance.username ?? 'shiplog',
           iss: 'argocd',
         });
+        return;
+      }
+      if (req.method === 'GET' && path === '/api/v1/stream/applications') {
+        this.count(instance.name, 'stream');
+        this.watchers.watch(
+          instance.name,
+          req,
+          res,
+          url,
+          this.appsOf(instance).map(([name, app]) =>
+            this.toApplication(name, app),
+          ),
+        );
         return;
       }
       if (req.method === 'GET' && path === '/api/v1/applications') {

@@ -124,6 +124,7 @@ export const shiplogPlugin = createBackendPlugin({
           outbox: db.notificationOutbox,
           ledger,
           argocd,
+          cursors: db.taskCursors,
         });
         const entities = new EntityLoader(catalog, auth);
         const orgViewService = orgViews(new CoveredComponents(catalog, auth));

@@ -1,6 +1,7 @@
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { actionsRegistryServiceMock } from '@backstage/backend-test-utils/alpha';
 import { Entity } from '@backstage/catalog-model';
+import { NotFoundError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { OrgViewService } from '../ledger/OrgViewService';
 import { PromotionService } from '../promotions/PromotionService';
@@ -112,6 +113,31 @@ describe('Shiplog actions', () => {
         credentials,
       }),
     ).rejects.toThrow('from: must be a date');
+  });
+
+  it('answers nothing about an entity the caller may not read in the catalog', async () => {
+    const { actionsRegistry, entities, orgViews } = setup(
+      AuthorizeResult.ALLOW,
+    );
+    entities.load.mockRejectedValue(
+      new NotFoundError('No entity system:default/secret'),
+    );
+    await expect(
+      actionsRegistry.invoke({
+        id: 'test:what-runs-where',
+        input: { entityRef: 'system:default/secret' },
+        credentials,
+      }),
+    ).rejects.toThrow('No entity system:default/secret');
+    await expect(
+      actionsRegistry.invoke({
+        id: 'test:dora-metrics',
+        input: { entityRef: 'system:default/secret' },
+        credentials,
+      }),
+    ).rejects.toThrow('No entity system:default/secret');
+    expect(orgViews.rollup).not.toHaveBeenCalled();
+    expect(orgViews.dora).not.toHaveBeenCalled();
   });
 
   it('previews a promotion only for a caller who may promote', async () => {

@@ -22,6 +22,7 @@ import { EntityStateAssembler } from './state/EntityStateAssembler';
 import { SyncLocks } from './SyncLocks';
 import { createSyncEvents, SyncRequester } from './syncEvents';
 import { GitOpsValuesReader } from './values/GitOpsValuesReader';
+import { ArgoApplicationWatch } from './watch/ArgoApplicationWatch';
 
 export interface ArgoCdServiceOptions {
   config: ArgoCdConfig;
@@ -37,6 +38,8 @@ export interface ArgoCdServiceOptions {
     instance: string,
     applications: ArgoApplication[],
   ) => Promise<void>;
+  /** Told which applications the watch stream saw change, to signal the entities claiming them. */
+  onChanged?: (instance: string, changed: ArgoApplication[]) => Promise<void>;
   /** Records a manual sync's deploy events in the ledger. */
   ingest?: (events: LedgerEvent[]) => Promise<unknown>;
   /** Which entities claim an application; a sync of one claimed twice is refused. */
@@ -55,6 +58,8 @@ export interface ArgoCdServiceOptions {
  */
 export class ArgoCdService {
   readonly poller: ArgoPoller;
+  /** Follows the instances' watch streams; undefined when `shiplog.argocd.watch` is false. */
+  readonly watch?: ArgoApplicationWatch;
   /** Whole answers per entity and snapshot generation: concurrent views of one page share one computation. */
   private readonly responses: TtlCache<ArgoCdStateResponse>;
   private readonly incomplete = new WeakSet<ArgoCdStateResponse>();
@@ -65,13 +70,27 @@ export class ArgoCdService {
     const { config } = options;
     this.clients = new Map(options.clients.map(c => [c.instance.name, c]));
     this.responses = new TtlCache(config.refreshIntervalMs, 2000);
+    const watching = config.watch ?? false;
     this.poller = new ArgoPoller({
       clients: this.clients,
       store: options.store,
       logger: options.logger,
       refreshIntervalMs: config.refreshIntervalMs,
+      safetyNetPollMs: watching
+        ? config.safetyNetPollMs ?? 5 * 60_000
+        : undefined,
       onApplications: options.onApplications,
     });
+    this.watch = watching
+      ? new ArgoApplicationWatch({
+          clients: this.clients,
+          store: options.store,
+          logger: options.logger,
+          refreshIntervalMs: config.refreshIntervalMs,
+          onApplications: options.onApplications,
+          onChanged: options.onChanged,
+        })
+      : undefined;
     this.assembler = new EntityStateAssembler({
       config,
       environments: options.environments,

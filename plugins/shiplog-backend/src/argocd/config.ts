@@ -22,6 +22,10 @@ export interface ArgoCdConfig {
   environmentLabels: string[];
   /** Destination cluster name, server URL or namespace → environment. */
   destinationEnvironments: Record<string, string>;
+  /** Follow each instance's application watch stream (default true); polling is then a safety net. */
+  watch?: boolean;
+  /** While a watch stream keeps an instance fresh, how often it is still listed in full. */
+  safetyNetPollMs?: number;
 }
 
 /** Reads `shiplog.argocd`, failing start-up on an instance that cannot work. */
@@ -75,6 +79,9 @@ export function readArgoCdConfig(config: Config): ArgoCdConfig {
       'environment',
       'env',
     ],
+    watch: argo?.getOptionalBoolean('watch') ?? true,
+    safetyNetPollMs:
+      (argo?.getOptionalNumber('safetyNetPollSeconds') ?? 300) * 1000,
     destinationEnvironments: Object.fromEntries(
       (destinations?.keys() ?? []).map(key => [
         key,

@@ -4,6 +4,8 @@ import {
   UrlReaderService,
 } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
+import type { SignalsService } from '@backstage/plugin-signals-node';
+import type { ArgoApplication } from '@shiplog/plugin-shiplog-node';
 import { ScmIntegrations } from '@backstage/integration';
 import { EnvironmentConfig } from '@shiplog/plugin-shiplog-common';
 import { CatalogEntityIndex } from '../catalog/CatalogEntityIndex';
@@ -17,6 +19,7 @@ import { readAllowedGitRepositories } from '../gitops/allowedGitRepositories';
 import { GitOpsValuesReader } from './values/GitOpsValuesReader';
 import { createClaimantsLookup } from './state/claimants';
 import { SyncLocks } from './SyncLocks';
+import { signalChannel } from '../notifications/backstage/BackstageNotifier';
 
 export interface SetupArgoCdOptions {
   config: Config;
@@ -30,11 +33,14 @@ export interface SetupArgoCdOptions {
   entities: CatalogEntityIndex;
   /** Writes deploy events to the ledger: syncs observed by polling, and manual syncs. */
   ingest: (events: LedgerEvent[]) => Promise<unknown>;
+  /** Tells open Deployments tabs that their entity's Argo CD state changed. */
+  signals?: SignalsService;
 }
 
 /**
  * Wires the Argo CD integration from `shiplog.argocd`: clients per instance, the snapshot store, the
- * values reader, the ledger feed, and one scheduled poll per refresh interval (global scope: one replica polls).
+ * values reader, the ledger feed, one scheduled poll per refresh interval (global scope: one replica polls)
+ * and, unless `shiplog.argocd.watch` is false, one watch stream per instance held by one replica.
  */
 export async function setupArgoCd(
   options: SetupArgoCdOptions,
@@ -68,11 +74,46 @@ export async function setupArgoCd(
     ingest: options.ingest,
     claimants: createClaimantsLookup(options.entities),
     syncLocks: options.syncLocks,
+    onChanged: (instance, changed) =>
+      signalClaimants(options, instance, changed),
   });
   if (service.enabled) {
     await service.poller.schedule(options.scheduler);
+    await service.watch?.schedule(options.scheduler);
   }
   return service;
+}
+
+/** Publishes `shiplog:<entityRef>` for each entity claiming one of the changed applications. */
+async function signalClaimants(
+  options: Pick<SetupArgoCdOptions, 'entities' | 'signals' | 'logger'>,
+  instance: string,
+  changed: ArgoApplication[],
+): Promise<void> {
+  const { signals, entities, logger } = options;
+  if (!signals) return;
+  const refs = new Set<string>();
+  for (const app of changed) {
+    const claimants = await entities.byArgoApplication(
+      app.metadata.name,
+      app.metadata.labels ?? {},
+      instance,
+    );
+    for (const { entityRef } of claimants) refs.add(entityRef);
+  }
+  await Promise.all(
+    [...refs].map(entityRef =>
+      signals
+        .publish({
+          recipients: { type: 'broadcast' },
+          channel: signalChannel(entityRef),
+          message: { entityRef, changed: 'argocd', at: Date.now() },
+        })
+        .catch(error =>
+          logger.warn(`Signal for ${entityRef} not published: ${error}`),
+        ),
+    ),
+  );
 }
 
 /** The values reader, limited to the repositories config allows (integration and allowed hosts, file roots). */

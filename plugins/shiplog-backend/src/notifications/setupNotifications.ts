@@ -11,6 +11,7 @@ import type { LedgerStore } from '../database/LedgerStore';
 import type { LedgerService } from '../ledger/LedgerService';
 import { BackstageNotifier } from './backstage/BackstageNotifier';
 import { readNotificationsConfig } from './config';
+import { DriftNotifier, DriftNotifierOptions } from './drift/DriftNotifier';
 import { EntityDirectory } from './EntityDirectory';
 import {
   type ArgoCdStateReader,
@@ -33,12 +34,14 @@ export interface SetupNotificationsOptions {
   argocd?: ArgoCdStateReader;
   notifications?: NotificationService;
   signals?: SignalsService;
+  /** Where the drift task keeps what it already notified. */
+  cursors?: DriftNotifierOptions['cursors'];
 }
 
 /**
  * Wires notifications from `shiplog.notifications`: every ledger batch writes its Slack messages to the
  * outbox in its own transaction (when Slack is configured) and, once committed, signals the entities it
- * touched and notifies their owners; the Slack deliverer runs as a global scheduled task.
+ * touched and notifies their owners; the Slack deliverer and the drift check run as global scheduled tasks.
  */
 export async function setupNotifications(
   options: SetupNotificationsOptions,
@@ -93,6 +96,21 @@ export async function setupNotifications(
     await deliverer.schedule(options.scheduler);
   } else {
     logger.info('Slack notifications are off (no shiplog.notifications.slack)');
+  }
+  if (options.cursors && options.notifications) {
+    await new DriftNotifier({
+      entityRefs: async () =>
+        (await options.ledgerStore.stores.environments.listEntityRefs?.()) ??
+        [],
+      entity: entityRef => directory.entity(entityRef),
+      environments: (entityRef, entity) =>
+        options.ledger.getEnvironments(entityRef, entity),
+      cursors: options.cursors,
+      notify: (entityRef, environment, description) =>
+        notifier.drift(entityRef, environment, description),
+      driftAfterMs: config.driftAfterMs,
+      logger,
+    }).schedule(options.scheduler);
   }
   return notifier;
 }

@@ -121,6 +121,8 @@ const EVENTS = [
   deploy('cart', '2.0.0', 'dev', 3),
   deploy('cart', '2.0.0', 'prod', 4, 'failed'),
   deploy('search', '3.0.0', 'prod', 4),
+  // The last attempt failed while 3.0.0 still runs: the cell shows both.
+  deploy('search', '3.1.0', 'prod', 5, 'failed'),
 ];
 
 describe.each(databases.eachSupportedId())('org routes on %p', databaseId => {
@@ -204,8 +206,19 @@ describe.each(databases.eachSupportedId())('org routes on %p', databaseId => {
     expect(await refs('domain/default/commerce/rollup')).toEqual([
       'component:default/checkout',
     ]);
-    expect(await refs('component/default/search/rollup')).toEqual([
-      'component:default/search',
+    const search = await get('component/default/search/rollup');
+    expect(search.body.components).toEqual([
+      {
+        entityRef: 'component:default/search',
+        environments: {
+          dev: {},
+          stage: {},
+          prod: { version: '3.0.0', status: 'failed', since: at(4) },
+          sandbox: { behindReleases: 1 },
+        },
+        undeployedCommits: 0,
+        failing: true,
+      },
     ]);
     const user = await get('user/default/jane/rollup');
     expect(user.status).toBe(400);

@@ -8,6 +8,7 @@ export { usePromotionPreview } from './usePromotionPreview';
 export { usePromotions } from './usePromotions';
 export { useReleasePages } from './useReleasePages';
 export { useShiplogSignal } from './useShiplogSignal';
+export { useDeployedVersions } from './useDeployedVersions';
 export { useDora } from './useDora';
 export { useRollup } from './useRollup';
 export { useSafetyActions } from './useSafetyActions';

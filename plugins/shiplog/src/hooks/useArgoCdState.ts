@@ -5,8 +5,8 @@ import {
   ArgoCdApplicationState,
   ArgoCdStateResponse,
 } from '@shiplog/plugin-shiplog-common';
-import { useCallback, useEffect } from 'react';
-import useAsyncRetry from 'react-use/esm/useAsyncRetry';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import useAsync from 'react-use/esm/useAsync';
 import { shiplogApiRef } from '../api/ShiplogApi';
 
 /** The backend refreshes from Argo CD on its own interval; this only picks up what it already has. */
@@ -24,7 +24,9 @@ export function hasArgoCdAnnotations(entity: Entity): boolean {
 
 /**
  * Live Argo CD state for an entity, refreshed while the tab is open (on each `updates.updateKey`, and
- * by a poll that slows down when `updates.live`); nothing is fetched without annotations.
+ * by a poll that slows down when `updates.live`); nothing is fetched without annotations. Refreshes are
+ * quiet (what is on screen stays until the answer comes) and never dropped: a signal arriving while a
+ * fetch runs is followed by one more fetch, so the last change always shows.
  */
 export function useArgoCdState(
   entity: Entity,
@@ -33,23 +35,24 @@ export function useArgoCdState(
 ) {
   const api = useApi(shiplogApiRef);
   const enabled = hasArgoCdAnnotations(entity);
-  const state = useAsyncRetry(
+  const state = useAsync(
     async () => (enabled ? api.getArgoCdState(entityRef) : undefined),
     [api, enabled, entityRef.kind, entityRef.namespace, entityRef.name],
   );
-  const { retry } = state;
+  const refresh = useQuietRefresh(() => api.getArgoCdState(entityRef));
+  const run = refresh.run;
   useEffect(() => {
     if (!enabled) return undefined;
     const timer = setInterval(
-      retry,
+      run,
       updates.live ? SIGNALLED_REFRESH_MS : REFRESH_MS,
     );
     return () => clearInterval(timer);
-  }, [enabled, retry, updates.live]);
+  }, [enabled, run, updates.live]);
   const { updateKey } = updates;
   useEffect(() => {
-    if (enabled && updateKey) retry();
-  }, [enabled, retry, updateKey]);
+    if (enabled && updateKey) run();
+  }, [enabled, run, updateKey]);
   const sync = useCallback(
     async (app: ArgoCdApplicationState) => {
       await api.syncArgoCdApplication(entityRef, {
@@ -57,11 +60,49 @@ export function useArgoCdState(
         instance: app.instance,
         appNamespace: app.namespace,
       });
-      retry();
+      run();
     },
-    [api, entityRef, retry],
+    [api, entityRef, run],
   );
-  return { ...state, sync };
+  return {
+    loading: state.loading,
+    error: refresh.value ? undefined : state.error,
+    value: refresh.value ?? state.value,
+    sync,
+  };
+}
+
+/** Fetches on demand, one fetch at a time; a request during a fetch runs once more after it. */
+function useQuietRefresh<T>(fetchValue: () => Promise<T>) {
+  const [value, setValue] = useState<T>();
+  const latest = useRef(fetchValue);
+  latest.current = fetchValue;
+  const busy = useRef(false);
+  const again = useRef(false);
+  const mounted = useRef(true);
+  useEffect(
+    () => () => {
+      mounted.current = false;
+    },
+    [],
+  );
+  const run = useCallback(async () => {
+    if (busy.current) {
+      again.current = true;
+      return;
+    }
+    busy.current = true;
+    try {
+      do {
+        again.current = false;
+        const next = await latest.current().catch(() => undefined);
+        if (next !== undefined && mounted.current) setValue(next);
+      } while (again.current && mounted.current);
+    } finally {
+      busy.current = false;
+    }
+  }, []);
+  return { value, run };
 }
 
 /**

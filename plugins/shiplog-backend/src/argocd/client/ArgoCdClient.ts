@@ -125,6 +125,56 @@ export class ArgoCdClient {
     );
   }
 
+  /**
+   * Opens Argo CD's application watch stream (`GET /api/v1/stream/applications`, server-sent events).
+   * No overall timeout: the stream stays open until `signal` aborts or the server ends it; only the
+   * answer's headers must arrive within the request timeout.
+   */
+  async openApplicationStream(
+    signal: AbortSignal,
+  ): Promise<ReadableStream<Uint8Array>> {
+    const open = async (token: string) => {
+      // The headers' deadline must not cut the body, which the fetch's signal would also abort.
+      const connection = new AbortController();
+      const abort = () => connection.abort();
+      signal.addEventListener('abort', abort, { once: true });
+      const headersDue = setTimeout(abort, this.timeoutMs);
+      try {
+        return await this.fetchImpl(
+          new URL(`${this.instance.url}/api/v1/stream/applications`),
+          {
+            headers: {
+              accept: 'text/event-stream',
+              authorization: `Bearer ${token}`,
+            },
+            signal: connection.signal,
+          },
+        );
+      } catch (error) {
+        throw new ArgoCdRequestError(
+          this.instance.name,
+          `watch stream unreachable (${(error as Error)?.message ?? error})`,
+        );
+      } finally {
+        clearTimeout(headersDue);
+      }
+    };
+    let response = await open(await this.token(false));
+    if (response.status === 401 && !this.instance.token) {
+      await response.body?.cancel();
+      response = await open(await this.token(true));
+    }
+    if (!response.ok || !response.body) {
+      await response.body?.cancel();
+      throw new ArgoCdRequestError(
+        this.instance.name,
+        `GET /api/v1/stream/applications answered ${response.status}`,
+        response.status,
+      );
+    }
+    return response.body;
+  }
+
   private async token(renew: boolean): Promise<string> {
     const { token, username, password } = this.instance;
     if (token) return token;

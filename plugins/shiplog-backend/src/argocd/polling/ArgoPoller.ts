@@ -9,6 +9,11 @@ export interface ArgoPollerOptions {
   store: ArgoSnapshotStore;
   logger: LoggerService;
   refreshIntervalMs: number;
+  /**
+   * With a watch stream: an instance whose snapshot the stream keeps fresh is listed only this often.
+   * Without (undefined), every instance is listed every interval.
+   */
+  safetyNetPollMs?: number;
   /** Told about every instance's fresh application list, to feed the ledger. */
   onApplications?: (
     instance: string,
@@ -37,11 +42,37 @@ export class ArgoPoller {
     });
   }
 
-  /** Lists every instance's applications once. */
+  /** When this replica last listed each instance in full (the safety net counts from its start). */
+  private readonly listedAt = new Map<string, number>();
+  private readonly createdAt = Date.now();
+
+  /** Lists every instance's applications once, but those a watch stream keeps fresh only as a safety net. */
   async pollAll(): Promise<void> {
-    await Promise.all(
-      [...this.options.clients.keys()].map(name => this.poll(name)),
-    );
+    const names = [...this.options.clients.keys()];
+    const due = await this.withoutFreshStreams(names);
+    await Promise.all(due.map(name => this.poll(name)));
+  }
+
+  /**
+   * The instances to list now. A watch stream stores its instance's snapshot every quarter interval, a
+   * list at most once per interval, so a snapshot younger than half an interval is the stream's doing.
+   */
+  private async withoutFreshStreams(names: string[]): Promise<string[]> {
+    const { safetyNetPollMs, refreshIntervalMs, store } = this.options;
+    if (safetyNetPollMs === undefined) return names;
+    const snapshots = await store.read();
+    const now = Date.now();
+    return names.filter(name => {
+      const snapshot = snapshots.get(name);
+      const streamed =
+        snapshot?.fetchedAt !== undefined &&
+        !snapshot.error &&
+        now - snapshot.fetchedAt < refreshIntervalMs / 2;
+      return (
+        !streamed ||
+        now - (this.listedAt.get(name) ?? this.createdAt) >= safetyNetPollMs
+      );
+    });
   }
 
   /** One list call for one instance; concurrent callers on this replica share it. */
@@ -74,6 +105,7 @@ export class ArgoPoller {
       return;
     }
     await store.saveApplications(instance, applications, started);
+    this.listedAt.set(instance, started);
     await onApplications?.(instance, applications);
   }
 

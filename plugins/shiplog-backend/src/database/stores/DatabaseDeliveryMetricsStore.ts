@@ -131,38 +131,43 @@ export class DatabaseDeliveryMetricsStore implements DeliveryMetricsStore {
     };
   }
 
-  /** On PostgreSQL the medians are the database's: no lead time leaves it. */
+  /**
+   * On PostgreSQL the medians are the database's: no lead time leaves it. One statement gives each
+   * week's median and, as ROLLUP's grand total row, the window's.
+   */
   private async leadTimesOnPostgres(
     delivered: () => Knex.QueryBuilder,
   ): Promise<LeadTimeMedians> {
-    const medianSql =
-      'percentile_cont(0.5) WITHIN GROUP (ORDER BY deployed_at - started_at)';
-    const [overall, weekly] = await Promise.all([
-      delivered().first({
-        median: this.db.raw(medianSql),
+    const week = weekOf('deployed_at');
+    const rows: Array<{
+      week: unknown;
+      overall: unknown;
+      median: unknown;
+      samples: unknown;
+    }> = await delivered()
+      .select({
+        week: this.db.raw(week),
+        overall: this.db.raw(`GROUPING(${week})`),
+        median: this.db.raw(
+          'percentile_cont(0.5) WITHIN GROUP (ORDER BY deployed_at - started_at)',
+        ),
         samples: this.db.raw('COUNT(*)'),
-      }) as Promise<{ median: unknown; samples: unknown }>,
-      delivered()
-        .select({
-          week: this.db.raw(weekOf('deployed_at')),
-          median: this.db.raw(medianSql),
-          samples: this.db.raw('COUNT(*)'),
-        })
-        .groupByRaw(weekOf('deployed_at'))
-        .orderByRaw(weekOf('deployed_at')) as Promise<
-        Array<{ week: unknown; median: unknown; samples: unknown }>
-      >,
-    ]);
+      })
+      .groupByRaw(`ROLLUP(${week})`);
     const toMedian = (value: unknown) =>
       value === null || value === undefined ? null : Number(value);
+    const total = rows.find(row => Number(row.overall) === 1);
     return {
-      medianMs: toMedian(overall.median),
-      samples: Number(overall.samples),
-      weekly: weekly.map(row => ({
-        weekStart: weekStartOfIndex(row.week),
-        medianMs: toMedian(row.median),
-        samples: Number(row.samples),
-      })),
+      medianMs: toMedian(total?.median),
+      samples: Number(total?.samples ?? 0),
+      weekly: rows
+        .filter(row => Number(row.overall) === 0)
+        .map(row => ({
+          weekStart: weekStartOfIndex(row.week),
+          medianMs: toMedian(row.median),
+          samples: Number(row.samples),
+        }))
+        .sort((a, b) => a.weekStart - b.weekStart),
     };
   }
 }

@@ -62,6 +62,15 @@ export class DatabaseEnvironmentStore implements EnvironmentStore {
     this.isPostgres = String(db.client.config.client).includes('pg');
   }
 
+  async listEntityRefs(): Promise<string[]> {
+    const rows: Array<{ entity_ref: string }> = await this.db(
+      TABLES.environmentState,
+    )
+      .distinct('entity_ref')
+      .orderBy('entity_ref');
+    return rows.map(row => row.entity_ref);
+  }
+
   /**
    * What runs in each environment and what was last attempted, with the release order key, commit and
    * commit position of each, in one indexed query: the matrix's hot path.
@@ -82,7 +91,10 @@ export class DatabaseEnvironmentStore implements EnvironmentStore {
     return rows.map(stateFromRow);
   }
 
-  /** The same for many components in one statement (org views), keyed by entity ref. */
+  /**
+   * The same for many components in one statement (org views), keyed by entity ref. Where the last
+   * attempt is what runs (the usual case) its side is not joined again: half the index lookups.
+   */
   async getEnvironmentStatesOf(
     entityRefs: string[],
   ): Promise<Map<string, EnvironmentStateRecord[]>> {
@@ -95,25 +107,44 @@ export class DatabaseEnvironmentStore implements EnvironmentStore {
       .select([
         's.entity_ref',
         's.environment',
+        this.db.raw(
+          's.attempt_deployment_id = s.current_deployment_id AS attempt_is_current',
+        ),
         ...sideColumns('c'),
         ...sideColumns('a'),
       ]);
     this.joinSide(query, 'c', 's.current_deployment_id');
-    this.joinSide(query, 'a', 's.attempt_deployment_id');
+    this.joinSide(query, 'a', 's.attempt_deployment_id', true);
     const rows: Array<Record<string, unknown>> = await query;
     for (const row of rows) {
       const entityRef = String(row.entity_ref);
-      byEntity.set(entityRef, [
-        ...(byEntity.get(entityRef) ?? []),
-        stateFromRow(row),
-      ]);
+      const state = stateFromRow(row);
+      if (row.attempt_is_current === true || row.attempt_is_current === 1) {
+        state.attempt = state.current;
+      }
+      byEntity.set(entityRef, [...(byEntity.get(entityRef) ?? []), state]);
     }
     return byEntity;
   }
 
-  private joinSide(query: Knex.QueryBuilder, side: Side, idColumn: string) {
+  /** Joins a side's deployment, release and commit; `unlessCurrent`: only where it is not the current one. */
+  private joinSide(
+    query: Knex.QueryBuilder,
+    side: Side,
+    idColumn: string,
+    unlessCurrent = false,
+  ) {
     query
-      .leftJoin(`${TABLES.deployments} as ${side}`, `${side}.id`, idColumn)
+      .leftJoin(`${TABLES.deployments} as ${side}`, join => {
+        join.on(`${side}.id`, idColumn);
+        if (unlessCurrent) {
+          join.andOn(
+            this.db.raw(
+              `(s.current_deployment_id IS NULL OR ${idColumn} <> s.current_deployment_id)`,
+            ),
+          );
+        }
+      })
       .leftJoin(`${TABLES.releases} as ${side}r`, join =>
         join
           .on(`${side}r.entity_ref`, 's.entity_ref')

@@ -48,38 +48,51 @@ export class DatabaseRollupStore implements RollupStore {
     );
   }
 
-  /** Rows of `table` per (entity, lower exclusive, upper inclusive) range of `column`. */
+  /**
+   * Rows of `table` per (entity, lower exclusive, upper inclusive) range of `column`; the statements
+   * of the chunks run side by side.
+   */
   private async countInRanges(
     ranges: Array<[string, string | number, string | number]>,
     boundType: string,
     table: string,
     column: string,
   ): Promise<number[]> {
-    const counts: number[] = [];
-    for (const part of chunks(ranges, RANGES_PER_STATEMENT)) {
-      const values = part
-        .map(
-          () =>
-            `(CAST(? AS INTEGER), CAST(? AS VARCHAR(255)), CAST(? AS ${boundType}), CAST(? AS ${boundType}))`,
-        )
-        .join(', ');
-      const bindings = part.flatMap((range, index) => [index, ...range]);
-      const result = await this.db.raw(
-        `WITH ranges(i, entity_ref, after_bound, up_to_bound) AS (VALUES ${values})
-         SELECT ranges.i AS i, COUNT(t.${column}) AS n FROM ranges
-         LEFT JOIN ${table} t ON t.entity_ref = ranges.entity_ref
-           AND t.${column} > ranges.after_bound AND t.${column} <= ranges.up_to_bound
-         GROUP BY ranges.i`,
-        bindings,
-      );
-      const rows: Array<{ i: unknown; n: unknown }> = Array.isArray(result)
-        ? result
-        : result.rows;
-      const offset = counts.length;
-      counts.push(...part.map(() => 0));
-      for (const row of rows) {
-        counts[offset + Number(row.i)] = Number(row.n);
-      }
+    const parts = await Promise.all(
+      chunks(ranges, RANGES_PER_STATEMENT).map(part =>
+        this.countChunk(part, boundType, table, column),
+      ),
+    );
+    return parts.flat();
+  }
+
+  private async countChunk(
+    part: Array<[string, string | number, string | number]>,
+    boundType: string,
+    table: string,
+    column: string,
+  ): Promise<number[]> {
+    const values = part
+      .map(
+        () =>
+          `(CAST(? AS INTEGER), CAST(? AS VARCHAR(255)), CAST(? AS ${boundType}), CAST(? AS ${boundType}))`,
+      )
+      .join(', ');
+    const bindings = part.flatMap((range, index) => [index, ...range]);
+    const result = await this.db.raw(
+      `WITH ranges(i, entity_ref, after_bound, up_to_bound) AS (VALUES ${values})
+       SELECT ranges.i AS i, COUNT(t.${column}) AS n FROM ranges
+       LEFT JOIN ${table} t ON t.entity_ref = ranges.entity_ref
+         AND t.${column} > ranges.after_bound AND t.${column} <= ranges.up_to_bound
+       GROUP BY ranges.i`,
+      bindings,
+    );
+    const rows: Array<{ i: unknown; n: unknown }> = Array.isArray(result)
+      ? result
+      : result.rows;
+    const counts = part.map(() => 0);
+    for (const row of rows) {
+      counts[Number(row.i)] = Number(row.n);
     }
     return counts;
   }

@@ -121,6 +121,8 @@ export interface DeploymentStore {
 /** What runs in each environment of a component and what was last attempted there. */
 export interface EnvironmentStore {
   getEnvironmentStates(entityRef: string): Promise<EnvironmentStateRecord[]>;
+  /** Every entity with a deployment in some environment (the database store has it; fakes may not). */
+  listEntityRefs?(): Promise<string[]>;
 }
 
 /** The ledger's stores, as services that read several of them take them. */

@@ -3,13 +3,22 @@ import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import { useMemo } from 'react';
 import { relativeTime } from '../../utils/format';
-import { useDeployedVersions } from './useDeployedVersions';
+import { useDeployedVersions } from '../../hooks';
 
 const useStyles = makeStyles(
   theme => ({
-    version: { fontFamily: 'monospace' },
-    failed: { fontFamily: 'monospace', color: theme.palette.error.main },
-    behind: { fontFamily: 'monospace', color: theme.palette.warning.dark },
+    // A version never wraps: "2.16.0" split over two lines reads as two numbers.
+    version: { fontFamily: 'monospace', whiteSpace: 'nowrap' },
+    failed: {
+      fontFamily: 'monospace',
+      whiteSpace: 'nowrap',
+      color: theme.palette.error.main,
+    },
+    behind: {
+      fontFamily: 'monospace',
+      whiteSpace: 'nowrap',
+      color: theme.palette.warning.dark,
+    },
   }),
   { name: 'ShiplogCatalogColumn' },
 );

@@ -5,8 +5,10 @@ import { DoraResponse } from '@shiplog/plugin-shiplog-common';
  * Google Cloud, https://dora.dev/research/2024/dora-report/). Each metric is placed by the report's
  * boundaries: deployment frequency on demand (daily or more) / daily to weekly / weekly to monthly /
  * less; lead time under a day / a week / a month / more; recovery under an hour / a day / a week /
- * more; change fail rate 5% / 10% / 20% / more (the report's medium cluster, 10%, lies below its high
- * one, 20%: the thresholds are taken in order). The report publishes no levels for rework rate.
+ * more (the report gives high and medium both "less than one day" and low "a week to a month"; the
+ * day-to-week gap no cluster covers counts as medium); change fail rate 5% / 10% / 20% / more (the
+ * report's medium cluster, 10%, lies below its high one, 20%: the thresholds are taken in order). The
+ * report publishes no levels for rework rate.
  */
 export type DoraLevel = 'elite' | 'high' | 'medium' | 'low';
 

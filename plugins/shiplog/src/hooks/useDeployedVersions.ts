@@ -5,7 +5,7 @@ import {
 import { useApi } from '@backstage/core-plugin-api';
 import { EnvironmentsResponse } from '@shiplog/plugin-shiplog-common';
 import useAsync from 'react-use/esm/useAsync';
-import { ShiplogApi, shiplogApiRef } from '../../api/ShiplogApi';
+import { ShiplogApi, shiplogApiRef } from '../api/ShiplogApi';
 
 /** How long a row's matrix is reused: every environment column of a row asks, and pages are revisited. */
 const TTL_MS = 30_000;
@@ -27,7 +27,11 @@ function environmentsOf(
   if (entry && Date.now() - entry.at < TTL_MS) {
     return entry.value;
   }
-  const value = api.getEnvironments(entityRef).catch(() => undefined);
+  const value = api.getEnvironments(entityRef).catch(() => {
+    // A failed request is not remembered: the next row render asks again.
+    entries.delete(key);
+    return undefined;
+  });
   entries.set(key, { at: Date.now(), value });
   return value;
 }
