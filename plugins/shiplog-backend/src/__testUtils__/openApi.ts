@@ -1,15 +1,12 @@
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import express from 'express';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { parse } from 'yaml';
+import { spec } from '../schema/openapi';
 
 type Json = Record<string, unknown>;
 
-const document = parse(
-  readFileSync(join(__dirname, '../../openapi.yaml'), 'utf8'),
-) as Json;
+/** The spec as generated from `src/schema/openapi.yaml`, as plain JSON. */
+const document = JSON.parse(JSON.stringify(spec)) as Json;
 
 /** Rewrites local `#/...` references so Ajv resolves them against the document registered as `openapi.json`. */
 function rebase(node: unknown): unknown {
@@ -44,14 +41,13 @@ export function expectToMatchOpenApi(
   const operation = (
     (document.paths as Json)[pathTemplate] as Json | undefined
   )?.[method.toLowerCase()] as Json | undefined;
-  if (!operation)
-    throw new Error(`openapi.yaml has no ${method} ${pathTemplate}`);
+  if (!operation) throw new Error(`the spec has no ${method} ${pathTemplate}`);
   let response = (operation.responses as Json)[String(status)] as
     | Json
     | undefined;
   if (!response)
     throw new Error(
-      `openapi.yaml declares no ${status} response for ${method} ${pathTemplate}`,
+      `the spec declares no ${status} response for ${method} ${pathTemplate}`,
     );
   let ref = `#/paths/${pointer(
     pathTemplate,
@@ -70,7 +66,7 @@ export function expectToMatchOpenApi(
     });
   if (!validate(body)) {
     throw new Error(
-      `${method} ${pathTemplate} ${status} does not match openapi.yaml: ${ajv.errorsText(
+      `${method} ${pathTemplate} ${status} does not match the spec: ${ajv.errorsText(
         validate.errors,
       )}\n${JSON.stringify(body, null, 2).slice(0, 2000)}`,
     );
@@ -86,12 +82,20 @@ export function documentedRoutes(): string[] {
   );
 }
 
+/** Served by Backstage's OpenAPI router itself: the spec, not a route of Shiplog's API. */
+const SPEC_ROUTE = 'GET /openapi.json';
+
 /** The routes an Express router serves, as `METHOD /path/{param}`. */
 export function routerRoutes(router: express.Router): string[] {
   const routes: string[] = [];
   for (const layer of router.stack as Array<{
     route?: { path: string; methods: Record<string, boolean> };
+    handle?: { stack?: unknown };
   }>) {
+    // A router mounted without a path (the OpenAPI router inside the body parser's) serves its routes as is.
+    if (!layer.route && Array.isArray(layer.handle?.stack)) {
+      routes.push(...routerRoutes(layer.handle as express.Router));
+    }
     if (!layer.route) continue;
     for (const method of Object.keys(layer.route.methods)) {
       routes.push(
@@ -102,5 +106,5 @@ export function routerRoutes(router: express.Router): string[] {
       );
     }
   }
-  return routes;
+  return routes.filter(route => route !== SPEC_ROUTE);
 }

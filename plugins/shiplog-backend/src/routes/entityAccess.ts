@@ -10,7 +10,6 @@ import {
   AuthorizeResult,
   ResourcePermission,
 } from '@backstage/plugin-permission-common';
-import express from 'express';
 import { EntityLoader } from './EntityLoader';
 
 /** The principals Shiplog's routes admit: signed-in users, and services (CI tokens, other plugins). */
@@ -19,6 +18,14 @@ export type CallerType = 'user' | 'service';
 export type CallerCredentials<T extends CallerType> = BackstageCredentials<
   BackstagePrincipalTypes[T]
 >;
+
+/**
+ * A request of a route under `/v1/entities/{kind}/{namespace}/{name}` (its path parameters), whatever
+ * the spec types its body and query as.
+ */
+export type EntityRequest = Parameters<HttpAuthService['credentials']>[0] & {
+  params: Record<string, string>;
+};
 
 /** A permission asked about the entity of a request (or a resource derived from it). */
 export interface EntityPermissionCheck {
@@ -54,7 +61,7 @@ export class EntityAccess {
 
   /** Authenticates, loads the entity and checks the permission, in that order. */
   async load<T extends CallerType = CallerType>(
-    req: express.Request,
+    req: EntityRequest,
     options: { allow?: T[]; check?: EntityPermissionCheck } = {},
   ): Promise<EntityAccessResult<T>> {
     const allow = options.allow ?? (['user', 'service'] as T[]);
@@ -64,7 +71,7 @@ export class EntityAccess {
 
   /** The first step alone, for a route that validates its body between authenticating and loading. */
   authenticate<T extends CallerType>(
-    req: express.Request,
+    req: EntityRequest,
     allow: T[],
   ): Promise<CallerCredentials<T>> {
     return this.options.httpAuth.credentials(req, { allow });
@@ -72,7 +79,7 @@ export class EntityAccess {
 
   /** The entity of the route's `:kind/:namespace/:name` for authenticated credentials, and the permission. */
   async loadFor<T extends CallerType>(
-    req: express.Request,
+    req: EntityRequest,
     credentials: CallerCredentials<T>,
     check?: EntityPermissionCheck,
   ): Promise<EntityAccessResult<T>> {

@@ -4,10 +4,9 @@ import {
   promotionResourceRef,
   shiplogEnvironmentHoldPermission,
 } from '@shiplog/plugin-shiplog-common';
-import express from 'express';
 import { PromotionService } from '../promotions/PromotionService';
-import { EntityAccess } from './entityAccess';
-import { ENTITY_ROUTE } from './paths';
+import { EntityAccess, EntityRequest } from './entityAccess';
+import { ShiplogRouter } from './paths';
 import { requesterOf } from './requester';
 import { parseInput } from './validation';
 
@@ -17,13 +16,17 @@ import { parseInput } from './validation';
  * (auto-promotion into it stops) or releases it. Both audited.
  */
 export function registerHoldRoutes(
-  router: express.Router,
+  router: ShiplogRouter,
   options: { access: EntityAccess; promotions: () => PromotionService },
 ): void {
   const { access } = options;
-  const route = `${ENTITY_ROUTE}/environments/:environment/hold`;
+  const route =
+    '/v1/entities/:kind/:namespace/:name/environments/:environment/hold';
 
-  const authorize = async (req: express.Request, verb: string) => {
+  const authorize = async (
+    req: EntityRequest & { params: { environment: string } },
+    verb: string,
+  ) => {
     const environment = parseInput(
       environmentNameSchema,
       req.params.environment,

@@ -7,8 +7,8 @@ import {
   releaseEventInputSchema,
   ReleaseEvent,
 } from '@shiplog/plugin-shiplog-common';
-import express from 'express';
 import { ingestSubjectOf, IngestScopes } from '../ingest/IngestScopes';
+import { ShiplogRouter } from './paths';
 import { describeZodError, parseInput } from './validation';
 
 /** Stores validated events; a ledger store, or a CoalescingIngester in front of one. */
@@ -64,7 +64,7 @@ export function parseIngestBody(
 
 /** `POST /v1/events`: CI and other services report release events. */
 export function registerIngestRoutes(
-  router: express.Router,
+  router: ShiplogRouter,
   options: {
     httpAuth: HttpAuthService;
     ingester: EventIngester;

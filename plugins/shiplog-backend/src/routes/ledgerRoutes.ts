@@ -4,15 +4,14 @@ import {
   EnvironmentsResponse,
   releasesQuerySchema,
 } from '@shiplog/plugin-shiplog-common';
-import express from 'express';
 import { LedgerService } from '../ledger/LedgerService';
 import { EntityAccess } from './entityAccess';
-import { ENTITY_ROUTE } from './paths';
+import { ShiplogRouter } from './paths';
 import { parseInput } from './validation';
 
 /** The ledger's read models of one entity: environments, releases, deployments, changelog. */
 export function registerLedgerRoutes(
-  router: express.Router,
+  router: ShiplogRouter,
   options: {
     access: EntityAccess;
     ledger: LedgerService;
@@ -24,27 +23,39 @@ export function registerLedgerRoutes(
 ): void {
   const { access, ledger } = options;
 
-  router.get(`${ENTITY_ROUTE}/environments`, async (req, res) => {
-    const { entity, entityRef } = await access.load(req);
-    const matrix = await ledger.getEnvironments(entityRef, entity);
-    res.json(options.withSafety ? await options.withSafety(matrix) : matrix);
-  });
+  router.get(
+    '/v1/entities/:kind/:namespace/:name/environments',
+    async (req, res) => {
+      const { entity, entityRef } = await access.load(req);
+      const matrix = await ledger.getEnvironments(entityRef, entity);
+      res.json(options.withSafety ? await options.withSafety(matrix) : matrix);
+    },
+  );
 
-  router.get(`${ENTITY_ROUTE}/releases`, async (req, res) => {
-    const query = parseInput(releasesQuerySchema, req.query);
-    const { entityRef } = await access.load(req);
-    res.json(await ledger.listReleases(entityRef, query));
-  });
+  router.get(
+    '/v1/entities/:kind/:namespace/:name/releases',
+    async (req, res) => {
+      const query = parseInput(releasesQuerySchema, req.query);
+      const { entityRef } = await access.load(req);
+      res.json(await ledger.listReleases(entityRef, query));
+    },
+  );
 
-  router.get(`${ENTITY_ROUTE}/deployments`, async (req, res) => {
-    const query = parseInput(deploymentsQuerySchema, req.query);
-    const { entityRef } = await access.load(req);
-    res.json(await ledger.listDeployments(entityRef, query));
-  });
+  router.get(
+    '/v1/entities/:kind/:namespace/:name/deployments',
+    async (req, res) => {
+      const query = parseInput(deploymentsQuerySchema, req.query);
+      const { entityRef } = await access.load(req);
+      res.json(await ledger.listDeployments(entityRef, query));
+    },
+  );
 
-  router.get(`${ENTITY_ROUTE}/changelog`, async (req, res) => {
-    const query = parseInput(changelogQuerySchema, req.query);
-    const { entityRef } = await access.load(req);
-    res.json(await ledger.getChangelog(entityRef, query.from, query.to));
-  });
+  router.get(
+    '/v1/entities/:kind/:namespace/:name/changelog',
+    async (req, res) => {
+      const query = parseInput(changelogQuerySchema, req.query);
+      const { entityRef } = await access.load(req);
+      res.json(await ledger.getChangelog(entityRef, query.from, query.to));
+    },
+  );
 }

@@ -1,8 +1,7 @@
 import { nextVersionQuerySchema } from '@shiplog/plugin-shiplog-common';
-import express from 'express';
 import { NextVersionService } from '../ledger/NextVersionService';
 import { EntityAccess } from './entityAccess';
-import { ENTITY_ROUTE } from './paths';
+import { ShiplogRouter } from './paths';
 import { parseInput } from './validation';
 
 /**
@@ -10,12 +9,17 @@ import { parseInput } from './validation';
  * Users and services (CI tokens) may ask; the entity must be visible to the caller.
  */
 export function registerNextVersionRoutes(
-  router: express.Router,
+  router: ShiplogRouter,
   options: { access: EntityAccess; nextVersion: NextVersionService },
 ): void {
-  router.get(`${ENTITY_ROUTE}/next-version`, async (req, res) => {
-    const query = parseInput(nextVersionQuerySchema, req.query);
-    const { entityRef } = await options.access.load(req);
-    res.json(await options.nextVersion.nextVersion(entityRef, query.commitSha));
-  });
+  router.get(
+    '/v1/entities/:kind/:namespace/:name/next-version',
+    async (req, res) => {
+      const query = parseInput(nextVersionQuerySchema, req.query);
+      const { entityRef } = await options.access.load(req);
+      res.json(
+        await options.nextVersion.nextVersion(entityRef, query.commitSha),
+      );
+    },
+  );
 }

@@ -1,9 +1,8 @@
 import { InputError, NotImplementedError } from '@backstage/errors';
 import { parseDoraWindow } from '@shiplog/plugin-shiplog-common';
-import express from 'express';
 import { OrgViewService } from '../ledger/OrgViewService';
 import { EntityAccess } from './entityAccess';
-import { ENTITY_ROUTE } from './paths';
+import { ShiplogRouter } from './paths';
 
 /**
  * Org views of a Component, System, Group or Domain: `GET .../rollup` and `GET .../dora?from=&to=`.
@@ -11,7 +10,7 @@ import { ENTITY_ROUTE } from './paths';
  * is all they need. Without org views wired in, they answer 501.
  */
 export function registerOrgRoutes(
-  router: express.Router,
+  router: ShiplogRouter,
   options: { access: EntityAccess; orgViews?: OrgViewService },
 ): void {
   const { access } = options;
@@ -22,12 +21,12 @@ export function registerOrgRoutes(
     return options.orgViews;
   };
 
-  router.get(`${ENTITY_ROUTE}/rollup`, async (req, res) => {
+  router.get('/v1/entities/:kind/:namespace/:name/rollup', async (req, res) => {
     const { entity, credentials } = await access.load(req);
     res.json(await orgViews().rollup(entity, credentials));
   });
 
-  router.get(`${ENTITY_ROUTE}/dora`, async (req, res) => {
+  router.get('/v1/entities/:kind/:namespace/:name/dora', async (req, res) => {
     const window = parseDoraWindow({
       from: typeof req.query.from === 'string' ? req.query.from : undefined,
       to: typeof req.query.to === 'string' ? req.query.to : undefined,

@@ -1,2 +1,8 @@
-/** The prefix of every route about one catalog entity. */
-export const ENTITY_ROUTE = '/v1/entities/:kind/:namespace/:name';
+import { TypedRouter } from '@backstage/backend-openapi-utils';
+import { EndpointMap } from '../schema/openapi';
+
+/**
+ * The plugin's router, typed by the OpenAPI spec (`src/schema/openapi.yaml`): a route the spec does
+ * not declare, or a handler answering a body that does not match it, fails to compile.
+ */
+export type ShiplogRouter = TypedRouter<EndpointMap>;

@@ -8,16 +8,16 @@ import {
   shiplogPromotionCreatePermission,
   shiplogPromotionOverridePermission,
 } from '@shiplog/plugin-shiplog-common';
-import express from 'express';
 import { z } from 'zod/v3';
 import { PromotionService } from '../promotions/PromotionService';
-import { EntityAccess } from './entityAccess';
+import { EntityAccess, EntityRequest } from './entityAccess';
 import { registerHoldRoutes } from './holdRoutes';
-import { ENTITY_ROUTE } from './paths';
+import { ShiplogRouter } from './paths';
 import { requesterOf } from './requester';
 import { parseInput } from './validation';
 
 const promotionIdSchema = z.string().uuid('must be a promotion id');
+const PROMOTION_ROUTE = '/v1/entities/:kind/:namespace/:name/promotions/:id';
 
 /**
  * `POST` and `GET /v1/entities/{kind}/{namespace}/{name}/promotions`. Registered on the plugin's
@@ -25,11 +25,11 @@ const promotionIdSchema = z.string().uuid('must be a promotion id');
  * they answer 501.
  */
 export function registerPromotionRoutes(
-  router: express.Router,
+  router: ShiplogRouter,
   options: { access: EntityAccess; promotions?: PromotionService },
 ): void {
   const { access } = options;
-  const route = `${ENTITY_ROUTE}/promotions`;
+  const route = '/v1/entities/:kind/:namespace/:name/promotions';
   const promotionService = () => {
     if (!options.promotions) {
       throw new NotImplementedError('promotions are not set up');
@@ -108,42 +108,47 @@ export function registerPromotionRoutes(
  * change.
  */
 function registerDecisionRoutes(
-  router: express.Router,
+  router: ShiplogRouter,
   options: { access: EntityAccess; promotions: () => PromotionService },
 ): void {
   const { access } = options;
-  const decisions = ['approve', 'reject', 'cancel'] as const;
-  for (const decision of decisions) {
-    router.post(
-      `${ENTITY_ROUTE}/promotions/:id/${decision}`,
-      async (req, res) => {
-        const promotions = options.promotions();
-        const credentials = await access.authenticate(req, ['user']);
-        const promotionId = parseInput(promotionIdSchema, req.params.id, 'id');
-        const body = parseInput(promotionDecisionSchema, req.body ?? {});
-        const { entity, entityRef } = await access.loadFor(req, credentials);
-        const promotion = await promotions.get(entityRef, promotionId);
-        const mayApprove = await access.isAllowed(credentials, {
-          permission: shiplogPromotionApprovePermission,
-          resourceRef: promotionResourceRef(entityRef, promotion.environment),
-        });
-        const input = {
-          entity,
-          entityRef,
-          promotionId,
-          user: requesterOf(credentials.principal),
-          mayApprove,
-          decision: body,
-          httpRequest: req,
-        };
-        if (decision === 'approve') {
-          res.json(await promotions.approve(input));
-        } else if (decision === 'reject') {
-          res.json(await promotions.reject(input));
-        } else {
-          res.json(await promotions.cancel(input));
-        }
-      },
-    );
-  }
+
+  /** Who decides, on which promotion, and whether they may approve it: asked before any change. */
+  const prepare = async (
+    req: EntityRequest & { params: { id: string }; body?: unknown },
+  ) => {
+    const promotions = options.promotions();
+    const credentials = await access.authenticate(req, ['user']);
+    const promotionId = parseInput(promotionIdSchema, req.params.id, 'id');
+    const body = parseInput(promotionDecisionSchema, req.body ?? {});
+    const { entity, entityRef } = await access.loadFor(req, credentials);
+    const promotion = await promotions.get(entityRef, promotionId);
+    const mayApprove = await access.isAllowed(credentials, {
+      permission: shiplogPromotionApprovePermission,
+      resourceRef: promotionResourceRef(entityRef, promotion.environment),
+    });
+    const input = {
+      entity,
+      entityRef,
+      promotionId,
+      user: requesterOf(credentials.principal),
+      mayApprove,
+      decision: body,
+      httpRequest: req,
+    };
+    return { promotions, input };
+  };
+
+  router.post(`${PROMOTION_ROUTE}/approve`, async (req, res) => {
+    const { promotions, input } = await prepare(req);
+    res.json(await promotions.approve(input));
+  });
+  router.post(`${PROMOTION_ROUTE}/reject`, async (req, res) => {
+    const { promotions, input } = await prepare(req);
+    res.json(await promotions.reject(input));
+  });
+  router.post(`${PROMOTION_ROUTE}/cancel`, async (req, res) => {
+    const { promotions, input } = await prepare(req);
+    res.json(await promotions.cancel(input));
+  });
 }

@@ -4,6 +4,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import express from 'express';
 import Router from 'express-promise-router';
+import { createOpenApiRouter } from '../schema/openapi';
 import { ArgoCdService } from '../argocd/ArgoCdService';
 import { PromotionService } from '../promotions/PromotionService';
 import { LedgerService } from '../ledger/LedgerService';
@@ -48,8 +49,19 @@ export async function createRouter(
 ): Promise<express.Router> {
   const { httpAuth, permissions, entities } = options;
   const access = new EntityAccess({ httpAuth, permissions, entities });
-  const router = Router();
-  router.use(express.json({ limit: MAX_BODY_SIZE }));
+  // The spec types every handler's request and response (see ShiplogRouter). Requests are validated
+  // by the handlers, after authentication and with zod schemas that name the field in a 400 and
+  // normalise refs and versions: the spec validator would answer unauthenticated callers first, in
+  // its own words, and Backstage's httpAuth, not the validator, checks credentials.
+  const router = await createOpenApiRouter({
+    middleware: [express.json({ limit: MAX_BODY_SIZE })],
+    validatorOptions: { validateRequests: false, validateSecurity: false },
+  });
+  // The body is parsed out here first: the OpenAPI router turns every error before its handlers
+  // into a 400, and an oversized body must stay a 413.
+  const outer = Router();
+  outer.use(express.json({ limit: MAX_BODY_SIZE }));
+  outer.use(router);
   registerIngestRoutes(router, {
     httpAuth,
     ingester: options.ingester,
@@ -72,5 +84,5 @@ export async function createRouter(
     access,
     promotions: options.promotions,
   });
-  return router;
+  return outer;
 }

@@ -17,6 +17,7 @@ import {
   Release,
   RollupResponse,
 } from '@shiplog/plugin-shiplog-common';
+import { DefaultApiClient, TypedResponse } from './generated';
 import {
   DeploymentsQuery,
   PromotionDecisionKind,
@@ -24,164 +25,197 @@ import {
   ShiplogApi,
 } from './ShiplogApi';
 
+/** The body of a successful response, or a ResponseError carrying the backend's error body. */
+async function read<T>(response: TypedResponse<T>): Promise<T> {
+  if (!response.ok) {
+    throw await ResponseError.fromResponse(response as Response);
+  }
+  return response.json();
+}
+
+/** Query parameters as the API reads them: an empty filter is no filter. */
+function withoutEmpty<T extends object>(query: T): T {
+  return Object.fromEntries(
+    Object.entries(query).filter(([, value]) => value !== ''),
+  ) as T;
+}
+
+/** The path of an entity's resources; the backend's entity routes take lower-case references. */
+function entityPath(entity: CompoundEntityRef) {
+  const lower = (part: string) => part.toLocaleLowerCase('en-US');
+  return {
+    kind: lower(entity.kind),
+    namespace: lower(entity.namespace),
+    name: lower(entity.name),
+  };
+}
+
 /**
- * ShiplogApi over HTTP: the backend's base URL from discovery, credentials from the fetch API.
+ * ShiplogApi over HTTP, a thin layer over the client generated from the backend's OpenAPI spec: the
+ * backend's base URL from discovery, credentials from the fetch API, errors as ResponseError.
  *
  * @public
  */
 export class ShiplogClient implements ShiplogApi {
-  constructor(
-    private readonly options: {
-      discoveryApi: DiscoveryApi;
-      fetchApi: FetchApi;
-    },
-  ) {}
+  private readonly api: DefaultApiClient;
 
-  getEnvironments(entity: CompoundEntityRef): Promise<EnvironmentsResponse> {
-    return this.get(entity, 'environments');
+  constructor(options: { discoveryApi: DiscoveryApi; fetchApi: FetchApi }) {
+    this.api = new DefaultApiClient(options);
   }
 
-  getReleases(
+  async getEnvironments(
+    entity: CompoundEntityRef,
+  ): Promise<EnvironmentsResponse> {
+    return read(await this.api.getEnvironments({ path: entityPath(entity) }));
+  }
+
+  async getReleases(
     entity: CompoundEntityRef,
     options: { cursor?: string; limit?: number } = {},
   ): Promise<Page<Release>> {
-    return this.get(entity, 'releases', options);
+    return read(
+      await this.api.listReleases({
+        path: entityPath(entity),
+        query: withoutEmpty(options),
+      }),
+    );
   }
 
-  getDeployments(
+  async getDeployments(
     entity: CompoundEntityRef,
     query: DeploymentsQuery = {},
   ): Promise<Page<Deployment>> {
-    return this.get(entity, 'deployments', { ...query });
+    return read(
+      await this.api.listDeployments({
+        path: entityPath(entity),
+        query: withoutEmpty(query),
+      }),
+    );
   }
 
-  getChangelog(
+  async getChangelog(
     entity: CompoundEntityRef,
     from: string,
     to: string,
   ): Promise<ChangelogResponse> {
-    return this.get(entity, 'changelog', { from, to });
+    return read(
+      await this.api.getChangelog({
+        path: entityPath(entity),
+        query: { from, to },
+      }),
+    );
   }
 
-  getArgoCdState(entity: CompoundEntityRef): Promise<ArgoCdStateResponse> {
-    return this.get(entity, 'argocd');
+  async getArgoCdState(
+    entity: CompoundEntityRef,
+  ): Promise<ArgoCdStateResponse> {
+    return read(await this.api.getArgoCdState({ path: entityPath(entity) }));
   }
 
-  syncArgoCdApplication(
+  async syncArgoCdApplication(
     entity: CompoundEntityRef,
     request: ArgoCdSyncRequest,
   ): Promise<ArgoCdSyncResponse> {
-    return this.get(entity, 'argocd/sync', {}, request);
+    return read(
+      await this.api.syncArgoCdApplication({
+        path: entityPath(entity),
+        body: request,
+      }),
+    );
   }
 
-  getRollup(entity: CompoundEntityRef): Promise<RollupResponse> {
-    return this.get(entity, 'rollup');
+  async getRollup(entity: CompoundEntityRef): Promise<RollupResponse> {
+    return read(await this.api.getRollup({ path: entityPath(entity) }));
   }
 
-  getDora(
+  async getDora(
     entity: CompoundEntityRef,
     window: { from?: string; to?: string } = {},
   ): Promise<DoraResponse> {
-    return this.get(entity, 'dora', window);
+    return read(
+      await this.api.getDoraMetrics({
+        path: entityPath(entity),
+        query: withoutEmpty(window),
+      }),
+    );
   }
 
-  holdEnvironment(
+  async holdEnvironment(
     entity: CompoundEntityRef,
     environment: string,
     reason: string,
   ): Promise<EnvironmentHold> {
-    return this.get(entity, this.holdPath(environment), {}, { reason });
-  }
-
-  releaseEnvironmentHold(
-    entity: CompoundEntityRef,
-    environment: string,
-  ): Promise<EnvironmentHold> {
-    return this.get(
-      entity,
-      this.holdPath(environment),
-      {},
-      undefined,
-      'DELETE',
+    return read(
+      await this.api.holdEnvironment({
+        path: { ...entityPath(entity), environment },
+        body: { reason },
+      }),
     );
   }
 
-  decidePromotion(
+  async releaseEnvironmentHold(
+    entity: CompoundEntityRef,
+    environment: string,
+  ): Promise<EnvironmentHold> {
+    return read(
+      await this.api.releaseEnvironmentHold({
+        path: { ...entityPath(entity), environment },
+      }),
+    );
+  }
+
+  async decidePromotion(
     entity: CompoundEntityRef,
     promotionId: string,
     decision: PromotionDecisionKind,
     comment?: string,
   ): Promise<Promotion> {
-    return this.get(
-      entity,
-      `promotions/${encodeURIComponent(promotionId)}/${decision}`,
-      {},
-      comment ? { comment } : {},
-    );
-  }
-
-  private holdPath(environment: string): string {
-    return `environments/${encodeURIComponent(environment)}/hold`;
-  }
-
-  /** GET with a query, or POST when there is a JSON body (or another method). */
-  private async get<T>(
-    entity: CompoundEntityRef,
-    resource: string,
-    query: Record<string, string | number | undefined> = {},
-    body?: object,
-    method?: 'DELETE',
-  ): Promise<T> {
-    const baseUrl = await this.options.discoveryApi.getBaseUrl('shiplog');
-    const path = [entity.kind, entity.namespace, entity.name]
-      .map(part => encodeURIComponent(part.toLocaleLowerCase('en-US')))
-      .join('/');
-    const params = new URLSearchParams();
-    for (const [key, value] of Object.entries(query)) {
-      if (value !== undefined && value !== '') params.set(key, String(value));
+    const request = {
+      path: { ...entityPath(entity), id: promotionId },
+      body: comment ? { comment } : {},
+    };
+    if (decision === 'approve') {
+      return read(await this.api.approvePromotion(request));
     }
-    const search = params.toString();
-    const response = await this.options.fetchApi.fetch(
-      `${baseUrl}/v1/entities/${path}/${resource}${search ? `?${search}` : ''}`,
-      body
-        ? {
-            method: 'POST',
-            headers: { 'content-type': 'application/json' },
-            body: JSON.stringify(body),
-          }
-        : method && { method },
-    );
-    if (!response.ok) {
-      throw await ResponseError.fromResponse(response);
+    if (decision === 'reject') {
+      return read(await this.api.rejectPromotion(request));
     }
-    return (await response.json()) as T;
+    return read(await this.api.cancelPromotion(request));
   }
 
-  previewPromotion(
+  async previewPromotion(
     entity: CompoundEntityRef,
     request: Omit<PromotionRequestInput, 'dryRun'>,
   ): Promise<PromotionPreview> {
-    return this.postPromotion(entity, { ...request, dryRun: true });
+    const response = await this.api.createPromotion({
+      path: entityPath(entity),
+      body: { ...request, dryRun: true },
+    });
+    // A dry run answers the preview (200); the generated type is either answer.
+    return (await read(response)) as PromotionPreview;
   }
 
-  createPromotion(
+  async createPromotion(
     entity: CompoundEntityRef,
     request: Omit<PromotionRequestInput, 'dryRun'>,
   ): Promise<Promotion> {
-    return this.postPromotion(entity, request);
+    const response = await this.api.createPromotion({
+      path: entityPath(entity),
+      body: request,
+    });
+    // Without dryRun the backend answers the promotion it made (201).
+    return (await read(response)) as Promotion;
   }
 
-  getPromotions(
+  async getPromotions(
     entity: CompoundEntityRef,
     query: PromotionsQuery = {},
   ): Promise<Page<Promotion>> {
-    return this.get(entity, 'promotions', { ...query });
-  }
-
-  private postPromotion<T>(
-    entity: CompoundEntityRef,
-    body: PromotionRequestInput,
-  ): Promise<T> {
-    return this.get(entity, 'promotions', {}, body);
+    return read(
+      await this.api.listPromotions({
+        path: entityPath(entity),
+        query: withoutEmpty(query),
+      }),
+    );
   }
 }
