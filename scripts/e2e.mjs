@@ -239,11 +239,12 @@ async function checkTemplateDryRun() {
   );
 
   // The protected default branch and the no-deploy-to-<env> labels (steps publish and labels).
-  const messages = (inRepository.body.log ?? []).map(
-    entry => entry.body?.message ?? '',
+  // The scaffolder's log lines carry the logger's colour codes ("\x1b[32minfo\x1b[39m: Running ...").
+  const messages = (inRepository.body.log ?? []).map(entry =>
+    (entry.body?.message ?? '').replace(/\x1b\[[0-9;]*m/g, ''),
   );
   const publishRun = messages.find(message =>
-    message.startsWith('Running publish:github in dry-run mode'),
+    message.includes('Running publish:github in dry-run mode'),
   );
   const publishInput = publishRun
     ? JSON.parse(publishRun.slice(publishRun.indexOf('{')))
