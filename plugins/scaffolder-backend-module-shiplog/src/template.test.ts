@@ -105,7 +105,7 @@ describe('templates/new-service', () => {
     );
   });
 
-  it("passes the scaffolder's input check when the EKS fields are left empty", () => {
+  it("passes the scaffolder's input check when optional form fields are left empty", () => {
     const action = createShiplogBootstrapAction({
       integrations: { byHost: () => undefined } as never,
       defaultShiplogUrl: 'http://localhost:7007',
@@ -113,7 +113,9 @@ describe('templates/new-service', () => {
     const schema = JSON.parse(JSON.stringify(action.schema!.input));
     const input = (eks: Record<string, unknown>) => ({
       ...exampleInputs.ghcrNodeInRepository,
+      runnerLabels: [],
       deploy: { mode: 'argocd', eks },
+      secrets: { keys: [], store: 'none' },
     });
     const validator = new Validator();
     // The template passes each form field; an unset one is dropped, so no cluster means no EKS.

@@ -39,7 +39,8 @@ export function deliveryInputShape(zod: typeof z) {
             .string()
             .regex(RUNNER_LABEL, 'must be a runner label such as self-hosted'),
         )
-        .min(1)
+        // No minimum: the scaffolder checks the template's [] against the JSON schema before the
+        // preprocessing above turns it into "unset".
         .max(10)
         .optional()
         .describe(
