@@ -270,6 +270,8 @@ async function main() {
     }
     const env = { ...process.env };
     delete env.npm_config_user_agent;
+    // The app is someone else's new app: its lockfile is written by this install, even under CI.
+    env.YARN_ENABLE_IMMUTABLE_INSTALLS = 'false';
     if (!env.npm_config_nodedir && existsSync('/usr/include/node/node.h')) {
       env.npm_config_nodedir = '/usr';
     }
