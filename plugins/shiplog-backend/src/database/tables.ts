@@ -20,6 +20,12 @@ export const TABLES = {
   commitLeadTimes: 'shiplog_commit_lead_times',
   /** Per component and environment: the newest commit position delivered. */
   leadTimeMarks: 'shiplog_lead_time_marks',
+  /** Per (entity, environment): what a rollup cell shows and what its drift needs. */
+  rollupCells: 'shiplog_rollup_cells',
+  /** Per component: the newest commit position. */
+  commitHeads: 'shiplog_commit_heads',
+  /** Per (environment, entity, day or week): DORA's counts, lead times and recovery times. */
+  deliveryBuckets: 'shiplog_delivery_buckets',
   /** Where each scheduled task stopped (promotion tracking, auto-promotion). */
   taskCursors: 'shiplog_task_cursors',
   /** Held (entity, environment) pairs: auto-promotion into them stops. */

@@ -110,6 +110,8 @@ export interface MatrixDeploymentRecord extends DeploymentRecord {
   /** The deployment's commit, or its release's when the deploy event named none. */
   resolvedCommitSha?: string;
   commitPosition?: number;
+  /** What runs only: the component's releases with an order key up to its own (the rollup cell's). */
+  releaseRank?: number;
 }
 
 export interface EnvironmentStateRecord {

@@ -81,7 +81,11 @@ function newestDeployedPosition(
   return Math.max(0, ...positions);
 }
 
-/** How far an environment is behind (or ahead of) the one before it on the promotion path. */
+/**
+ * How far an environment is behind (or ahead of) the one before it on the promotion path: releases
+ * between the two as a difference of release ranks (counted only where a rank is missing), commits as
+ * a difference of commit positions, which are gap-free.
+ */
 async function driftFrom(
   stores: EnvironmentReadStores,
   entityRef: string,
@@ -101,16 +105,17 @@ async function driftFrom(
     return drift;
   }
   if (prevKey > ownKey) {
+    const prevRank = previousCurrent?.releaseRank;
+    const ownRank = current ? current.releaseRank : 0;
+    drift.releasesBehind =
+      prevRank !== undefined && ownRank !== undefined
+        ? prevRank - ownRank
+        : await stores.releases.countReleasesBetween(entityRef, ownKey, prevKey);
     const prevPos = previousCurrent?.commitPosition;
     const ownPos = current ? current.commitPosition : 0;
-    const [releasesBehind, commitsBehind] = await Promise.all([
-      stores.releases.countReleasesBetween(entityRef, ownKey, prevKey),
-      prevPos !== undefined && ownPos !== undefined && prevPos > ownPos
-        ? stores.commits.countCommitsBetween(entityRef, ownPos, prevPos)
-        : 0,
-    ]);
-    drift.releasesBehind = releasesBehind;
-    drift.commitsBehind = commitsBehind;
+    if (prevPos !== undefined && ownPos !== undefined && prevPos > ownPos) {
+      drift.commitsBehind = prevPos - ownPos;
+    }
   } else if (ownKey > prevKey) {
     drift.aheadOfPrevious = true;
   }

@@ -6,12 +6,7 @@ import {
   RollupResponse,
   SHIPLOG_ANNOTATIONS,
 } from '@shiplog/plugin-shiplog-common';
-import {
-  CommitPositionRange,
-  ReleaseKeyRange,
-  RollupStore,
-} from '../database/stores';
-import { EnvironmentStateRecord } from '../database/types';
+import { RollupCellRecord, RollupStore } from '../database/stores';
 import { environmentsOf } from './environments';
 import { iso } from './records';
 
@@ -24,7 +19,7 @@ export interface CoveredComponent {
 /** One component's environments: its promotion path first, then the ones only its events reveal. */
 interface ComponentPlan {
   component: CoveredComponent;
-  states: Map<string, EnvironmentStateRecord>;
+  cells: Map<string, RollupCellRecord>;
   path: string[];
   environments: string[];
 }
@@ -32,7 +27,7 @@ interface ComponentPlan {
 function planComponent(
   component: CoveredComponent,
   configured: EnvironmentConfig[],
-  states: EnvironmentStateRecord[],
+  cells: RollupCellRecord[],
 ): ComponentPlan {
   const path = environmentsOf(configured, component.entity).map(e => e.name);
   const narrowed = Boolean(
@@ -40,60 +35,90 @@ function planComponent(
   );
   const revealed = narrowed
     ? []
-    : states
-        .filter(state => !path.includes(state.environment))
-        .sort((a, b) => (a.attempt?.sortAt ?? 0) - (b.attempt?.sortAt ?? 0))
-        .map(state => state.environment);
+    : cells
+        .filter(cell => !path.includes(cell.environment))
+        .sort((a, b) => (a.attempt?.at ?? 0) - (b.attempt?.at ?? 0))
+        .map(cell => cell.environment);
   return {
     component,
-    states: new Map(states.map(state => [state.environment, state])),
+    cells: new Map(cells.map(cell => [cell.environment, cell])),
     // Without configured environments, the order events revealed is the promotion path.
     path: path.length ? path : revealed,
     environments: [...path, ...revealed],
   };
 }
 
-/** The cells' drift ranges (only where the environment before runs a newer release) and the undeployed range. */
-function rangesOf(plan: ComponentPlan) {
-  const releases: Array<{ env: string; range: ReleaseKeyRange }> = [];
-  const commits: Array<{ env: string; range: CommitPositionRange }> = [];
-  const entityRef = plan.component.entityRef;
-  plan.path.forEach((env, index) => {
-    const previous = plan.states.get(plan.path[index - 1])?.current;
-    const own = plan.states.get(env)?.current;
-    const prevKey = previous?.versionKey;
-    const ownKey = own ? own.versionKey : '';
-    if (index === 0 || prevKey === undefined || ownKey === undefined) return;
-    if (prevKey <= ownKey) return;
-    releases.push({
-      env,
-      range: { entityRef, afterKey: ownKey, upToKey: prevKey },
-    });
-    const prevPos = previous?.commitPosition;
-    const ownPos = own ? own.commitPosition : 0;
-    if (prevPos !== undefined && ownPos !== undefined && prevPos > ownPos) {
-      commits.push({ env, range: { entityRef, after: ownPos, upTo: prevPos } });
-    }
-  });
-  const deployed = plan.path
-    .map(env => plan.states.get(env)?.current?.commitPosition)
-    .filter((p): p is number => p !== undefined);
-  const undeployed: CommitPositionRange = {
-    entityRef,
-    after: Math.max(0, ...deployed),
-  };
-  return { releases, commits, undeployed };
+/**
+ * How far a cell is behind the environment before it, where that one runs a newer release: releases
+ * and commits between the two, as differences of release ranks and of (gap-free) commit positions.
+ */
+function driftOf(
+  previous: RollupCellRecord['current'],
+  own: RollupCellRecord['current'],
+): Pick<RollupCell, 'behindReleases' | 'behindCommits'> {
+  const prevKey = previous?.versionKey;
+  const ownKey = own ? own.versionKey : '';
+  if (prevKey === undefined || ownKey === undefined || prevKey <= ownKey) {
+    return {};
+  }
+  const drift: Pick<RollupCell, 'behindReleases' | 'behindCommits'> = {};
+  const ownRank = own ? own.releaseRank : 0;
+  if (previous?.releaseRank !== undefined && ownRank !== undefined) {
+    drift.behindReleases = previous.releaseRank - ownRank;
+  }
+  const prevPos = previous?.commitPosition;
+  const ownPos = own ? own.commitPosition : 0;
+  if (prevPos !== undefined && ownPos !== undefined && prevPos > ownPos) {
+    drift.behindCommits = prevPos - ownPos;
+  }
+  return drift;
 }
 
-function cellOf(state: EnvironmentStateRecord | undefined): RollupCell {
-  const current = state?.current;
-  const status = state?.attempt?.status ?? current?.status;
+function cellOf(cell: RollupCellRecord | undefined): RollupCell {
+  const current = cell?.current;
+  const status = cell?.attempt?.status ?? current?.status;
   return {
-    ...(current && {
-      version: current.version,
-      since: iso(current.finishedAt ?? current.sortAt),
-    }),
+    ...(current && { version: current.version, since: iso(current.since) }),
     ...(status && { status }),
+  };
+}
+
+/** The commits no environment on the promotion path runs: after the newest position deployed. */
+function undeployedOf(plan: ComponentPlan, head: number | undefined): number {
+  const deployed = plan.path
+    .map(env => plan.cells.get(env)?.current?.commitPosition)
+    .filter((p): p is number => p !== undefined);
+  return Math.max(0, (head ?? 0) - Math.max(0, ...deployed));
+}
+
+function rollComponent(
+  plan: ComponentPlan,
+  head: number | undefined,
+): RollupComponent {
+  const cells: Record<string, RollupCell> = {};
+  for (const env of plan.environments) {
+    cells[env] = cellOf(plan.cells.get(env));
+  }
+  plan.path.forEach((env, index) => {
+    if (index > 0) {
+      Object.assign(
+        cells[env],
+        driftOf(
+          plan.cells.get(plan.path[index - 1])?.current,
+          plan.cells.get(env)?.current,
+        ),
+      );
+    }
+  });
+  const { entity, entityRef } = plan.component;
+  return {
+    entityRef,
+    ...(entity.metadata.title && { title: entity.metadata.title }),
+    environments: cells,
+    undeployedCommits: undeployedOf(plan, head),
+    failing: plan.path.some(
+      env => plan.cells.get(env)?.attempt?.status === 'failed',
+    ),
   };
 }
 
@@ -108,56 +133,26 @@ function unionOf(configured: EnvironmentConfig[], plans: ComponentPlan[]) {
 
 /**
  * What runs where across the components an org entity covers, with each cell's drift against the
- * environment before it: the states of all components in one statement and all drift counts in a few,
- * whatever the number of components.
+ * environment before it: the rollup read model's cells and commit heads, two indexed statements
+ * whatever the number of components; drift is arithmetic on what the cells hold.
  */
 export async function getRollup(
   store: RollupStore,
   components: CoveredComponent[],
   configured: EnvironmentConfig[],
 ): Promise<RollupResponse> {
-  const states = await store.getEnvironmentStatesOf(
-    components.map(c => c.entityRef),
-  );
-  const plans = components.map(component =>
-    planComponent(component, configured, states.get(component.entityRef) ?? []),
-  );
-  const ranges = plans.map(rangesOf);
-  const [releaseCounts, commitCounts, undeployedCounts] = await Promise.all([
-    store.countReleasesInRanges(
-      ranges.flatMap(r => r.releases.map(x => x.range)),
-    ),
-    store.countCommitsInRanges(
-      ranges.flatMap(r => r.commits.map(x => x.range)),
-    ),
-    store.countCommitsInRanges(ranges.map(r => r.undeployed)),
+  const entityRefs = components.map(c => c.entityRef);
+  const [cells, heads] = await Promise.all([
+    store.getCellsOf(entityRefs),
+    store.getCommitHeadsOf(entityRefs),
   ]);
-  let releaseIndex = 0;
-  let commitIndex = 0;
-  const rolled = plans.map((plan, index): RollupComponent => {
-    const cells: Record<string, RollupCell> = {};
-    for (const env of plan.environments) {
-      cells[env] = cellOf(plan.states.get(env));
-    }
-    for (const { env } of ranges[index].releases) {
-      cells[env].behindReleases = releaseCounts[releaseIndex++];
-    }
-    for (const { env } of ranges[index].commits) {
-      cells[env].behindCommits = commitCounts[commitIndex++];
-    }
-    const { entity, entityRef } = plan.component;
-    return {
-      entityRef,
-      ...(entity.metadata.title && { title: entity.metadata.title }),
-      environments: cells,
-      undeployedCommits: undeployedCounts[index],
-      failing: plan.path.some(
-        env => plan.states.get(env)?.attempt?.status === 'failed',
-      ),
-    };
-  });
+  const plans = components.map(component =>
+    planComponent(component, configured, cells.get(component.entityRef) ?? []),
+  );
   return {
     environments: unionOf(configured, plans),
-    components: rolled.sort((a, b) => a.entityRef.localeCompare(b.entityRef)),
+    components: plans
+      .map(plan => rollComponent(plan, heads.get(plan.component.entityRef)))
+      .sort((a, b) => a.entityRef.localeCompare(b.entityRef)),
   };
 }

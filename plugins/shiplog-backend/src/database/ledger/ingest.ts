@@ -9,6 +9,7 @@ import { projectDeliveryMetrics } from './projectDeliveryMetrics';
 import { projectDeployments } from './projectDeployments';
 import { projectEnvironmentState } from './projectEnvironmentState';
 import { projectReleases, resolveVersions } from './projectReleases';
+import { projectRollupCells } from './projectRollupCells';
 
 /** Columns already hold these; the payload keeps the rest (image, commits, pull request), so event = columns + payload. */
 const COLUMN_FIELDS = new Set([
@@ -83,6 +84,18 @@ async function project(
     (event): event is ReleaseEvent =>
       event.type !== 'commits' && event.type !== 'pull_request',
   );
+  const versionOf = await projectReleaseEvents(batch, releaseEvents);
+  await projectRollupCells(
+    batch,
+    events.map(event => event.entityRef),
+  );
+  return versionOf;
+}
+
+async function projectReleaseEvents(
+  batch: ProjectionBatch,
+  releaseEvents: ReleaseEvent[],
+): Promise<(event: LedgerEvent) => string | undefined> {
   if (!releaseEvents.length) {
     return () => undefined;
   }

@@ -134,14 +134,32 @@ class CommitFacts {
 }
 
 /**
- * New commits take the positions after each component's last one, in the order the batch reports them.
- * `max` is read under the component's ledger lock, and positions are unique per component.
+ * New commits take the positions after each component's last one, in the order the batch reports them;
+ * commits already stored keep theirs and take none, so positions stay gap-free (1..n per component)
+ * and a difference of positions counts the commits between. `max` is read under the component's
+ * ledger lock, and positions are unique per component.
  */
 async function positionCommits(
   { trx }: ProjectionBatch,
   commits: PendingCommit[],
 ): Promise<CommitRow[]> {
   const entityRefs = [...new Set(commits.map(c => c.entityRef))];
+  const stored: Array<{ entity_ref: string; sha: string; position: unknown }> =
+    [];
+  for (const part of chunks(commits)) {
+    stored.push(
+      ...(await trx(COMMITS)
+        .whereIn('entity_ref', [...new Set(part.map(c => c.entityRef))])
+        .whereIn(
+          'sha',
+          part.map(c => c.sha),
+        )
+        .select('entity_ref', 'sha', 'position')),
+    );
+  }
+  const storedPosition = new Map(
+    stored.map(row => [keyOf(row.entity_ref, row.sha), Number(row.position)]),
+  );
   const maxRows: Array<{
     entity_ref: string;
     max: number | string | null;
@@ -154,8 +172,11 @@ async function positionCommits(
     maxRows.map(row => [row.entity_ref, Number(row.max ?? 0)]),
   );
   return commits.map(commit => {
-    const position = (next.get(commit.entityRef) ?? 0) + 1;
-    next.set(commit.entityRef, position);
+    let position = storedPosition.get(keyOf(commit.entityRef, commit.sha));
+    if (position === undefined) {
+      position = (next.get(commit.entityRef) ?? 0) + 1;
+      next.set(commit.entityRef, position);
+    }
     return {
       entity_ref: commit.entityRef,
       sha: commit.sha,

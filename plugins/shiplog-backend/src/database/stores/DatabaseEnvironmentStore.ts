@@ -46,13 +46,17 @@ function sideFromRow(
   };
 }
 
-const stateFromRow = (
-  row: Record<string, unknown>,
-): EnvironmentStateRecord => ({
-  environment: String(row.environment),
-  current: sideFromRow(row, 'c'),
-  attempt: sideFromRow(row, 'a'),
-});
+function stateFromRow(row: Record<string, unknown>): EnvironmentStateRecord {
+  const current = sideFromRow(row, 'c');
+  if (current) {
+    current.releaseRank = toNumber(row.c_release_rank);
+  }
+  return {
+    environment: String(row.environment),
+    current,
+    attempt: sideFromRow(row, 'a'),
+  };
+}
 
 /** The state per environment from `shiplog_environment_state`, joined to what drift needs. */
 export class DatabaseEnvironmentStore implements EnvironmentStore {
@@ -73,78 +77,39 @@ export class DatabaseEnvironmentStore implements EnvironmentStore {
 
   /**
    * What runs in each environment and what was last attempted, with the release order key, commit and
-   * commit position of each, in one indexed query: the matrix's hot path.
+   * commit position of each, and the running release's rank (from the rollup cell), in one indexed
+   * query: the matrix's hot path.
    */
   async getEnvironmentStates(
     entityRef: string,
   ): Promise<EnvironmentStateRecord[]> {
     const query = this.db(`${TABLES.environmentState} as s`)
       .where('s.entity_ref', entityRef)
-      .select(['s.environment', ...sideColumns('c'), ...sideColumns('a')]);
+      .select([
+        's.environment',
+        ...sideColumns('c'),
+        ...sideColumns('a'),
+        'x.current_release_rank as c_release_rank',
+      ])
+      .leftJoin(`${TABLES.rollupCells} as x`, join =>
+        join
+          .on('x.entity_ref', 's.entity_ref')
+          .andOn('x.environment', 's.environment'),
+      );
     this.joinSide(query, 'c', 's.current_deployment_id');
     this.joinSide(query, 'a', 's.attempt_deployment_id');
     if (this.isPostgres) {
       // A named statement is planned once per connection: planning this join costs more than running it.
-      query.options({ name: 'shiplog_environment_states_v1' });
+      query.options({ name: 'shiplog_environment_states_v2' });
     }
     const rows: Array<Record<string, unknown>> = await query;
     return rows.map(stateFromRow);
   }
 
-  /**
-   * The same for many components in one statement (org views), keyed by entity ref. Where the last
-   * attempt is what runs (the usual case) its side is not joined again: half the index lookups.
-   */
-  async getEnvironmentStatesOf(
-    entityRefs: string[],
-  ): Promise<Map<string, EnvironmentStateRecord[]>> {
-    const byEntity = new Map<string, EnvironmentStateRecord[]>();
-    if (!entityRefs.length) {
-      return byEntity;
-    }
-    const query = this.db(`${TABLES.environmentState} as s`)
-      .whereIn('s.entity_ref', entityRefs)
-      .select([
-        's.entity_ref',
-        's.environment',
-        this.db.raw(
-          's.attempt_deployment_id = s.current_deployment_id AS attempt_is_current',
-        ),
-        ...sideColumns('c'),
-        ...sideColumns('a'),
-      ]);
-    this.joinSide(query, 'c', 's.current_deployment_id');
-    this.joinSide(query, 'a', 's.attempt_deployment_id', true);
-    const rows: Array<Record<string, unknown>> = await query;
-    for (const row of rows) {
-      const entityRef = String(row.entity_ref);
-      const state = stateFromRow(row);
-      if (row.attempt_is_current === true || row.attempt_is_current === 1) {
-        state.attempt = state.current;
-      }
-      byEntity.set(entityRef, [...(byEntity.get(entityRef) ?? []), state]);
-    }
-    return byEntity;
-  }
-
-  /** Joins a side's deployment, release and commit; `unlessCurrent`: only where it is not the current one. */
-  private joinSide(
-    query: Knex.QueryBuilder,
-    side: Side,
-    idColumn: string,
-    unlessCurrent = false,
-  ) {
+  /** Joins a side's deployment, release and commit. */
+  private joinSide(query: Knex.QueryBuilder, side: Side, idColumn: string) {
     query
-      .leftJoin(`${TABLES.deployments} as ${side}`, join => {
-        join.on(`${side}.id`, idColumn);
-        if (unlessCurrent) {
-          join.andOn(
-            this.db.raw(
-              `(s.current_deployment_id IS NULL OR ${idColumn} <> s.current_deployment_id)`,
-            ),
-          );
-        }
-      })
+      .leftJoin(`${TABLES.deployments} as ${side}`, `${side}.id`, idColumn)
       .leftJoin(`${TABLES.releases} as ${side}r`, join =>
         join
           .on(`${side}r.entity_ref`, 's.entity_ref')

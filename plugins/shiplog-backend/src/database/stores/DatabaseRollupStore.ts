@@ -1,99 +1,70 @@
 import { Knex } from 'knex';
 import { chunks } from '../ledger/batch';
+import { orUndefined, toNumber } from '../rows';
 import { TABLES } from '../tables';
-import { EnvironmentStateRecord } from '../types';
-import { DatabaseEnvironmentStore } from './DatabaseEnvironmentStore';
-import { CommitPositionRange, ReleaseKeyRange, RollupStore } from './types';
+import { DeploymentRecord } from '../types';
+import { RollupCellRecord, RollupStore } from './types';
 
-/** Ranges per statement: 4 bound values each, far below both databases' limits. */
-const RANGES_PER_STATEMENT = 250;
+type Status = DeploymentRecord['status'];
+
+function cellFromRow(row: Record<string, unknown>): RollupCellRecord {
+  const cell: RollupCellRecord = { environment: String(row.environment) };
+  if (row.current_version !== null && row.current_version !== undefined) {
+    cell.current = {
+      version: String(row.current_version),
+      since: Number(row.current_since),
+      status: row.current_status as Status,
+      versionKey: orUndefined(row.current_version_key as string | null),
+      commitPosition: toNumber(row.current_commit_position),
+      releaseRank: toNumber(row.current_release_rank),
+    };
+  }
+  if (row.attempt_version !== null && row.attempt_version !== undefined) {
+    cell.attempt = {
+      version: String(row.attempt_version),
+      status: row.attempt_status as Status,
+      at: Number(row.attempt_at),
+    };
+  }
+  return cell;
+}
 
 /**
- * Org views' reads of many components: the states per environment in one statement, and the drift
- * counts of all cells in one statement per 250 ranges (a VALUES list joined to the indexed table),
- * instead of a round trip per component.
+ * Org views' reads of many components from the rollup read model that ingest keeps: the cells in one
+ * indexed statement, the commit heads in another, whatever the number of components (in chunks of
+ * 500 bound values).
  */
 export class DatabaseRollupStore implements RollupStore {
-  private readonly environments: DatabaseEnvironmentStore;
+  constructor(private readonly db: Knex) {}
 
-  constructor(private readonly db: Knex) {
-    this.environments = new DatabaseEnvironmentStore(db);
-  }
-
-  getEnvironmentStatesOf(
+  async getCellsOf(
     entityRefs: string[],
-  ): Promise<Map<string, EnvironmentStateRecord[]>> {
-    return this.environments.getEnvironmentStatesOf(entityRefs);
-  }
-
-  countReleasesInRanges(ranges: ReleaseKeyRange[]): Promise<number[]> {
-    return this.countInRanges(
-      ranges.map(r => [r.entityRef, r.afterKey, r.upToKey]),
-      'VARCHAR(512)',
-      TABLES.releases,
-      'version_key',
-    );
-  }
-
-  countCommitsInRanges(ranges: CommitPositionRange[]): Promise<number[]> {
-    return this.countInRanges(
-      ranges.map(r => [
-        r.entityRef,
-        r.after,
-        r.upTo ?? Number.MAX_SAFE_INTEGER,
-      ]),
-      'BIGINT',
-      TABLES.commits,
-      'position',
-    );
-  }
-
-  /**
-   * Rows of `table` per (entity, lower exclusive, upper inclusive) range of `column`; the statements
-   * of the chunks run side by side.
-   */
-  private async countInRanges(
-    ranges: Array<[string, string | number, string | number]>,
-    boundType: string,
-    table: string,
-    column: string,
-  ): Promise<number[]> {
+  ): Promise<Map<string, RollupCellRecord[]>> {
+    const byEntity = new Map<string, RollupCellRecord[]>();
     const parts = await Promise.all(
-      chunks(ranges, RANGES_PER_STATEMENT).map(part =>
-        this.countChunk(part, boundType, table, column),
+      chunks(entityRefs).map(part =>
+        this.db(TABLES.rollupCells).whereIn('entity_ref', part),
       ),
     );
-    return parts.flat();
+    for (const row of parts.flat() as Array<Record<string, unknown>>) {
+      const entityRef = String(row.entity_ref);
+      const cells = byEntity.get(entityRef) ?? [];
+      cells.push(cellFromRow(row));
+      byEntity.set(entityRef, cells);
+    }
+    return byEntity;
   }
 
-  private async countChunk(
-    part: Array<[string, string | number, string | number]>,
-    boundType: string,
-    table: string,
-    column: string,
-  ): Promise<number[]> {
-    const values = part
-      .map(
-        () =>
-          `(CAST(? AS INTEGER), CAST(? AS VARCHAR(255)), CAST(? AS ${boundType}), CAST(? AS ${boundType}))`,
-      )
-      .join(', ');
-    const bindings = part.flatMap((range, index) => [index, ...range]);
-    const result = await this.db.raw(
-      `WITH ranges(i, entity_ref, after_bound, up_to_bound) AS (VALUES ${values})
-       SELECT ranges.i AS i, COUNT(t.${column}) AS n FROM ranges
-       LEFT JOIN ${table} t ON t.entity_ref = ranges.entity_ref
-         AND t.${column} > ranges.after_bound AND t.${column} <= ranges.up_to_bound
-       GROUP BY ranges.i`,
-      bindings,
+  async getCommitHeadsOf(entityRefs: string[]): Promise<Map<string, number>> {
+    const parts = await Promise.all(
+      chunks(entityRefs).map(part =>
+        this.db(TABLES.commitHeads).whereIn('entity_ref', part),
+      ),
     );
-    const rows: Array<{ i: unknown; n: unknown }> = Array.isArray(result)
-      ? result
-      : result.rows;
-    const counts = part.map(() => 0);
-    for (const row of rows) {
-      counts[Number(row.i)] = Number(row.n);
-    }
-    return counts;
+    return new Map(
+      (parts.flat() as Array<{ entity_ref: string; head_position: unknown }>).map(
+        row => [row.entity_ref, Number(row.head_position)],
+      ),
+    );
   }
 }

@@ -150,55 +150,48 @@ export interface DeploymentCounts {
   rework: number;
 }
 
-/** The counts of one week (weeks start on Monday, 00:00 UTC). */
-export interface WeeklyDeploymentCounts extends DeploymentCounts {
+/**
+ * What DORA's metrics need of one week (weeks start on Monday, 00:00 UTC) within a window: the counts of
+ * finished deployments, every lead time (ms) of the commits first delivered, and every recovery time
+ * (ms) of the failing deployments that recovered, so that medians over any set of weeks are exact.
+ */
+export interface DeliveryWeekFacts extends DeploymentCounts {
   weekStart: number;
+  leadTimes: number[];
+  recoveries: number[];
 }
 
-/** Median lead times (ms) of the commits first delivered in a window: overall and per week. */
-export interface LeadTimeMedians {
-  medianMs: number | null;
-  samples: number;
-  weekly: Array<{
-    weekStart: number;
-    medianMs: number | null;
-    samples: number;
-  }>;
-}
-
-/** The delivery read models DORA metrics are computed from; every method reads index ranges only. */
+/** The delivery read models DORA metrics are computed from; reads per-week and per-day buckets. */
 export interface DeliveryMetricsStore {
-  countDeployments(window: DeliveryWindow): Promise<{
-    totals: DeploymentCounts;
-    weekly: WeeklyDeploymentCounts[];
-  }>;
-  /** Per failing deployment in the window that recovered: ms from its finish to the next success's. */
-  recoveryTimes(window: DeliveryWindow): Promise<number[]>;
-  leadTimes(window: DeliveryWindow): Promise<LeadTimeMedians>;
+  /** The weeks of the window that hold any fact, oldest first. */
+  weeklyFacts(window: DeliveryWindow): Promise<DeliveryWeekFacts[]>;
 }
 
-/** Releases of a component with a key in (afterKey, upToKey]. */
-export interface ReleaseKeyRange {
-  entityRef: string;
-  afterKey: string;
-  upToKey: string;
+/** A rollup cell as ingest keeps it (`shiplog_rollup_cells`): what runs, and the last attempt. */
+export interface RollupCellRecord {
+  environment: string;
+  current?: {
+    version: string;
+    /** When it finished deploying (its start when no finish was reported). */
+    since: number;
+    status: DeploymentRecord['status'];
+    versionKey?: string;
+    /** The position of its release's commit; positions are gap-free, so differences count commits. */
+    commitPosition?: number;
+    /** The component's releases with an order key up to its own; differences count releases. */
+    releaseRank?: number;
+  };
+  attempt?: {
+    version: string;
+    status: DeploymentRecord['status'];
+    at: number;
+  };
 }
 
-/** Commits of a component with a position in (after, upTo]; no upper bound without upTo. */
-export interface CommitPositionRange {
-  entityRef: string;
-  after: number;
-  upTo?: number;
-}
-
-/** What org views (rollups) read about many components at once: a few statements for any number. */
+/** What org views (rollups) read about many components at once: two statements for any number. */
 export interface RollupStore {
-  /** The state per environment of each component (as EnvironmentStore's), keyed by entity ref. */
-  getEnvironmentStatesOf(
-    entityRefs: string[],
-  ): Promise<Map<string, EnvironmentStateRecord[]>>;
-  /** How many releases each range holds, in the order of the ranges. */
-  countReleasesInRanges(ranges: ReleaseKeyRange[]): Promise<number[]>;
-  /** How many commits each range holds, in the order of the ranges. */
-  countCommitsInRanges(ranges: CommitPositionRange[]): Promise<number[]>;
+  /** The cells of each component, keyed by entity ref. */
+  getCellsOf(entityRefs: string[]): Promise<Map<string, RollupCellRecord[]>>;
+  /** The newest commit position of each component that has commits. */
+  getCommitHeadsOf(entityRefs: string[]): Promise<Map<string, number>>;
 }

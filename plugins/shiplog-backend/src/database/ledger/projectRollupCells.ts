@@ -1,0 +1,54 @@
+import { TABLES } from '../tables';
+import { ProjectionBatch, chunks } from './batch';
+
+const CELLS = TABLES.rollupCells;
+const HEADS = TABLES.commitHeads;
+
+/**
+ * The state per environment joined to its deployments, the running release and its commit, and the
+ * release's rank among the component's releases (an index range count, paid once per batch here
+ * instead of once per cell and view). The same select as the migration's backfill.
+ */
+const CELLS_SELECT = `
+  SELECT s.entity_ref, s.environment, c.id, c.version, r.version_key, p.position,
+    (SELECT COUNT(*) FROM ${TABLES.releases} k
+      WHERE k.entity_ref = s.entity_ref AND k.version_key <= r.version_key),
+    COALESCE(c.finished_at, c.sort_at), c.status,
+    a.id, a.version, a.status, a.sort_at
+  FROM ${TABLES.environmentState} s
+  LEFT JOIN ${TABLES.deployments} c ON c.id = s.current_deployment_id
+  LEFT JOIN ${TABLES.releases} r ON r.entity_ref = s.entity_ref AND r.version = c.version
+  LEFT JOIN ${TABLES.commits} p ON p.entity_ref = s.entity_ref
+    AND p.sha = COALESCE(c.commit_sha, r.commit_sha)
+  LEFT JOIN ${TABLES.deployments} a ON a.id = s.attempt_deployment_id`;
+
+const CELL_COLUMNS = `entity_ref, environment, current_deployment_id, current_version,
+  current_version_key, current_commit_position, current_release_rank, current_since, current_status,
+  attempt_deployment_id, attempt_version, attempt_status, attempt_at`;
+
+/**
+ * The rollup's cells and commit heads of the components a batch touched, rebuilt from the state per
+ * environment in the ingest transaction: whatever the batch changed (a deployment, a release's commit,
+ * commits reordered by a push, a release ranked before others), the cells agree with the ledger.
+ * A few rows per component, read through primary keys.
+ */
+export async function projectRollupCells(
+  { trx }: ProjectionBatch,
+  entityRefs: string[],
+): Promise<void> {
+  for (const part of chunks([...new Set(entityRefs)])) {
+    const marks = part.map(() => '?').join(', ');
+    await trx(CELLS).whereIn('entity_ref', part).delete();
+    await trx.raw(
+      `INSERT INTO ${CELLS} (${CELL_COLUMNS}) ${CELLS_SELECT} WHERE s.entity_ref IN (${marks})`,
+      part,
+    );
+    await trx(HEADS).whereIn('entity_ref', part).delete();
+    await trx.raw(
+      `INSERT INTO ${HEADS} (entity_ref, head_position)
+       SELECT entity_ref, MAX(position) FROM ${TABLES.commits}
+       WHERE entity_ref IN (${marks}) GROUP BY entity_ref`,
+      part,
+    );
+  }
+}
