@@ -53,11 +53,11 @@ exports.up = async function up(knex) {
     table
       .bigInteger('current_commit_position')
       .nullable()
-      .comment("The position of the running release's commit");
+      .comment('The position of the commit of the running release');
     table
       .integer('current_release_rank')
       .nullable()
-      .comment("The component's releases with an order key up to this one's");
+      .comment('Releases of the component with an order key up to this one');
     table
       .bigInteger('current_since')
       .nullable()
@@ -76,7 +76,9 @@ exports.up = async function up(knex) {
     table.bigInteger('head_position').notNullable();
   });
 
-  await knex.raw(`INSERT INTO shiplog_rollup_cells (${CELL_COLUMNS}) ${CELLS_SELECT}`);
+  await knex.raw(
+    `INSERT INTO shiplog_rollup_cells (${CELL_COLUMNS}) ${CELLS_SELECT}`,
+  );
   await knex.raw(`
     INSERT INTO shiplog_commit_heads (entity_ref, head_position)
     SELECT entity_ref, MAX(position) FROM shiplog_commits GROUP BY entity_ref`);

@@ -23,7 +23,8 @@ export function median(values: number[]): number | null {
   if (!values.length) {
     return null;
   }
-  const sorted = [...values].sort((a, b) => a - b);
+  // A typed array sorts numerically without a comparator: several times faster on a quarter's lead times.
+  const sorted = Float64Array.from(values).sort();
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2
     ? sorted[middle]

@@ -110,7 +110,11 @@ async function driftFrom(
     drift.releasesBehind =
       prevRank !== undefined && ownRank !== undefined
         ? prevRank - ownRank
-        : await stores.releases.countReleasesBetween(entityRef, ownKey, prevKey);
+        : await stores.releases.countReleasesBetween(
+            entityRef,
+            ownKey,
+            prevKey,
+          );
     const prevPos = previousCurrent?.commitPosition;
     const ownPos = current ? current.commitPosition : 0;
     if (prevPos !== undefined && ownPos !== undefined && prevPos > ownPos) {

@@ -2,6 +2,10 @@ import { Knex } from 'knex';
 import { DeploymentRow } from '../rows';
 import { TABLES } from '../tables';
 import { ProjectionBatch, chunks, keyOf } from './batch';
+import {
+  TouchedDeliveryTimes,
+  projectDeliveryBuckets,
+} from './projectDeliveryBuckets';
 
 const FINISHED = TABLES.finishedDeployments;
 const LEAD_TIMES = TABLES.commitLeadTimes;
@@ -119,19 +123,25 @@ const inEnvironment = (row: FinishedDeployment) => ({
 });
 
 /** A rollback marks the finished deployment before it in the environment as rolled back. */
-async function markRolledBack(trx: Knex.Transaction, row: FinishedDeployment) {
-  const previous: { deployment_id: unknown } | undefined = await trx(FINISHED)
-    .where(inEnvironment(row))
-    .where('finished_at', '<', row.finished_at)
-    .orderBy([
-      { column: 'finished_at', order: 'desc' },
-      { column: 'deployment_id', order: 'desc' },
-    ])
-    .first('deployment_id');
+async function markRolledBack(
+  trx: Knex.Transaction,
+  row: FinishedDeployment,
+  touched: TouchedDeliveryTimes,
+) {
+  const previous: { deployment_id: unknown; finished_at: unknown } | undefined =
+    await trx(FINISHED)
+      .where(inEnvironment(row))
+      .where('finished_at', '<', row.finished_at)
+      .orderBy([
+        { column: 'finished_at', order: 'desc' },
+        { column: 'deployment_id', order: 'desc' },
+      ])
+      .first('deployment_id', 'finished_at');
   if (previous) {
     await trx(FINISHED)
       .where({ deployment_id: previous.deployment_id })
       .update({ rolled_back: true });
+    touched.add(row, Number(previous.finished_at));
   }
 }
 
@@ -139,7 +149,11 @@ async function markRolledBack(trx: Knex.Transaction, row: FinishedDeployment) {
  * A success recovers the failing deployments (failed or rolled back) since the success before it;
  * one reported late also moves an earlier recovery back to its finish.
  */
-async function recoverFailing(trx: Knex.Transaction, row: FinishedDeployment) {
+async function recoverFailing(
+  trx: Knex.Transaction,
+  row: FinishedDeployment,
+  touched: TouchedDeliveryTimes,
+) {
   const previousSuccess: { finished_at: unknown } | undefined = await trx(
     FINISHED,
   )
@@ -148,19 +162,28 @@ async function recoverFailing(trx: Knex.Transaction, row: FinishedDeployment) {
     .where('finished_at', '<', row.finished_at)
     .orderBy('finished_at', 'desc')
     .first('finished_at');
-  await trx(FINISHED)
-    .where(inEnvironment(row))
-    .where('finished_at', '<', row.finished_at)
-    .modify(query => {
-      if (previousSuccess) {
-        query.where('finished_at', '>=', Number(previousSuccess.finished_at));
-      }
-    })
-    .where(q => q.where('status', 'failed').orWhere('rolled_back', true))
-    .where(q =>
-      q.whereNull('recovered_at').orWhere('recovered_at', '>', row.finished_at),
-    )
-    .update({ recovered_at: row.finished_at });
+  const recovering = () =>
+    trx(FINISHED)
+      .where(inEnvironment(row))
+      .where('finished_at', '<', row.finished_at)
+      .modify(query => {
+        if (previousSuccess) {
+          query.where('finished_at', '>=', Number(previousSuccess.finished_at));
+        }
+      })
+      .where(q => q.where('status', 'failed').orWhere('rolled_back', true))
+      .where(q =>
+        q
+          .whereNull('recovered_at')
+          .orWhere('recovered_at', '>', row.finished_at),
+      );
+  const earliest: { at: unknown } | undefined = await recovering().first({
+    at: trx.raw('MIN(finished_at)'),
+  });
+  if (earliest?.at !== null && earliest?.at !== undefined) {
+    touched.add(row, Number(earliest.at));
+    await recovering().update({ recovered_at: row.finished_at });
+  }
 }
 
 /** A failure reported after the success that followed it is recovered by that success. */
@@ -187,6 +210,7 @@ async function deliverCommits(
   trx: Knex.Transaction,
   row: FinishedDeployment,
   position: number,
+  touched: TouchedDeliveryTimes,
 ) {
   const at = row.finished_at;
   const mark: { position: unknown; deployed_at: unknown } | undefined =
@@ -223,6 +247,7 @@ async function deliverCommits(
     }
   }
   if (mark && at < Number(mark.deployed_at)) {
+    touched.add(row, Number(mark.deployed_at));
     await trx(LEAD_TIMES)
       .where(inEnvironment(row))
       .where('deployed_at', '>', at)
@@ -253,6 +278,7 @@ async function recordFinished(
   trx: Knex.Transaction,
   row: FinishedDeployment,
   release: ReleaseFacts,
+  touched: TouchedDeliveryTimes,
 ) {
   const inserted = await trx(FINISHED)
     .insert({
@@ -270,23 +296,25 @@ async function recordFinished(
   if (!inserted.length) {
     return;
   }
+  touched.add(row, row.finished_at);
   if (row.status === 'failed') {
     await recoveredLater(trx, row);
     return;
   }
   if (row.rollback) {
-    await markRolledBack(trx, row);
+    await markRolledBack(trx, row, touched);
   }
-  await recoverFailing(trx, row);
+  await recoverFailing(trx, row, touched);
   if (release.position !== undefined) {
-    await deliverCommits(trx, row, release.position);
+    await deliverCommits(trx, row, release.position, touched);
   }
 }
 
 /**
  * The delivery read models behind DORA metrics, from the deployments the batch created or finished:
- * finished deployments with their rollback, hotfix and recovery facts, and the commits each success
- * delivered. Kept for every environment; the metrics choose the production one when they read.
+ * finished deployments with their rollback, hotfix and recovery facts, the commits each success
+ * delivered, and the day and week buckets of the times these changed. Kept for every environment;
+ * the metrics choose the production one when they read.
  */
 export async function projectDeliveryMetrics(
   batch: ProjectionBatch,
@@ -303,7 +331,9 @@ export async function projectDeliveryMetrics(
     return;
   }
   const facts = await loadReleaseFacts(batch, finished);
+  const touched = new TouchedDeliveryTimes();
   for (const row of finished) {
-    await recordFinished(batch.trx, row, facts.get(row)!);
+    await recordFinished(batch.trx, row, facts.get(row)!, touched);
   }
+  await projectDeliveryBuckets(batch.trx, touched);
 }

@@ -1,173 +1,219 @@
 import { Knex } from 'knex';
+import { chunks } from '../ledger/batch';
 import { TABLES } from '../tables';
-import { FIRST_MONDAY_MS, WEEK_MS, median } from '../weeks';
+import { DAY_MS, WEEK_MS, weekStartOf } from '../weeks';
 import {
   DeliveryMetricsStore,
+  DeliveryWeekFacts,
   DeliveryWindow,
-  DeploymentCounts,
-  LeadTimeMedians,
-  WeeklyDeploymentCounts,
 } from './types';
 
-/** SQL for the week (index since the first Monday) a time column falls in; integer division in both databases. */
-const weekOf = (column: string) =>
-  `((${column} - ${FIRST_MONDAY_MS}) / ${WEEK_MS})`;
-const weekStartOfIndex = (week: unknown) =>
-  Number(week) * WEEK_MS + FIRST_MONDAY_MS;
+/** Components per statement: well below both databases' bound-parameter limits. */
+const COMPONENTS_PER_STATEMENT = 1000;
 
-type CountRow = {
-  week?: unknown;
-  total: unknown;
-  succeeded: unknown;
-  failing: unknown;
-  rework: unknown;
-};
-
-const countsOf = (row: CountRow | undefined): DeploymentCounts => ({
-  total: Number(row?.total ?? 0),
-  succeeded: Number(row?.succeeded ?? 0),
-  failing: Number(row?.failing ?? 0),
-  rework: Number(row?.rework ?? 0),
-});
+type Range = [number, number];
 
 /**
- * DORA's inputs from the delivery read models (`shiplog_finished_deployments`,
- * `shiplog_commit_lead_times`): index ranges of one environment, the covered components and the window;
- * counts and medians are computed by the database where it can.
+ * A window cut where the buckets cover it: whole weeks read from week buckets, whole days around them
+ * from day buckets, and the ragged ends (less than a day each) from the rows themselves.
+ */
+function partsOf({ from, to }: DeliveryWindow): {
+  weeks: Range[];
+  days: Range[];
+  rows: Range[];
+} {
+  const dayFrom = Math.ceil(from / DAY_MS) * DAY_MS;
+  const dayTo = Math.floor(to / DAY_MS) * DAY_MS;
+  if (dayFrom >= dayTo) {
+    return { weeks: [], days: [], rows: [[from, to]] };
+  }
+  const firstWeek = weekStartOf(dayFrom);
+  let weekFrom = firstWeek === dayFrom ? firstWeek : firstWeek + WEEK_MS;
+  let weekTo = weekStartOf(dayTo);
+  if (weekFrom >= weekTo) {
+    weekFrom = dayTo;
+    weekTo = dayTo;
+  }
+  const nonEmpty = (ranges: Range[]) => ranges.filter(([a, b]) => a < b);
+  return {
+    weeks: nonEmpty([[weekFrom, weekTo]]),
+    days: nonEmpty([
+      [dayFrom, weekFrom],
+      [weekTo, dayTo],
+    ]),
+    rows: nonEmpty([
+      [from, dayFrom],
+      [dayTo, to],
+    ]),
+  };
+}
+
+const inRanges =
+  (column: string, ranges: Range[]) => (query: Knex.QueryBuilder) => {
+    for (const [a, b] of ranges) {
+      query.orWhere(q => q.where(column, '>=', a).where(column, '<', b));
+    }
+  };
+
+const numbersOf = (list: unknown) =>
+  list ? String(list).split(',').map(Number) : [];
+
+/** The weeks being summed, created on first use. */
+class WeekFacts {
+  private readonly weeks = new Map<number, DeliveryWeekFacts>();
+
+  of(time: number): DeliveryWeekFacts {
+    const weekStart = weekStartOf(time);
+    let week = this.weeks.get(weekStart);
+    if (!week) {
+      week = {
+        weekStart,
+        total: 0,
+        succeeded: 0,
+        failing: 0,
+        rework: 0,
+        leadTimes: [],
+        recoveries: [],
+      };
+      this.weeks.set(weekStart, week);
+    }
+    return week;
+  }
+
+  list(): DeliveryWeekFacts[] {
+    return [...this.weeks.values()].sort((a, b) => a.weekStart - b.weekStart);
+  }
+}
+
+const truthy = (value: unknown) => value === true || Number(value) === 1;
+
+/**
+ * DORA's inputs from the delivery buckets ingest keeps (`shiplog_delivery_buckets`): for a group over a
+ * quarter, about components × weeks rows of one indexed statement, plus the rows of the window's
+ * ragged ends from `shiplog_finished_deployments` and `shiplog_commit_lead_times`.
  */
 export class DatabaseDeliveryMetricsStore implements DeliveryMetricsStore {
-  private readonly isPostgres: boolean;
+  constructor(private readonly db: Knex) {}
 
-  constructor(private readonly db: Knex) {
-    this.isPostgres = String(db.client.config.client).includes('pg');
-  }
-
-  private finishedIn(window: DeliveryWindow) {
-    return this.db(TABLES.finishedDeployments)
-      .where('environment', window.environment)
-      .whereIn('entity_ref', window.entityRefs)
-      .where('finished_at', '>=', window.from)
-      .where('finished_at', '<', window.to);
-  }
-
-  async countDeployments(window: DeliveryWindow): Promise<{
-    totals: DeploymentCounts;
-    weekly: WeeklyDeploymentCounts[];
-  }> {
-    if (!window.entityRefs.length) {
-      return { totals: countsOf(undefined), weekly: [] };
-    }
-    const sum = (condition: string) =>
-      this.db.raw(`SUM(CASE WHEN ${condition} THEN 1 ELSE 0 END)`);
-    const rows: CountRow[] = await this.finishedIn(window)
-      .select({
-        week: this.db.raw(weekOf('finished_at')),
-        total: this.db.raw('COUNT(*)'),
-        succeeded: sum(`status = 'succeeded'`),
-        failing: sum(`status = 'failed' OR rolled_back`),
-        rework: sum('was_rollback OR hotfix'),
-      })
-      .groupByRaw(weekOf('finished_at'));
-    const weekly = rows
-      .map(row => ({ weekStart: weekStartOfIndex(row.week), ...countsOf(row) }))
-      .sort((a, b) => a.weekStart - b.weekStart);
-    const totals = weekly.reduce(
-      (acc, week) => ({
-        total: acc.total + week.total,
-        succeeded: acc.succeeded + week.succeeded,
-        failing: acc.failing + week.failing,
-        rework: acc.rework + week.rework,
-      }),
-      countsOf(undefined),
-    );
-    return { totals, weekly };
-  }
-
-  async recoveryTimes(window: DeliveryWindow): Promise<number[]> {
+  async weeklyFacts(window: DeliveryWindow): Promise<DeliveryWeekFacts[]> {
+    const facts = new WeekFacts();
     if (!window.entityRefs.length) {
       return [];
     }
-    const rows: Array<{ finished_at: unknown; recovered_at: unknown }> =
-      await this.finishedIn(window)
-        .where(q => q.where('status', 'failed').orWhere('rolled_back', true))
-        .whereNotNull('recovered_at')
-        .select('finished_at', 'recovered_at');
-    return rows.map(row => Number(row.recovered_at) - Number(row.finished_at));
+    const parts = partsOf(window);
+    await Promise.all(
+      chunks(window.entityRefs, COMPONENTS_PER_STATEMENT).flatMap(refs => [
+        this.addBuckets(facts, window.environment, refs, parts),
+        ...(parts.rows.length
+          ? [
+              this.addFinished(facts, window.environment, refs, parts.rows),
+              this.addLeadTimes(facts, window.environment, refs, parts.rows),
+            ]
+          : []),
+      ]),
+    );
+    return facts.list();
   }
 
-  async leadTimes(window: DeliveryWindow): Promise<LeadTimeMedians> {
-    if (!window.entityRefs.length) {
-      return { medianMs: null, samples: 0, weekly: [] };
+  private async addBuckets(
+    facts: WeekFacts,
+    environment: string,
+    entityRefs: string[],
+    parts: { weeks: Range[]; days: Range[] },
+  ) {
+    if (!parts.weeks.length && !parts.days.length) {
+      return;
     }
-    const delivered = () =>
-      this.db(TABLES.commitLeadTimes)
-        .where('environment', window.environment)
-        .whereIn('entity_ref', window.entityRefs)
-        .where('deployed_at', '>=', window.from)
-        .where('deployed_at', '<', window.to);
-    if (this.isPostgres) {
-      return this.leadTimesOnPostgres(delivered);
-    }
-    const rows: Array<{ week: unknown; lead: unknown }> =
-      await delivered().select({
-        week: this.db.raw(weekOf('deployed_at')),
-        lead: this.db.raw('deployed_at - started_at'),
-      });
-    const byWeek = new Map<number, number[]>();
-    for (const row of rows) {
-      const week = Number(row.week);
-      byWeek.set(week, [...(byWeek.get(week) ?? []), Number(row.lead)]);
-    }
-    return {
-      medianMs: median(rows.map(row => Number(row.lead))),
-      samples: rows.length,
-      weekly: [...byWeek]
-        .sort(([a], [b]) => a - b)
-        .map(([week, leads]) => ({
-          weekStart: weekStartOfIndex(week),
-          medianMs: median(leads),
-          samples: leads.length,
-        })),
-    };
-  }
-
-  /**
-   * On PostgreSQL the medians are the database's: no lead time leaves it. One statement gives each
-   * week's median and, as ROLLUP's grand total row, the window's.
-   */
-  private async leadTimesOnPostgres(
-    delivered: () => Knex.QueryBuilder,
-  ): Promise<LeadTimeMedians> {
-    const week = weekOf('deployed_at');
-    const rows: Array<{
-      week: unknown;
-      overall: unknown;
-      median: unknown;
-      samples: unknown;
-    }> = await delivered()
-      .select({
-        week: this.db.raw(week),
-        overall: this.db.raw(`GROUPING(${week})`),
-        median: this.db.raw(
-          'percentile_cont(0.5) WITHIN GROUP (ORDER BY deployed_at - started_at)',
-        ),
-        samples: this.db.raw('COUNT(*)'),
+    const rows: Array<Record<string, unknown>> = await this.db(
+      TABLES.deliveryBuckets,
+    )
+      .where('environment', environment)
+      .whereIn('entity_ref', entityRefs)
+      .where(query => {
+        for (const [spanDays, ranges] of [
+          [7, parts.weeks],
+          [1, parts.days],
+        ] as const) {
+          if (ranges.length) {
+            query.orWhere(q =>
+              q
+                .where('span_days', spanDays)
+                .where(inRanges('bucket_start', ranges)),
+            );
+          }
+        }
       })
-      .groupByRaw(`ROLLUP(${week})`);
-    const toMedian = (value: unknown) =>
-      value === null || value === undefined ? null : Number(value);
-    const total = rows.find(row => Number(row.overall) === 1);
-    return {
-      medianMs: toMedian(total?.median),
-      samples: Number(total?.samples ?? 0),
-      weekly: rows
-        .filter(row => Number(row.overall) === 0)
-        .map(row => ({
-          weekStart: weekStartOfIndex(row.week),
-          medianMs: toMedian(row.median),
-          samples: Number(row.samples),
-        }))
-        .sort((a, b) => a.weekStart - b.weekStart),
-    };
+      .select(
+        'bucket_start',
+        'total',
+        'succeeded',
+        'failing',
+        'rework',
+        'recoveries',
+        'lead_times',
+      );
+    for (const row of rows) {
+      const week = facts.of(Number(row.bucket_start));
+      week.total += Number(row.total);
+      week.succeeded += Number(row.succeeded);
+      week.failing += Number(row.failing);
+      week.rework += Number(row.rework);
+      for (const ms of numbersOf(row.recoveries)) week.recoveries.push(ms);
+      for (const ms of numbersOf(row.lead_times)) week.leadTimes.push(ms);
+    }
+  }
+
+  private async addFinished(
+    facts: WeekFacts,
+    environment: string,
+    entityRefs: string[],
+    ranges: Range[],
+  ) {
+    const rows: Array<Record<string, unknown>> = await this.db(
+      TABLES.finishedDeployments,
+    )
+      .where('environment', environment)
+      .whereIn('entity_ref', entityRefs)
+      .where(inRanges('finished_at', ranges))
+      .select(
+        'status',
+        'finished_at',
+        'was_rollback',
+        'rolled_back',
+        'hotfix',
+        'recovered_at',
+      );
+    for (const row of rows) {
+      const week = facts.of(Number(row.finished_at));
+      const failing = row.status === 'failed' || truthy(row.rolled_back);
+      week.total += 1;
+      week.succeeded += row.status === 'succeeded' ? 1 : 0;
+      week.failing += failing ? 1 : 0;
+      week.rework += truthy(row.was_rollback) || truthy(row.hotfix) ? 1 : 0;
+      if (failing && row.recovered_at !== null) {
+        week.recoveries.push(
+          Number(row.recovered_at) - Number(row.finished_at),
+        );
+      }
+    }
+  }
+
+  private async addLeadTimes(
+    facts: WeekFacts,
+    environment: string,
+    entityRefs: string[],
+    ranges: Range[],
+  ) {
+    const rows: Array<{ deployed_at: unknown; started_at: unknown }> =
+      await this.db(TABLES.commitLeadTimes)
+        .where('environment', environment)
+        .whereIn('entity_ref', entityRefs)
+        .where(inRanges('deployed_at', ranges))
+        .select('deployed_at', 'started_at');
+    for (const row of rows) {
+      facts
+        .of(Number(row.deployed_at))
+        .leadTimes.push(Number(row.deployed_at) - Number(row.started_at));
+    }
   }
 }

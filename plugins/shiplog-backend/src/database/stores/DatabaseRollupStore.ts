@@ -62,9 +62,9 @@ export class DatabaseRollupStore implements RollupStore {
       ),
     );
     return new Map(
-      (parts.flat() as Array<{ entity_ref: string; head_position: unknown }>).map(
-        row => [row.entity_ref, Number(row.head_position)],
-      ),
+      (
+        parts.flat() as Array<{ entity_ref: string; head_position: unknown }>
+      ).map(row => [row.entity_ref, Number(row.head_position)]),
     );
   }
 }
