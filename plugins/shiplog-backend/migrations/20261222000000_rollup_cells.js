@@ -91,30 +91,33 @@ exports.up = async function up(knex) {
  * @param {import('knex').Knex} knex
  */
 async function closePositionGaps(knex) {
+  const gapped = `SELECT entity_ref FROM shiplog_commits
+    GROUP BY entity_ref HAVING MAX(position) <> COUNT(*)`;
   // Marks hold the old position of a delivered commit: its new one is the commits at or below it.
   await knex.raw(`
     UPDATE shiplog_lead_time_marks SET position = (
       SELECT COUNT(*) FROM shiplog_commits c
       WHERE c.entity_ref = shiplog_lead_time_marks.entity_ref
-        AND c.position <= shiplog_lead_time_marks.position)`);
+        AND c.position <= shiplog_lead_time_marks.position)
+    WHERE entity_ref IN (${gapped})`);
   await knex.raw(`
     UPDATE shiplog_commits SET position = -ranked.rn
     FROM (
       SELECT entity_ref, sha, ROW_NUMBER() OVER (
         PARTITION BY entity_ref ORDER BY position
       ) AS rn
-      FROM shiplog_commits
+      FROM shiplog_commits WHERE entity_ref IN (${gapped})
     ) AS ranked
     WHERE shiplog_commits.entity_ref = ranked.entity_ref
-      AND shiplog_commits.sha = ranked.sha
-      AND shiplog_commits.position <> ranked.rn`);
-  await knex.raw(`
-    UPDATE shiplog_commits SET position = -position WHERE position < 0`);
+      AND shiplog_commits.sha = ranked.sha`);
   await knex.raw(`
     UPDATE shiplog_commit_lead_times SET position = (
-      SELECT c.position FROM shiplog_commits c
+      SELECT -c.position FROM shiplog_commits c
       WHERE c.entity_ref = shiplog_commit_lead_times.entity_ref
-        AND c.sha = shiplog_commit_lead_times.sha)`);
+        AND c.sha = shiplog_commit_lead_times.sha)
+    WHERE entity_ref IN (SELECT DISTINCT entity_ref FROM shiplog_commits WHERE position < 0)`);
+  await knex.raw(`
+    UPDATE shiplog_commits SET position = -position WHERE position < 0`);
 }
 
 /** @param {import('knex').Knex} knex */

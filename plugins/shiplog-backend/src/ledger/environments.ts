@@ -158,7 +158,18 @@ export async function getEnvironments(
   configured: EnvironmentConfig[],
   entity: Entity,
 ): Promise<EnvironmentsResponse> {
-  const states = await stores.environments.getEnvironmentStates(entityRef);
+  // The newest commits come with the states, not after them: commits no environment runs are the
+  // newest ones above the newest position deployed, and positions are gap-free, so the newest
+  // commit's position less that one counts them. One round trip for the whole matrix.
+  const [states, newest] = await Promise.all([
+    stores.environments.getEnvironmentStates(entityRef),
+    stores.commits.listCommitsBetween(
+      entityRef,
+      0,
+      undefined,
+      UNDEPLOYED_COMMITS_SHOWN,
+    ),
+  ]);
   const ordered = [
     ...configured,
     ...revealedEnvironments(entity, configured, states),
@@ -167,16 +178,11 @@ export async function getEnvironments(
   const pathLength = configured.length || ordered.length;
   const stateByEnv = new Map(states.map(state => [state.environment, state]));
   const newestDeployed = newestDeployedPosition(configured, states);
-  // Everything below depends only on the state rows: run the counts together, not one after another.
-  const undeployed = Promise.all([
-    stores.commits.countCommitsBetween(entityRef, newestDeployed),
-    stores.commits.listCommitsBetween(
-      entityRef,
-      newestDeployed,
-      undefined,
-      UNDEPLOYED_COMMITS_SHOWN,
-    ),
-  ]);
+  const undeployedCommits = newest.filter(c => c.position > newestDeployed);
+  const undeployedCount = Math.max(
+    0,
+    (newest[0]?.position ?? 0) - newestDeployed,
+  );
   const environments = await Promise.all(
     ordered.map(async (env, index) => {
       const state = stateByEnv.get(env.name);
@@ -193,7 +199,6 @@ export async function getEnvironments(
       return environmentStatus(env, state, drift);
     }),
   );
-  const [undeployedCount, undeployedCommits] = await undeployed;
   return {
     entityRef,
     environments,

@@ -10,6 +10,9 @@ import { RollupCellRecord, RollupStore } from '../database/stores';
 import { environmentsOf } from './environments';
 import { iso } from './records';
 
+/** localeCompare's order, with one collator instead of one per comparison (500 components: ~4,500). */
+const byEntityRef = new Intl.Collator();
+
 /** A component an org entity covers, as the catalog gave it. */
 export interface CoveredComponent {
   entityRef: string;
@@ -153,6 +156,6 @@ export async function getRollup(
     environments: unionOf(configured, plans),
     components: plans
       .map(plan => rollComponent(plan, heads.get(plan.component.entityRef)))
-      .sort((a, b) => a.entityRef.localeCompare(b.entityRef)),
+      .sort((a, b) => byEntityRef.compare(a.entityRef, b.entityRef)),
   };
 }
