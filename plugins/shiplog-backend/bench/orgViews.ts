@@ -220,9 +220,9 @@ async function main() {
       ).toFixed(1)}M events), seeded in ${(
         (performance.now() - seedStart) /
         1000
-      ).toFixed(0)} s (of which the org read models' backfill ${backfilled.toFixed(
+      ).toFixed(
         0,
-      )} s)`,
+      )} s (of which the org read models' backfill ${backfilled.toFixed(0)} s)`,
     );
     console.log(`  rows: ${JSON.stringify(await rowCounts(knex))}`);
     const db = await ShiplogDatabase.create({
