@@ -6,7 +6,7 @@ import { keyOf } from './batch';
 const BUCKETS = TABLES.deliveryBuckets;
 
 /** The bucket (a day or a week, in epoch ms) a time column falls in; integer division in both databases. */
-export const bucketOf = (column: string, spanDays: 1 | 7) =>
+const bucketOf = (column: string, spanDays: 1 | 7) =>
   spanDays === 1
     ? `((${column} / ${DAY_MS}) * ${DAY_MS})`
     : `(((${column} - ${FIRST_MONDAY_MS}) / ${WEEK_MS}) * ${WEEK_MS} + ${FIRST_MONDAY_MS})`;
