@@ -277,8 +277,8 @@ async function measureOrgViews(knex: Knex, db: ShiplogDatabase) {
       .where('span_days', 7)
       .where('bucket_start', '>=', window.from)
       .where('bucket_start', '<', window.to);
-  await measure('  raw: its week buckets in the window, one indexed query', i =>
-    weekBuckets(i),
+  await measure('  raw: count its week buckets in the window (index)', i =>
+    weekBuckets(i).count({ n: '*' }),
   );
   const finishedRows = (i: number) =>
     knex(TABLES.finishedDeployments)

@@ -1,4 +1,5 @@
 /** Weekly series start on Mondays at 00:00 UTC, as ISO weeks do. */
+import { Knex } from 'knex';
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
 export const WEEK_MS = 7 * DAY_MS;
@@ -30,3 +31,15 @@ export function median(values: number[]): number | null {
     ? sorted[middle]
     : (sorted[middle - 1] + sorted[middle]) / 2;
 }
+
+/** SQL for the bucket (a day or a week, in epoch ms) a time column falls in; integer division in both databases. */
+export const bucketOf = (column: string, spanDays: 1 | 7) =>
+  spanDays === 1
+    ? `((${column} / ${DAY_MS}) * ${DAY_MS})`
+    : `(((${column} - ${FIRST_MONDAY_MS}) / ${WEEK_MS}) * ${WEEK_MS} + ${FIRST_MONDAY_MS})`;
+
+/** SQL aggregating values into one comma-separated list (NULLs left out), in either database. */
+export const listOf = (db: Knex, value: string) =>
+  String(db.client.config.client).includes('pg')
+    ? `string_agg(CAST(${value} AS TEXT), ',')`
+    : `group_concat(${value}, ',')`;

@@ -1,15 +1,9 @@
 import { Knex } from 'knex';
 import { TABLES } from '../tables';
-import { DAY_MS, FIRST_MONDAY_MS, WEEK_MS, weekStartOf } from '../weeks';
+import { WEEK_MS, bucketOf, listOf, weekStartOf } from '../weeks';
 import { keyOf } from './batch';
 
 const BUCKETS = TABLES.deliveryBuckets;
-
-/** The bucket (a day or a week, in epoch ms) a time column falls in; integer division in both databases. */
-const bucketOf = (column: string, spanDays: 1 | 7) =>
-  spanDays === 1
-    ? `((${column} / ${DAY_MS}) * ${DAY_MS})`
-    : `(((${column} - ${FIRST_MONDAY_MS}) / ${WEEK_MS}) * ${WEEK_MS} + ${FIRST_MONDAY_MS})`;
 
 /** The times of one component's environment whose delivery facts a batch changed. */
 interface TouchedSpan {
@@ -47,11 +41,6 @@ export class TouchedDeliveryTimes {
     return [...this.spans.values()];
   }
 }
-
-const listOf = (trx: Knex | Knex.Transaction, value: string) =>
-  String(trx.client.config.client).includes('pg')
-    ? `string_agg(CAST(${value} AS TEXT), ',')`
-    : `group_concat(${value}, ',')`;
 
 /**
  * Per (environment, component, day or week) where `filter` holds: the counts of finished deployments,

@@ -7,6 +7,21 @@ import { RollupCellRecord, RollupStore } from './types';
 
 type Status = DeploymentRecord['status'];
 
+/** What a rollup reads of a cell: every row decoded costs, so no more. */
+const CELL_COLUMNS = [
+  'entity_ref',
+  'environment',
+  'current_version',
+  'current_version_key',
+  'current_commit_position',
+  'current_release_rank',
+  'current_since',
+  'current_status',
+  'attempt_version',
+  'attempt_status',
+  'attempt_at',
+];
+
 function cellFromRow(row: Record<string, unknown>): RollupCellRecord {
   const cell: RollupCellRecord = { environment: String(row.environment) };
   if (row.current_version !== null && row.current_version !== undefined) {
@@ -43,7 +58,9 @@ export class DatabaseRollupStore implements RollupStore {
     const byEntity = new Map<string, RollupCellRecord[]>();
     const parts = await Promise.all(
       chunks(entityRefs).map(part =>
-        this.db(TABLES.rollupCells).whereIn('entity_ref', part),
+        this.db(TABLES.rollupCells)
+          .whereIn('entity_ref', part)
+          .select(CELL_COLUMNS),
       ),
     );
     for (const row of parts.flat() as Array<Record<string, unknown>>) {
