@@ -264,6 +264,12 @@ async function measureOrgViews(knex: Knex, db: ShiplogDatabase) {
   await measure(`rollup of a ${GROUP_SIZE}-component group`, i =>
     getRollup(db.rollups, group(i), ENVIRONMENTS),
   );
+  await measure('  its two reads (cells, commit heads) through the store', i =>
+    Promise.all([
+      db.rollups.getCellsOf(refs(i)),
+      db.rollups.getCommitHeadsOf(refs(i)),
+    ]),
+  );
   await measure('  raw: its rollup cells, one indexed IN query', i =>
     knex(TABLES.rollupCells).whereIn('entity_ref', refs(i)),
   );
