@@ -35,7 +35,7 @@ ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-jar", "/app/service.jar"]
   skeleton: name => ({
     'pom.xml': mavenPom(name),
     'src/main/java/service/Main.java': mainClass(name),
-    'src/test/java/service/MainTest.java': MAIN_TEST,
+    'src/test/java/service/MainTest.java': mainTest(),
   }),
 };
 
@@ -121,7 +121,8 @@ public final class Main {
 }
 
 /** A test that starts the server on a free port and checks /healthz. */
-const MAIN_TEST = `package service;
+function mainTest(): string {
+  return `package service;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -147,3 +148,4 @@ class MainTest {
   }
 }
 `;
+}
