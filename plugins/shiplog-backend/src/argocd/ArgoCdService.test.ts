@@ -421,6 +421,62 @@ describe.each(databases.eachSupportedId())(
       expect(ingested[0].id.split(':')[1]).toBe(ingested[1].id.split(':')[1]);
     });
 
+    it('records the version Git declares on a sync even when Git answers after the page budget', async () => {
+      await pushFiles(
+        gitDir,
+        { 'charts/checkout/values-prod.yaml': valuesFile('checkout', '2.0.0') },
+        'promote checkout 2.0.0 to prod',
+      );
+      await simulator.refresh();
+      const ingested: LedgerEvent[] = [];
+      // Git answers after 2 s (each file read once, then shared), far beyond the page's budget.
+      const values = new GitOpsValuesReader({
+        urlReader: mockServices.urlReader.mock(),
+        integrations: ScmIntegrations.fromConfig(new ConfigReader({})),
+        allowedFileRoots: [dir],
+        ttlMs: 0,
+        timeoutMs: 10_000,
+      });
+      const readTag = values.readTag.bind(values);
+      const reads = new Map<string, Promise<string>>();
+      jest.spyOn(values, 'readTag').mockImplementation((...args) => {
+        const key = JSON.stringify(args);
+        if (!reads.has(key)) {
+          reads.set(
+            key,
+            new Promise(resolve => setTimeout(resolve, 2000)).then(() =>
+              readTag(...args),
+            ),
+          );
+        }
+        return reads.get(key)!;
+      });
+      const hurried = createService(config, {
+        pageBudgetMs: 100,
+        values,
+        ingest: async events => {
+          ingested.push(...events);
+        },
+      });
+      await hurried.pollAll();
+      await hurried.sync(
+        entity(),
+        { application: 'checkout-prod' },
+        { entityRef: 'component:default/checkout', actor: 'user:default/ops' },
+      );
+      expect(ingested).toEqual([
+        expect.objectContaining({ status: 'started', version: '2.0.0' }),
+      ]);
+      // A view answered without the values file is not kept: a later one shows what Git declares.
+      await until(async () => {
+        const state = await hurried.getEntityState(entity());
+        return (
+          state.applications.find(app => app.name === 'checkout-prod')?.declared
+            ?.tag === '2.0.0'
+        );
+      });
+    });
+
     it('refuses to sync an automated app, an app of another entity, and one already syncing', async () => {
       await service.pollAll();
       await expect(

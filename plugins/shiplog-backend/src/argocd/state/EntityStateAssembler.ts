@@ -51,10 +51,12 @@ export class EntityStateAssembler {
     this.details = new ApplicationDetails(options.config.refreshIntervalMs);
   }
 
+  /** `budgetMs`: how long each upstream part may take (the page's budget unless a caller needs all of it). */
   async assemble(
     entity: Entity,
     instanceNames: string[],
     snapshots: Map<string, ArgoSnapshot>,
+    budgetMs: number = this.options.budgetMs,
   ): Promise<AssembledState> {
     const instances: ArgoCdInstanceStatus[] = [];
     const found: Array<{ client: ArgoCdClient; app: ArgoApplication }> = [];
@@ -76,11 +78,18 @@ export class EntityStateAssembler {
     const failing = new Set(
       instances.filter(i => i.status === 'error').map(i => i.name),
     );
-    const applications = await Promise.all(
+    const described = await Promise.all(
       found.map(({ client, app }) =>
-        this.describe(client, app, entity, failing.has(client.instance.name)),
+        this.describe(
+          client,
+          app,
+          entity,
+          failing.has(client.instance.name),
+          budgetMs,
+        ),
       ),
     );
+    const applications = described.map(({ state }) => state);
     applications.sort(
       (a, b) =>
         this.environmentIndex(a.environment) -
@@ -88,7 +97,7 @@ export class EntityStateAssembler {
     );
     const complete =
       !instances.some(i => i.status === 'pending') &&
-      !applications.some(a => a.resourcesError?.startsWith('still waiting'));
+      !described.some(({ late }) => late);
     return { response: { applications, instances }, complete };
   }
 
@@ -102,8 +111,9 @@ export class EntityStateAssembler {
     app: ArgoApplication,
     entity: Entity,
     instanceFailing: boolean,
-  ): Promise<ArgoCdApplicationState> {
-    const { config, environments, budgetMs, values } = this.options;
+    budgetMs: number,
+  ): Promise<{ state: ArgoCdApplicationState; late: boolean }> {
+    const { config, environments, values } = this.options;
     const state = describeApplication(
       app,
       client.instance,
@@ -128,6 +138,7 @@ export class EntityStateAssembler {
         withinBudget(
           readDeclaredValues(values, app, entity, state.environment),
           budgetMs,
+          'the GitOps repository',
         ),
       ),
     ]);
@@ -147,6 +158,9 @@ export class EntityStateAssembler {
         state.gitDrift = tag === state.version ? 'in-sync' : 'drifted';
       }
     }
-    return state;
+    const late = Boolean(
+      resources.late || revisionMetadata.late || declared.late,
+    );
+    return { state, late };
   }
 }
