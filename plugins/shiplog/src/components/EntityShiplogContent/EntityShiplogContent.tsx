@@ -1,9 +1,4 @@
-import {
-  InfoCard,
-  Progress,
-  ResponseErrorPanel,
-} from '@backstage/core-components';
-import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
+import { Progress, ResponseErrorPanel } from '@backstage/core-components';
 import {
   getCompoundEntityRef,
   stringifyEntityRef,
@@ -20,12 +15,11 @@ import {
   useShiplogSignal,
 } from '../../hooks';
 import { isShiplogAvailable } from '../../isShiplogAvailable';
-import { shiplogTranslationRef } from '../../translation';
 import { PromoteDialog } from '../PromoteDialog';
-import { PromotionList } from '../PromotionList';
 import { ShiplogEmptyState } from '../ShiplogEmptyState';
 import { nextVersionFor } from './defaults';
 import { EnvironmentsCard } from './EnvironmentsCard';
+import { PromotionsCard } from './PromotionsCard';
 import { ReleaseSections } from './ReleaseSections';
 
 /**
@@ -39,7 +33,6 @@ export function EntityShiplogContent() {
 
 function ShiplogContent() {
   const { entity } = useEntity();
-  const { t } = useTranslationRef(shiplogTranslationRef);
   const entityRef = useMemo(() => getCompoundEntityRef(entity), [entity]);
   const entityRefString = stringifyEntityRef(entity);
   // The backend signals each change of the entity's ledger, Argo CD state or promotions.
@@ -106,18 +99,11 @@ function ShiplogContent() {
           }}
         />
       )}
-      <Grid item xs={12}>
-        <InfoCard
-          title={t('content.promotionsTitle')}
-          subheader={t('content.promotionsSubheader')}
-        >
-          <PromotionList
-            entityRef={entityRef}
-            refreshKey={`${lastPromotion}|${updates.updateKey}|${safetyKey}`}
-            onDecide={safety.decide}
-          />
-        </InfoCard>
-      </Grid>
+      <PromotionsCard
+        entityRef={entityRef}
+        refreshKey={`${lastPromotion}|${updates.updateKey}|${safetyKey}`}
+        onDecide={safety.decide}
+      />
       <ReleaseSections
         entityRef={entityRef}
         releases={releases}
