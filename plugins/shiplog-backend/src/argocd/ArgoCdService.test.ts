@@ -256,7 +256,7 @@ describe.each(databases.eachSupportedId())(
       try {
         const slowConfig = {
           ...config,
-          timeoutMs: 5000,
+          timeoutMs: 10_000,
           instances: [
             config.instances[0],
             {
