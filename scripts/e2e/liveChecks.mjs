@@ -6,6 +6,7 @@ import {
   checkLiveIngest,
   checkRollbackWithHold,
 } from './live.mjs';
+import { readTimeline, startTimeline } from './timeline.mjs';
 
 /**
  * @param page a signed-in page
@@ -16,6 +17,8 @@ export async function runLiveChecks(page, base) {
   const sockets = [];
   /** When the page received each signal on a shiplog channel. */
   const signalsAt = [];
+  /** What each of those signals said changed. */
+  const signalKinds = [];
   page.on('websocket', ws => {
     const socket = {
       url: ws.url(),
@@ -28,8 +31,12 @@ export async function runLiveChecks(page, base) {
     ws.on('framereceived', frame => {
       socket.frames++;
       if (!ws.url().includes('/api/signals')) return;
-      if (String(frame.payload).includes('"shiplog:'))
+      if (String(frame.payload).includes('"shiplog:')) {
         signalsAt.push(Date.now());
+        signalKinds.push(
+          /"changed":"(\w+)"/.exec(String(frame.payload))?.[1] ?? '?',
+        );
+      }
       socket.last = [
         ...socket.last,
         `${new Date().toISOString()} ${String(frame.payload).slice(0, 120)}`,
@@ -83,19 +90,31 @@ export async function runLiveChecks(page, base) {
         .getByText('Environments', { exact: true })
         .first()
         .waitFor({ timeout: 60_000 });
+      await startTimeline(page);
     },
     /**
      * A live update, measured from the change (`since`, epoch ms): the signal reaching the page and the
      * new state on screen without a reload (within 30 s). Where E2E_NO_PERF_CHECK says the machine is
      * shared (as for the monolith timing), the one-second target is reported; otherwise asserted.
      */
-    timing(ms, message, since) {
+    async timing(ms, message, since, page) {
       const signal = signalsAt.find(at => at >= since);
       const signalMs = signal === undefined ? undefined : signal - since;
       console.log(
         `info ${message}: signal on the page after ${
           signalMs ?? 'no'
         } ms, on screen after ${ms ?? 'not within 30 s'} ms`,
+      );
+      // Where the time went: the signals that came, the reads they caused, the main thread's long tasks.
+      const timeline = await readTimeline(page, since, since + (ms ?? 30_000));
+      console.log(
+        `info timeline (ms after the change): signals at ${JSON.stringify(
+          signalsAt.flatMap((at, i) =>
+            at >= since ? [`${signalKinds[i]}@${at - since}`] : [],
+          ),
+        )}; reads ${JSON.stringify(timeline.reads)}; long tasks ${
+          timeline.busyMs
+        } ms ${JSON.stringify(timeline.longTasks)}`,
       );
       if (ms === undefined || ms >= 1000) {
         console.log(
