@@ -2,7 +2,7 @@
 // an Argo CD sync done in the simulator), a release's Slack thread in the stand-in, a notification in
 // the portal's bell, and the safety net in the browser (a rollback with its hold, an approval).
 import { join } from 'node:path';
-import { shownAt } from './timeline.mjs';
+import { profilePage, shownAt } from './timeline.mjs';
 
 /**
  * Milliseconds from `started` (epoch ms, default now) until `fn` (run in the page on every DOM change)
@@ -91,12 +91,14 @@ export async function checkLiveIngest(page, ctx) {
   const version = await nextPatch(ctx, 'storefront', 'dev');
   // Let the tab settle (its first fetches done) so only the signal can bring the change.
   await page.waitForLoadState('networkidle');
+  const profiled = await profilePage(page);
   const since = Date.now();
   const posted = ctx.post(
     releaseEvents('storefront', version, 'dev', 'succeeded'),
   );
   const ms = await timeUntil(page, columnShows, ['dev', version], since);
   await posted;
+  await profiled('the live update on ingest');
   await ctx.timing(
     ms,
     `storefront: the tab shows ${version} in dev after the event is ingested, without a reload`,
@@ -181,6 +183,7 @@ export async function checkArgoCdWatch(page, ctx) {
   await app.waitFor({ timeout: 60_000 });
   await page.waitForLoadState('networkidle');
   const token = await argoProdToken(ctx);
+  const profiled = await profilePage(page);
   const since = Date.now();
   const res = await fetch(
     `${ctx.argoProdUrl}/api/v1/applications/storefront-prod/sync`,
@@ -204,6 +207,7 @@ export async function checkArgoCdWatch(page, ctx) {
     undefined,
     since,
   );
+  await profiled('the live update on an Argo CD sync');
   ctx.check(
     res.ok,
     `argocd: the simulator accepted a sync of storefront-prod (${res.status})`,

@@ -76,3 +76,58 @@ export async function readTimeline(page, since, until) {
     busyMs: longTasks.reduce((sum, t) => sum + t.ms, 0),
   };
 }
+
+/**
+ * With E2E_PROFILE set: a CPU profile of the page from now until the returned function is called,
+ * which prints the functions that took the most time themselves (and their callers' component names
+ * where React rendered them), to see what a long task was doing.
+ */
+export async function profilePage(page) {
+  if (!process.env.E2E_PROFILE) return async () => undefined;
+  const session = await page.context().newCDPSession(page);
+  await session.send('Profiler.enable');
+  await session.send('Profiler.setSamplingInterval', { interval: 1000 });
+  await session.send('Profiler.start');
+  return async label => {
+    const { profile } = await session.send('Profiler.stop');
+    await session.detach().catch(() => undefined);
+    const byId = new Map(profile.nodes.map(node => [node.id, node]));
+    const parentOf = new Map();
+    for (const node of profile.nodes) {
+      for (const child of node.children ?? []) parentOf.set(child, node.id);
+    }
+    const keyOf = ({ callFrame }) =>
+      `${callFrame.functionName || '(anonymous)'} ${
+        callFrame.url.split('/').slice(-1)[0].split('?')[0]
+      }:${callFrame.lineNumber + 1}`;
+    const selfMs = new Map();
+    // Inclusive time of functions named like React components: which part of the tab renders slowly.
+    const componentMs = new Map();
+    profile.samples.forEach((id, i) => {
+      const ms = (profile.timeDeltas[i] ?? 0) / 1000;
+      const key = keyOf(byId.get(id));
+      selfMs.set(key, (selfMs.get(key) ?? 0) + ms);
+      const seen = new Set();
+      for (let at = id; at !== undefined; at = parentOf.get(at)) {
+        const name = byId.get(at).callFrame.functionName;
+        if (/^[A-Z]/.test(name) && !seen.has(name)) {
+          seen.add(name);
+          componentMs.set(name, (componentMs.get(name) ?? 0) + ms);
+        }
+      }
+    });
+    const top = (map, n) =>
+      [...map.entries()]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, n)
+        .map(([key, ms]) => `${Math.round(ms)} ms ${key}`)
+        .join('\n  ');
+    console.log(
+      `info components by inclusive time during ${label}:\n  ${top(
+        componentMs,
+        30,
+      )}`,
+    );
+    console.log(`info self time during ${label}:\n  ${top(selfMs, 25)}`);
+  };
+}

@@ -12,9 +12,12 @@ import {
 } from '@backstage/integration';
 import { Entity } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
+import type { SignalsService } from '@backstage/plugin-signals-node';
 import {
   parsePromotionResourceRef,
+  type ShiplogSignal,
   shiplogEnvironmentHoldPermission,
+  shiplogSignalChannel,
   shiplogPromotionApprovePermission,
   shiplogPromotionCreatePermission,
   shiplogPromotionOverridePermission,
@@ -63,6 +66,8 @@ export interface SetupPromotionsOptions {
   holdStore: HoldStore;
   /** Argo CD's health of an entity's application in an environment, for the soak guard. */
   healthOf?: SafetySources['healthOf'];
+  /** Tells open Deployments tabs that an environment's hold changed. */
+  signals?: SignalsService;
 }
 
 /**
@@ -131,6 +136,17 @@ export async function setupPromotions(
   const holds = new HoldService({
     store: options.holdStore,
     auditor: options.auditor,
+    onChanged: async entityRef =>
+      options.signals?.publish<ShiplogSignal>({
+        recipients: { type: 'broadcast' },
+        channel: shiplogSignalChannel(entityRef),
+        message: {
+          entityRef,
+          changed: 'environments',
+          parts: ['environments'],
+          at: Date.now(),
+        },
+      }),
   });
   const freezes = new FreezeCalendar(readFreezes(config));
   const planner = new PromotionPlanner({

@@ -42,20 +42,29 @@ function ShiplogContent() {
   const { t } = useTranslationRef(shiplogTranslationRef);
   const entityRef = useMemo(() => getCompoundEntityRef(entity), [entity]);
   const entityRefString = stringifyEntityRef(entity);
-  // The backend signals each change of the entity's ledger, Argo CD state or promotions.
-  const updates = useShiplogSignal(entityRefString);
-  const argoCd = useArgoCdState(entity, entityRef, updates);
-  // When Argo CD shows a rollout start or finish, or a signal says so, the ledger has news: refresh the matrix quietly.
-  // Bumped after a hold is released or a promotion decided, to show the outcome at once.
-  const [safetyKey, setSafetyKey] = useState(0);
-  const bumpSafetyKey = useCallback(() => setSafetyKey(k => k + 1), []);
-  const safety = useSafetyActions(entityRef, bumpSafetyKey);
+  // One subscription to the entity's signals; each part of the tab refetches only what a signal names.
+  const { updates, live } = useShiplogSignal(entityRefString);
+  const argoCd = useArgoCdState(entity, entityRef, { updates, live });
+  // After a hold is released, a promotion decided or made here, the outcome shows at once.
+  const showOutcome = useCallback(
+    () => updates.emit(['environments', 'promotions']),
+    [updates],
+  );
+  const safety = useSafetyActions(entityRef, showOutcome);
   const environments = useEnvironments(entityRef, {
-    refreshKey: `${rolloutKey(argoCd.value)}|${updates.updateKey}|${safetyKey}`,
+    updates,
+    // Without signals, an Argo CD rollout starting or finishing is the sign the ledger has news.
+    refreshKey: live ? undefined : rolloutKey(argoCd.value),
   });
-  const releasePages = useReleasePages(entityRef);
+  const releasePages = useReleasePages(entityRef, updates);
   const [promoteTo, setPromoteTo] = useState<string | undefined>();
-  const [lastPromotion, setLastPromotion] = useState<string | undefined>();
+  const names = environments.value?.environments.map(env => env.name);
+  // Stable while the names are: the releases sections render only when their own data changes.
+  const namesKey = names?.join('\n');
+  const environmentNames = useMemo(
+    () => (namesKey ? namesKey.split('\n') : []),
+    [namesKey],
+  );
 
   if (environments.loading || releasePages.loading) return <Progress />;
   const error = environments.error ?? releasePages.error;
@@ -76,7 +85,6 @@ function ShiplogContent() {
       />
     );
   }
-  const environmentNames = value.environments.map(env => env.name);
   const versions = releases.map(r => r.version);
   const production = value.environments[value.environments.length - 1];
 
@@ -100,9 +108,9 @@ function ShiplogContent() {
           versions={versions}
           defaultVersion={nextVersionFor(value.environments, promoteTo)}
           onClose={() => setPromoteTo(undefined)}
-          onPromoted={promotion => {
+          onPromoted={() => {
             setPromoteTo(undefined);
-            setLastPromotion(promotion.id);
+            showOutcome();
           }}
         />
       )}
@@ -113,7 +121,8 @@ function ShiplogContent() {
         >
           <PromotionList
             entityRef={entityRef}
-            refreshKey={`${lastPromotion}|${updates.updateKey}|${safetyKey}`}
+            updates={updates}
+            live={live}
             onDecide={safety.decide}
           />
         </InfoCard>
