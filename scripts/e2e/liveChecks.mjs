@@ -136,8 +136,18 @@ export async function runLiveChecks(page, base) {
         ms !== undefined,
         `${message}: on screen without a reload (${ms ?? 'never, 30 s'} ms)`,
       );
-      if (!process.env.E2E_NO_PERF_CHECK) {
-        base.check(ms !== undefined && ms < 1000, `${message} within 1 s`);
+      // The target: the change on screen within a second of it happening.
+      if (process.env.E2E_NO_PERF_CHECK) {
+        console.log(
+          `info ${message}: on screen after ${
+            ms ?? 'more than 30 000'
+          } ms (target under 1 s; reported, not asserted: E2E_NO_PERF_CHECK)`,
+        );
+      } else {
+        base.check(
+          ms !== undefined && ms < 1000,
+          `${message}: on screen within 1 s (${ms ?? 'never'} ms)`,
+        );
       }
     },
   };

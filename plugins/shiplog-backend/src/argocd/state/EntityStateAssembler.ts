@@ -14,7 +14,8 @@ import { GitOpsValuesReader } from '../values/GitOpsValuesReader';
 import { ApplicationDetails } from './ApplicationDetails';
 import { belongsToEntity, describeApplication } from './applicationState';
 import { ClaimantsLookup } from './claimants';
-import { settle, withinBudget } from '../budget';
+import { settle } from '../budget';
+import { type DetailOutcome, RecentDetails } from './RecentDetails';
 
 export interface EntityStateAssemblerOptions {
   config: ArgoCdConfig;
@@ -24,6 +25,11 @@ export interface EntityStateAssemblerOptions {
   budgetMs: number;
   /** Who else claims an application; without it, nobody (tests without a catalog). */
   claimants?: ClaimantsLookup;
+  /**
+   * Told when an application's fresh details arrived after a view was answered with its last ones
+   * (the entities claiming it are signalled, and their open tabs fetch again).
+   */
+  onLateDetails?: (instance: string, app: ArgoApplication) => void;
 }
 
 /** An answer, and whether a part of it was still missing (a pending instance, a tree still loading). */
@@ -46,6 +52,13 @@ function instanceStatus(
  */
 export class EntityStateAssembler {
   private readonly details: ApplicationDetails;
+  private readonly recent = {
+    resources: new RecentDetails<ArgoCdApplicationState['resources']>(),
+    revisions: new RecentDetails<ArgoCdApplicationState['revisionMetadata']>(),
+    declared: new RecentDetails<ArgoCdApplicationState['declared']>(),
+  };
+  /** Late details already announced: one signal per fresh fetch, however many views waited on it. */
+  private readonly announced = new WeakSet<Promise<unknown>>();
 
   constructor(private readonly options: EntityStateAssemblerOptions) {
     this.details = new ApplicationDetails(options.config.refreshIntervalMs);
@@ -76,17 +89,20 @@ export class EntityStateAssembler {
     const failing = new Set(
       instances.filter(i => i.status === 'error').map(i => i.name),
     );
-    const applications = await Promise.all(
+    const described = await Promise.all(
       found.map(({ client, app }) =>
         this.describe(client, app, entity, failing.has(client.instance.name)),
       ),
     );
+    const applications = described.map(d => d.state);
     applications.sort(
       (a, b) =>
         this.environmentIndex(a.environment) -
           this.environmentIndex(b.environment) || a.name.localeCompare(b.name),
     );
+    // An answer with an application's last details (fresh ones loading) is not kept either.
     const complete =
+      !described.some(d => d.stale) &&
       !instances.some(i => i.status === 'pending') &&
       !applications.some(a => a.resourcesError?.startsWith('still waiting'));
     return { response: { applications, instances }, complete };
@@ -102,7 +118,7 @@ export class EntityStateAssembler {
     app: ArgoApplication,
     entity: Entity,
     instanceFailing: boolean,
-  ): Promise<ArgoCdApplicationState> {
+  ): Promise<{ state: ArgoCdApplicationState; stale: boolean }> {
     const { config, environments, budgetMs, values } = this.options;
     const state = describeApplication(
       app,
@@ -111,25 +127,36 @@ export class EntityStateAssembler {
       config,
       environments,
     );
+    const key = `${client.instance.name}\0${app.metadata.namespace}\0${app.metadata.name}`;
     const [resources, revisionMetadata, declared] = await Promise.all([
-      settle(
-        instanceFailing
-          ? Promise.reject(
+      instanceFailing
+        ? settle<ArgoCdApplicationState['resources']>(
+            Promise.reject(
               new Error(`instance ${client.instance.name} is not answering`),
-            )
-          : withinBudget(this.details.resources(client, app), budgetMs),
+            ),
+          )
+        : this.recent.resources.get(
+            key,
+            this.details.resources(client, app),
+            budgetMs,
+          ),
+      instanceFailing
+        ? settle(Promise.resolve(undefined))
+        : this.recent.revisions.get(
+            key,
+            this.details.revisionMetadata(client, app),
+            budgetMs,
+          ),
+      this.recent.declared.get(
+        `${key}\0${entity.metadata.namespace}/${entity.metadata.name}`,
+        readDeclaredValues(values, app, entity, state.environment),
+        budgetMs,
       ),
-      settle(
-        instanceFailing
-          ? Promise.resolve(undefined)
-          : withinBudget(this.details.revisionMetadata(client, app), budgetMs),
-      ),
-      settle(
-        withinBudget(
-          readDeclaredValues(values, app, entity, state.environment),
-          budgetMs,
-        ),
-      ),
+    ]);
+    const stale = this.announceLate(client.instance.name, app, [
+      resources,
+      revisionMetadata,
+      declared,
     ]);
     // Not within the budget: a sync must never go ahead on an application another entity claims too.
     const claimants =
@@ -147,6 +174,23 @@ export class EntityStateAssembler {
         state.gitDrift = tag === state.version ? 'in-sync' : 'drifted';
       }
     }
-    return state;
+    return { state, stale };
+  }
+
+  /** Whether any detail is the last one shown; once the fresh ones are in, `onLateDetails` is told. */
+  private announceLate(
+    instance: string,
+    app: ArgoApplication,
+    outcomes: Array<DetailOutcome<unknown>>,
+  ): boolean {
+    const lates = outcomes.flatMap(o => (o.late ? [o.late] : []));
+    const fresh = lates.filter(late => !this.announced.has(late));
+    fresh.forEach(late => this.announced.add(late));
+    if (fresh.length) {
+      Promise.all(fresh)
+        .then(() => this.options.onLateDetails?.(instance, app))
+        .catch(() => undefined);
+    }
+    return lates.length > 0;
   }
 }

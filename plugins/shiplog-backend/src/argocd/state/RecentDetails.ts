@@ -1,0 +1,66 @@
+import { settle, withinBudget } from '../budget';
+
+/** How long a view waits for an application's fresh details when it can show the last ones meanwhile. */
+export const RECENT_DETAILS_WAIT_MS = 150;
+
+/** A detail for a view: its value or error; `late` when the last value was served while a fresh one loads. */
+export interface DetailOutcome<T> {
+  value?: T;
+  error?: string;
+  /** Settles when the fresh value has arrived (or failed), so the view can be told to fetch again. */
+  late?: Promise<unknown>;
+}
+
+/**
+ * The last value of one kind of application detail (resource tree, revision metadata, declared values)
+ * per application. After a change (a sync starting, health changing) the application's resource version
+ * or revision is new, so its cached details are too; rather than hold the whole answer up to the page
+ * budget for them, a view gets the last ones at once and `late` says when the fresh ones are in. The
+ * first view of an application still waits up to the budget, as before.
+ */
+export class RecentDetails<T> {
+  private readonly last = new Map<string, T>();
+  /** Fetches already followed for lateness: concurrent views wait on one, and notify once. */
+  private readonly following = new WeakMap<Promise<T>, Promise<unknown>>();
+
+  constructor(private readonly maxEntries = 5000) {}
+
+  async get(
+    key: string,
+    fetch: Promise<T>,
+    budgetMs: number,
+  ): Promise<DetailOutcome<T>> {
+    const hasPrevious = this.last.has(key);
+    const previous = this.last.get(key);
+    const wait = hasPrevious
+      ? Math.min(budgetMs, RECENT_DETAILS_WAIT_MS)
+      : budgetMs;
+    const outcome = await settle(withinBudget(fetch, wait));
+    if (!outcome.error) {
+      this.remember(key, outcome.value as T);
+      return outcome;
+    }
+    // A real failure shows as before; only a slow answer is replaced by the last one.
+    if (!hasPrevious || !outcome.error.startsWith('still waiting')) {
+      return outcome;
+    }
+    let late = this.following.get(fetch);
+    if (!late) {
+      late = fetch.then(
+        value => this.remember(key, value),
+        () => undefined,
+      );
+      this.following.set(fetch, late);
+    }
+    return { value: previous, late };
+  }
+
+  private remember(key: string, value: T) {
+    this.last.delete(key);
+    this.last.set(key, value);
+    if (this.last.size > this.maxEntries) {
+      const oldest = this.last.keys().next().value;
+      if (oldest !== undefined) this.last.delete(oldest);
+    }
+  }
+}
