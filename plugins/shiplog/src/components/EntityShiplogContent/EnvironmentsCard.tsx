@@ -26,7 +26,7 @@ const useStyles = makeStyles(
  * The Environments card: undeployed commits, Argo CD problems, the matrix with live state and Promote.
  * Memoized: it renders when the matrix or the Argo CD state changes, not when the releases do.
  */
-export const EnvironmentsCard = memo(function EnvironmentsCard(props: {
+export const EnvironmentsCard = memo(function EnvironmentsCardView(props: {
   /** The entity's reference, `component:default/checkout`. */
   entityRef: string;
   environments: EnvironmentsResponse;

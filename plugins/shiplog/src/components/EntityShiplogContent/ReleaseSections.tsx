@@ -15,7 +15,7 @@ import { compareDefaults } from './defaults';
  * Releases (paged), the deployment history and the compare card of the tab. Memoized: the largest part
  * of the tab renders only when the releases change, not on every live update of the matrix.
  */
-export const ReleaseSections = memo(function ReleaseSections(props: {
+export const ReleaseSections = memo(function ReleaseSectionsView(props: {
   entityRef: CompoundEntityRef;
   /** Every release loaded so far, newest first. */
   releases: Release[];

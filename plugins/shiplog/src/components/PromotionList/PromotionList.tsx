@@ -114,7 +114,7 @@ function useColumns(
  * and why one failed or was refused. Refreshes when told the promotions changed, and while any is in
  * flight. Memoized: the rest of the tab changing does not render it again.
  */
-export const PromotionList = memo(function PromotionList(props: {
+export const PromotionList = memo(function PromotionListView(props: {
   entityRef: CompoundEntityRef;
   /** Changes when a promotion was just made, to show it at once. */
   refreshKey?: string;
