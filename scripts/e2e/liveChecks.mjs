@@ -1,4 +1,5 @@
-// Runs the live checks (scripts/e2e/live.mjs) with what they need from the end-to-end run.
+// Runs the live checks (scripts/e2e/live.mjs, and the MCP tools in scripts/e2e/mcp.mjs) with what they
+// need from the end-to-end run.
 import {
   checkApproval,
   checkArgoCdWatch,
@@ -6,6 +7,7 @@ import {
   checkLiveIngest,
   checkRollbackWithHold,
 } from './live.mjs';
+import { checkMcpTools } from './mcp.mjs';
 import { readTimeline, startTimeline } from './timeline.mjs';
 
 /**
@@ -168,4 +170,5 @@ export async function runLiveChecks(page, base) {
   await guarded('Argo CD watch', () => checkArgoCdWatch(page, ctx));
   await guarded('rollback with hold', () => checkRollbackWithHold(page, ctx));
   await guarded('approval', () => checkApproval(page, ctx));
+  await guarded('MCP tools', () => checkMcpTools(ctx));
 }
