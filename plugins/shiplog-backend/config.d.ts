@@ -134,6 +134,12 @@ export interface Config {
       safetyNetPollSeconds?: number;
       /** Per request to Argo CD; a slower instance is reported as failing. Default 5000. */
       timeoutMs?: number;
+      /**
+       * How long the Deployments tab waits on Argo CD and the GitOps repository before answering with what
+       * has arrived (the rest keeps loading for the next view). A manual sync always waits for all of it.
+       * Default 1500.
+       */
+      pageBudgetMs?: number;
       /** Application labels that name the environment, in order. Default shiplog.dev/environment, environment, env. */
       environmentLabels?: string[];
       /** Destination cluster name, server URL or namespace → environment, for apps without such a label. */

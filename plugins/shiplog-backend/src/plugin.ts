@@ -54,6 +54,27 @@ async function setupLedger(
   };
 }
 
+/** The services Shiplog's backend is built on. */
+const shiplogDeps = {
+  config: coreServices.rootConfig,
+  logger: coreServices.logger,
+  database: coreServices.database,
+  httpRouter: coreServices.httpRouter,
+  httpAuth: coreServices.httpAuth,
+  auth: coreServices.auth,
+  scheduler: coreServices.scheduler,
+  lifecycle: coreServices.lifecycle,
+  catalog: catalogServiceRef,
+  events: eventsServiceRef,
+  permissions: coreServices.permissions,
+  permissionsRegistry: coreServices.permissionsRegistry,
+  urlReader: coreServices.urlReader,
+  auditor: coreServices.auditor,
+  notifications: notificationService,
+  signals: signalsServiceRef,
+  actionsRegistry: actionsRegistryServiceRef,
+};
+
 /**
  * Shiplog's backend plugin: the release ledger, its read API, Argo CD, promotions and the webhook
  * subscriber. Wiring only: each concern is set up by its own module.
@@ -70,25 +91,7 @@ export const shiplogPlugin = createBackendPlugin({
       },
     });
     env.registerInit({
-      deps: {
-        config: coreServices.rootConfig,
-        logger: coreServices.logger,
-        database: coreServices.database,
-        httpRouter: coreServices.httpRouter,
-        httpAuth: coreServices.httpAuth,
-        auth: coreServices.auth,
-        scheduler: coreServices.scheduler,
-        lifecycle: coreServices.lifecycle,
-        catalog: catalogServiceRef,
-        events: eventsServiceRef,
-        permissions: coreServices.permissions,
-        permissionsRegistry: coreServices.permissionsRegistry,
-        urlReader: coreServices.urlReader,
-        auditor: coreServices.auditor,
-        notifications: notificationService,
-        signals: signalsServiceRef,
-        actionsRegistry: actionsRegistryServiceRef,
-      },
+      deps: shiplogDeps,
       async init(deps) {
         const { auth, catalog } = deps;
         const { environments } = readShiplogConfig(deps.config);

@@ -41,37 +41,7 @@ export function createShiplogBootstrapAction(
     supportsDryRun: true,
     schema: {
       input: zod => bootstrapInputSchema(zod),
-      output: zod =>
-        zod.object({
-          files: zod
-            .array(zod.string())
-            .describe('Every generated file, relative to the workspace'),
-          entityRef: zod
-            .string()
-            .describe('Entity reference of the new component'),
-          image: zod.string().describe('Image repository CI pushes to'),
-          sourcePath: zod
-            .string()
-            .describe(
-              'Workspace directory of the service repository, for publish steps',
-            ),
-          gitopsPath: zod
-            .string()
-            .describe('Workspace directory of the GitOps files'),
-          gitopsRepoUrl: zod
-            .string()
-            .describe('Repository Argo CD reads the chart and values from'),
-          valuesPath: zod
-            .string()
-            .describe(
-              'The shiplog.dev/values-path annotation, with {{environment}} left for Shiplog',
-            ),
-          requiredStatusChecks: zod
-            .array(zod.string())
-            .describe(
-              'Status checks of the generated CI on pull requests, for protecting the default branch',
-            ),
-        }),
+      output: zod => bootstrapOutputSchema(zod),
     },
     async handler(ctx) {
       const input = parseActionInput(bootstrapInputSchema(z), ctx.input);
@@ -89,26 +59,7 @@ export function createShiplogBootstrapAction(
         gitopsDirInput,
         'gitops.targetPath',
       );
-      const gitopsRepoUrl = input.gitops.repoUrl;
-      const plan = planBootstrap(
-        {
-          ...input,
-          gitops: {
-            ...input.gitops,
-            // A repository picked with RepoUrlPicker becomes the URL Argo CD clones.
-            repoUrl:
-              gitopsRepoUrl && !gitopsRepoUrl.startsWith('https://')
-                ? repositoryOf(
-                    gitopsRepoUrl,
-                    options.integrations,
-                    'gitops.repoUrl',
-                  ).url
-                : gitopsRepoUrl,
-          },
-        },
-        repositoryOf(input.repoUrl, options.integrations, 'repoUrl'),
-        options.defaultShiplogUrl,
-      );
+      const plan = planFromInput(input, options);
       const files = generateFiles(plan);
       const results = [
         await writeWorkspaceFiles(serviceDir, files.service),
@@ -138,6 +89,64 @@ export function createShiplogBootstrapAction(
       ctx.output('requiredStatusChecks', requiredStatusChecks(input.ci));
     },
   });
+}
+
+/** What the action reports back to the template's later steps. */
+function bootstrapOutputSchema(zod: typeof z) {
+  return zod.object({
+    files: zod
+      .array(zod.string())
+      .describe('Every generated file, relative to the workspace'),
+    entityRef: zod.string().describe('Entity reference of the new component'),
+    image: zod.string().describe('Image repository CI pushes to'),
+    sourcePath: zod
+      .string()
+      .describe(
+        'Workspace directory of the service repository, for publish steps',
+      ),
+    gitopsPath: zod
+      .string()
+      .describe('Workspace directory of the GitOps files'),
+    gitopsRepoUrl: zod
+      .string()
+      .describe('Repository Argo CD reads the chart and values from'),
+    valuesPath: zod
+      .string()
+      .describe(
+        'The shiplog.dev/values-path annotation, with {{environment}} left for Shiplog',
+      ),
+    requiredStatusChecks: zod
+      .array(zod.string())
+      .describe(
+        'Status checks of the generated CI on pull requests, for protecting the default branch',
+      ),
+  });
+}
+
+/** The bootstrap plan, with a GitOps repository picked with RepoUrlPicker turned into the URL Argo CD clones. */
+function planFromInput(
+  input: BootstrapInput,
+  options: ShiplogBootstrapActionOptions,
+) {
+  const gitopsRepoUrl = input.gitops.repoUrl;
+  return planBootstrap(
+    {
+      ...input,
+      gitops: {
+        ...input.gitops,
+        repoUrl:
+          gitopsRepoUrl && !gitopsRepoUrl.startsWith('https://')
+            ? repositoryOf(
+                gitopsRepoUrl,
+                options.integrations,
+                'gitops.repoUrl',
+              ).url
+            : gitopsRepoUrl,
+      },
+    },
+    repositoryOf(input.repoUrl, options.integrations, 'repoUrl'),
+    options.defaultShiplogUrl,
+  );
 }
 
 /**

@@ -74,15 +74,7 @@ export function createShiplogDeployLabelsAction(
     supportsDryRun: true,
     schema: {
       input: zod => deployLabelsInputSchema(zod),
-      output: zod =>
-        zod.object({
-          labels: zod
-            .array(zod.string())
-            .describe('The labels, one per environment'),
-          created: zod
-            .array(zod.string())
-            .describe('Those this run created; the others existed'),
-        }),
+      output: zod => deployLabelsOutputSchema(zod),
     },
     async handler(ctx) {
       const input = parseActionInput(deployLabelsInputSchema(z), ctx.input);
@@ -118,20 +110,12 @@ export function createShiplogDeployLabelsAction(
         auth: token,
         baseUrl: integration.config.apiBaseUrl,
       });
-      const created: string[] = [];
-      for (const [index, name] of labels.entries()) {
-        if (
-          await createLabel(octokit, {
-            owner,
-            repo,
-            name,
-            color: input.color,
-            description: `Reviewers: keep this pull request's merge out of ${input.environments[index]}`,
-          })
-        ) {
-          created.push(name);
-        }
-      }
+      const created = await createDeployLabels(octokit, {
+        owner,
+        repo,
+        color: input.color,
+        environments: input.environments,
+      });
       ctx.logger.info(
         `shiplog:github:deploy-labels: ${created.length} created, ${
           labels.length - created.length
@@ -140,6 +124,45 @@ export function createShiplogDeployLabelsAction(
       ctx.output('created', created);
     },
   });
+}
+
+/** What the action reports: every label, and those it created. */
+function deployLabelsOutputSchema(zod: typeof z) {
+  return zod.object({
+    labels: zod.array(zod.string()).describe('The labels, one per environment'),
+    created: zod
+      .array(zod.string())
+      .describe('Those this run created; the others existed'),
+  });
+}
+
+/** Creates each environment's label, in order; returns the names of those that did not exist. */
+async function createDeployLabels(
+  octokit: Octokit,
+  target: {
+    owner: string;
+    repo: string;
+    color: string;
+    environments: string[];
+  },
+): Promise<string[]> {
+  const { owner, repo, color } = target;
+  const created: string[] = [];
+  for (const environment of target.environments) {
+    const name = noDeployLabel(environment);
+    if (
+      await createLabel(octokit, {
+        owner,
+        repo,
+        name,
+        color,
+        description: `Reviewers: keep this pull request's merge out of ${environment}`,
+      })
+    ) {
+      created.push(name);
+    }
+  }
+  return created;
 }
 
 /** Creates a label; false when it exists already (GitHub answers 422 already_exists). */

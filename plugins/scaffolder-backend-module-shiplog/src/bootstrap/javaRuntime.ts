@@ -33,7 +33,15 @@ ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-jar", "/app/service.jar"]
   ],
   jenkinsTest: 'mvn -B verify',
   skeleton: name => ({
-    'pom.xml': `<?xml version="1.0" encoding="UTF-8"?>
+    'pom.xml': mavenPom(name),
+    'src/main/java/service/Main.java': mainClass(name),
+    'src/test/java/service/MainTest.java': mainTest(),
+  }),
+};
+
+/** A Maven build producing target/service.jar, with JUnit for the test. */
+function mavenPom(name: string): string {
+  return `<?xml version="1.0" encoding="UTF-8"?>
 <project xmlns="http://maven.apache.org/POM/4.0.0"
          xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
          xsi:schemaLocation="http://maven.apache.org/POM/4.0.0 https://maven.apache.org/xsd/maven-4.0.0.xsd">
@@ -76,8 +84,12 @@ ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-jar", "/app/service.jar"]
     </plugins>
   </build>
 </project>
-`,
-    'src/main/java/service/Main.java': `package service;
+`;
+}
+
+/** A JDK-only HTTP server answering /healthz and naming the service on /. */
+function mainClass(name: string): string {
+  return `package service;
 
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -105,8 +117,12 @@ public final class Main {
     start(Integer.parseInt(System.getenv().getOrDefault("PORT", "8080")));
   }
 }
-`,
-    'src/test/java/service/MainTest.java': `package service;
+`;
+}
+
+/** A test that starts the server on a free port and checks /healthz. */
+function mainTest(): string {
+  return `package service;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -131,6 +147,5 @@ class MainTest {
     }
   }
 }
-`,
-  }),
-};
+`;
+}

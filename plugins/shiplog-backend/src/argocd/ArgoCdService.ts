@@ -17,6 +17,9 @@ import { ArgoCdConfig } from './config';
 import { ArgoPoller } from './polling/ArgoPoller';
 import { ArgoSnapshotStore } from './polling/ArgoSnapshotStore';
 import { PAGE_BUDGET_MS } from './budget';
+
+/** How long a sync waits for the application's state, Git's declared version included (it records it). */
+const SYNC_STATE_BUDGET_MS = 30_000;
 import { ClaimantsLookup } from './state/claimants';
 import { EntityStateAssembler } from './state/EntityStateAssembler';
 import { SyncLocks } from './SyncLocks';
@@ -106,7 +109,11 @@ export class ArgoCdService {
   }
 
   private get budgetMs(): number {
-    return this.options.pageBudgetMs ?? PAGE_BUDGET_MS;
+    return (
+      this.options.pageBudgetMs ??
+      this.options.config.pageBudgetMs ??
+      PAGE_BUDGET_MS
+    );
   }
 
   get enabled(): boolean {
@@ -134,8 +141,16 @@ export class ArgoCdService {
 
   /** The entity's applications on the instances it may use, and each instance's status. */
   async getEntityState(entity: Entity): Promise<ArgoCdStateResponse> {
+    return this.entityState(entity, this.budgetMs);
+  }
+
+  /** The state within `budgetMs`, shared with other views while it is complete. */
+  private async entityState(
+    entity: Entity,
+    budgetMs: number,
+  ): Promise<ArgoCdStateResponse> {
     const instanceNames = this.instancesFor(entity);
-    const snapshots = await this.poller.snapshots(instanceNames, this.budgetMs);
+    const snapshots = await this.poller.snapshots(instanceNames, budgetMs);
     const key = JSON.stringify([
       entity.metadata.namespace,
       entity.metadata.name,
@@ -147,6 +162,7 @@ export class ArgoCdService {
         entity,
         instanceNames,
         snapshots,
+        budgetMs,
       );
       if (!assembled.complete) this.incomplete.add(assembled.response);
       return assembled.response;
@@ -197,7 +213,13 @@ export class ArgoCdService {
     entity: Entity,
     request: ArgoCdSyncRequest,
   ): Promise<ArgoCdApplicationState> {
-    const { applications } = await this.getEntityState(entity);
+    // A sync records the version Git declares: it waits for the whole state, not the page's budget. A view
+    // loading at the same moment may hand over an answer missing a part; then it asks again.
+    let state = await this.entityState(entity, SYNC_STATE_BUDGET_MS);
+    if (this.incomplete.has(state)) {
+      state = await this.entityState(entity, SYNC_STATE_BUDGET_MS);
+    }
+    const { applications } = state;
     const target = applications.find(
       app =>
         app.name === request.application &&

@@ -18,6 +18,8 @@ export interface ArgoCdConfig {
   refreshIntervalMs: number;
   /** Per upstream request; a slower instance is reported as failing instead of holding the page. */
   timeoutMs: number;
+  /** How long a page waits on upstream parts before answering with what it has. */
+  pageBudgetMs?: number;
   /** Application labels naming the environment, in order of preference. */
   environmentLabels: string[];
   /** Destination cluster name, server URL or namespace → environment. */
@@ -74,6 +76,7 @@ export function readArgoCdConfig(config: Config): ArgoCdConfig {
     refreshIntervalMs:
       (argo?.getOptionalNumber('refreshIntervalSeconds') ?? 15) * 1000,
     timeoutMs: argo?.getOptionalNumber('timeoutMs') ?? 5000,
+    pageBudgetMs: argo?.getOptionalNumber('pageBudgetMs'),
     environmentLabels: argo?.getOptionalStringArray('environmentLabels') ?? [
       'shiplog.dev/environment',
       'environment',

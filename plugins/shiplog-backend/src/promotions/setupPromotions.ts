@@ -80,56 +80,15 @@ export interface SetupPromotionsOptions {
 export async function setupPromotions(
   options: SetupPromotionsOptions,
 ): Promise<PromotionService> {
-  const { config, logger, auth, catalog } = options;
+  const { config, logger, auth, catalog, store } = options;
   const promotionsConfig = readPromotionsConfig(config);
-  const integrations = ScmIntegrations.fromConfig(config);
-  const githubCredentials =
-    DefaultGithubCredentialsProvider.fromIntegrations(integrations);
-  const executors = [
-    ...options.extraExecutors,
-    new GithubPromotionExecutor({
-      integrations,
-      credentialsProvider: githubCredentials,
-      logger: logger.child({ component: 'promotions-github' }),
-    }),
-    new GitPromotionExecutor({
-      allowedFileRoots: promotionsConfig.gitops.allowedFileRoots,
-      isAllowedHost: readAllowedGitRepositories(config, integrations)
-        .isAllowedHost,
-      author: promotionsConfig.gitops.author,
-      timeoutMs: promotionsConfig.gitops.commandTimeoutMs,
-      credentialsFor: integrationGitCredentials(
-        integrations,
-        githubCredentials,
-      ),
-    }),
-  ];
+  const executors = createExecutors(options, promotionsConfig);
   const loadEntity = async (entityRef: string) =>
     catalog.getEntityByRef(entityRef, {
       credentials: await auth.getOwnServiceCredentials(),
     });
+  registerPromotionResourceType(options.permissionsRegistry, loadEntity);
 
-  options.permissionsRegistry.addResourceType({
-    resourceRef: shiplogPromotionPermissionResourceRef,
-    permissions: [
-      shiplogPromotionCreatePermission,
-      shiplogEnvironmentHoldPermission,
-      shiplogPromotionOverridePermission,
-      shiplogPromotionApprovePermission,
-    ],
-    rules: Object.values(shiplogPromotionPermissionRules),
-    getResources: async resourceRefs =>
-      Promise.all(
-        resourceRefs.map(async ref => {
-          const parsed = parsePromotionResourceRef(ref);
-          if (!parsed) return undefined;
-          const entity = await loadEntity(parsed.entityRef);
-          return entity ? { ...parsed, entity } : undefined;
-        }),
-      ),
-  });
-
-  const { store, cursors } = options;
   const recorder = new PromotionRecorder(store, options.ledgerStore);
   const environmentsOf = (entity: Entity) =>
     options.ledger.environmentsOf(entity);
@@ -188,7 +147,7 @@ export async function setupPromotions(
     recorder,
     executors,
     config: promotionsConfig,
-    cursors,
+    cursors: options.cursors,
     logger: promotionsLogger,
   }).start(options.scheduler);
   await new AutoPromoter({
@@ -198,8 +157,63 @@ export async function setupPromotions(
     promotions: service,
     loadEntity,
     healthOf: options.healthOf,
-    cursors,
+    cursors: options.cursors,
     logger: promotionsLogger,
   }).start(options.scheduler);
   return service;
+}
+
+/** Modules' executors first, then GitHub's (through the API), then plain Git. */
+function createExecutors(
+  { config, logger, extraExecutors }: SetupPromotionsOptions,
+  promotionsConfig: ReturnType<typeof readPromotionsConfig>,
+): PromotionExecutor[] {
+  const integrations = ScmIntegrations.fromConfig(config);
+  const githubCredentials =
+    DefaultGithubCredentialsProvider.fromIntegrations(integrations);
+  return [
+    ...extraExecutors,
+    new GithubPromotionExecutor({
+      integrations,
+      credentialsProvider: githubCredentials,
+      logger: logger.child({ component: 'promotions-github' }),
+    }),
+    new GitPromotionExecutor({
+      allowedFileRoots: promotionsConfig.gitops.allowedFileRoots,
+      isAllowedHost: readAllowedGitRepositories(config, integrations)
+        .isAllowedHost,
+      author: promotionsConfig.gitops.author,
+      timeoutMs: promotionsConfig.gitops.commandTimeoutMs,
+      credentialsFor: integrationGitCredentials(
+        integrations,
+        githubCredentials,
+      ),
+    }),
+  ];
+}
+
+/** The `shiplog-promotion` permission resource: a promotion target, with its entity for the rules. */
+function registerPromotionResourceType(
+  permissionsRegistry: PermissionsRegistryService,
+  loadEntity: (entityRef: string) => Promise<Entity | undefined>,
+) {
+  permissionsRegistry.addResourceType({
+    resourceRef: shiplogPromotionPermissionResourceRef,
+    permissions: [
+      shiplogPromotionCreatePermission,
+      shiplogEnvironmentHoldPermission,
+      shiplogPromotionOverridePermission,
+      shiplogPromotionApprovePermission,
+    ],
+    rules: Object.values(shiplogPromotionPermissionRules),
+    getResources: async resourceRefs =>
+      Promise.all(
+        resourceRefs.map(async ref => {
+          const parsed = parsePromotionResourceRef(ref);
+          if (!parsed) return undefined;
+          const entity = await loadEntity(parsed.entityRef);
+          return entity ? { ...parsed, entity } : undefined;
+        }),
+      ),
+  });
 }

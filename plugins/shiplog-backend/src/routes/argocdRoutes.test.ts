@@ -99,6 +99,8 @@ describe.each(databases.eachSupportedId())(
                 gitops: { allowedFileRoots: [dir] },
                 argocd: {
                   refreshIntervalSeconds: 1,
+                  // The budget is not under test here: a loaded machine must still see Git's declared tag.
+                  pageBudgetMs: 30_000,
                   instances: [
                     {
                       name: 'main',

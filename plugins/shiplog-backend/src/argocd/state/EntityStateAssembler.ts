@@ -57,17 +57,19 @@ export class EntityStateAssembler {
     revisions: new RecentDetails<ArgoCdApplicationState['revisionMetadata']>(),
     declared: new RecentDetails<ArgoCdApplicationState['declared']>(),
   };
-  /** Late details already announced: one signal per fresh fetch, however many views waited on it. */
+  /** Fresh details already announced: one signal per fetch, however many views waited on it. */
   private readonly announced = new WeakSet<Promise<unknown>>();
 
   constructor(private readonly options: EntityStateAssemblerOptions) {
     this.details = new ApplicationDetails(options.config.refreshIntervalMs);
   }
 
+  /** `budgetMs`: how long each upstream part may take (the page's budget unless a caller needs all of it). */
   async assemble(
     entity: Entity,
     instanceNames: string[],
     snapshots: Map<string, ArgoSnapshot>,
+    budgetMs: number = this.options.budgetMs,
   ): Promise<AssembledState> {
     const instances: ArgoCdInstanceStatus[] = [];
     const found: Array<{ client: ArgoCdClient; app: ArgoApplication }> = [];
@@ -91,20 +93,24 @@ export class EntityStateAssembler {
     );
     const described = await Promise.all(
       found.map(({ client, app }) =>
-        this.describe(client, app, entity, failing.has(client.instance.name)),
+        this.describe(
+          client,
+          app,
+          entity,
+          failing.has(client.instance.name),
+          budgetMs,
+        ),
       ),
     );
-    const applications = described.map(d => d.state);
+    const applications = described.map(({ state }) => state);
     applications.sort(
       (a, b) =>
         this.environmentIndex(a.environment) -
           this.environmentIndex(b.environment) || a.name.localeCompare(b.name),
     );
-    // An answer with an application's last details (fresh ones loading) is not kept either.
     const complete =
-      !described.some(d => d.stale) &&
       !instances.some(i => i.status === 'pending') &&
-      !applications.some(a => a.resourcesError?.startsWith('still waiting'));
+      !described.some(({ late }) => late);
     return { response: { applications, instances }, complete };
   }
 
@@ -118,8 +124,9 @@ export class EntityStateAssembler {
     app: ArgoApplication,
     entity: Entity,
     instanceFailing: boolean,
-  ): Promise<{ state: ArgoCdApplicationState; stale: boolean }> {
-    const { config, environments, budgetMs, values } = this.options;
+    budgetMs: number,
+  ): Promise<{ state: ArgoCdApplicationState; late: boolean }> {
+    const { config, environments, values } = this.options;
     const state = describeApplication(
       app,
       client.instance,
@@ -128,6 +135,8 @@ export class EntityStateAssembler {
       environments,
     );
     const key = `${client.instance.name}\0${app.metadata.namespace}\0${app.metadata.name}`;
+    // A page view may show an application's last details while fresh ones load; a sync waits for them.
+    const serveRecent = budgetMs <= this.options.budgetMs;
     const [resources, revisionMetadata, declared] = await Promise.all([
       instanceFailing
         ? settle<ArgoCdApplicationState['resources']>(
@@ -135,25 +144,24 @@ export class EntityStateAssembler {
               new Error(`instance ${client.instance.name} is not answering`),
             ),
           )
-        : this.recent.resources.get(
-            key,
-            this.details.resources(client, app),
+        : this.recent.resources.get(key, this.details.resources(client, app), {
             budgetMs,
-          ),
+            serveRecent,
+          }),
       instanceFailing
         ? settle(Promise.resolve(undefined))
         : this.recent.revisions.get(
             key,
             this.details.revisionMetadata(client, app),
-            budgetMs,
+            { budgetMs, serveRecent },
           ),
       this.recent.declared.get(
         `${key}\0${entity.metadata.namespace}/${entity.metadata.name}`,
         readDeclaredValues(values, app, entity, state.environment),
-        budgetMs,
+        { budgetMs, serveRecent, what: 'the GitOps repository' },
       ),
     ]);
-    const stale = this.announceLate(client.instance.name, app, [
+    const stale = this.announceFresh(client.instance.name, app, [
       resources,
       revisionMetadata,
       declared,
@@ -174,23 +182,27 @@ export class EntityStateAssembler {
         state.gitDrift = tag === state.version ? 'in-sync' : 'drifted';
       }
     }
-    return { state, stale };
+    // An answer with a part missing, or with an application's last details, is not kept.
+    const late = Boolean(
+      stale || resources.late || revisionMetadata.late || declared.late,
+    );
+    return { state, late };
   }
 
   /** Whether any detail is the last one shown; once the fresh ones are in, `onLateDetails` is told. */
-  private announceLate(
+  private announceFresh(
     instance: string,
     app: ArgoApplication,
     outcomes: Array<DetailOutcome<unknown>>,
   ): boolean {
-    const lates = outcomes.flatMap(o => (o.late ? [o.late] : []));
-    const fresh = lates.filter(late => !this.announced.has(late));
-    fresh.forEach(late => this.announced.add(late));
-    if (fresh.length) {
-      Promise.all(fresh)
+    const pending = outcomes.flatMap(o => (o.fresh ? [o.fresh] : []));
+    const unannounced = pending.filter(p => !this.announced.has(p));
+    unannounced.forEach(p => this.announced.add(p));
+    if (unannounced.length) {
+      Promise.all(unannounced)
         .then(() => this.options.onLateDetails?.(instance, app))
         .catch(() => undefined);
     }
-    return lates.length > 0;
+    return pending.length > 0;
   }
 }

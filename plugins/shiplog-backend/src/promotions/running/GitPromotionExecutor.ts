@@ -36,6 +36,9 @@ export interface GitPromotionExecutorOptions {
   credentialsFor?(repository: string): Promise<GitCredentials | undefined>;
 }
 
+/** A git command run inside the clone. */
+type GitInClone = (...args: string[]) => ReturnType<GitRunner>;
+
 /** The push was refused because the branch moved on since the clone. */
 function isNonFastForward(error: unknown): boolean {
   return (
@@ -85,7 +88,7 @@ export class GitPromotionExecutor implements PromotionExecutor {
       await this.options.credentialsFor?.(request.repository),
     );
     const { signal } = request;
-    const run = (...args: string[]) =>
+    const run: GitInClone = (...args) =>
       this.git(args, { cwd: repo, env, signal });
     try {
       await this.git(
@@ -104,65 +107,86 @@ export class GitPromotionExecutor implements PromotionExecutor {
       const branch = (
         await run('symbolic-ref', '--short', 'HEAD')
       ).stdout.trim();
-      let firstPrevious: string | undefined;
-      for (let attempt = 0; ; attempt++) {
-        const edit = await this.edit(repo, request);
-        if (firstPrevious === undefined) {
-          firstPrevious = edit.previous;
-        } else if (edit.previous !== firstPrevious) {
-          throw new ConflictError(
-            `${request.path} changed while Shiplog edited it: ${request.keyPath} is now ${edit.previous} (was ${firstPrevious}); look at the repository and promote again`,
-          );
-        }
-        // Awaited where it is returned: the clone is removed in `finally`.
-        const done = async (): Promise<PromotionChangeResult> => ({
-          kind: 'commit',
-          state: 'merged',
-          previousValue: edit.previous,
-          branch,
-          commitSha: (await run('rev-parse', 'HEAD')).stdout.trim(),
-        });
-        if (!edit.changed) {
-          // The values file already asks for this version: nothing to commit.
-          return await done();
-        }
-        await run('add', '--', request.path);
-        await run(
-          '-c',
-          `user.name=${this.options.author.name}`,
-          '-c',
-          `user.email=${this.options.author.email}`,
-          'commit',
-          '--no-verify',
-          '-m',
-          request.title,
-          '-m',
-          request.body,
-        );
-        try {
-          await run(
-            'push',
-            '--porcelain',
-            'origin',
-            `HEAD:refs/heads/${branch}`,
-          );
-        } catch (error) {
-          if (!isNonFastForward(error)) throw error;
-          if (attempt > 0) {
-            throw new ConflictError(
-              `${redactCredentials(
-                request.repository,
-              )}: ${branch} moved on twice while Shiplog pushed; promote again`,
-            );
-          }
-          await run('fetch', '--depth', '1', '--no-tags', 'origin', branch);
-          await run('reset', '--hard', 'FETCH_HEAD');
-          continue;
-        }
-        return await done();
-      }
+      // Awaited here: the clone is removed in `finally`.
+      return await this.editAndPush(run, repo, branch, request);
     } finally {
       await rm(workdir, { recursive: true, force: true });
+    }
+  }
+
+  /**
+   * Edits the tag, commits and pushes. A push refused because the branch moved on is retried once on
+   * the fresh branch, unless the tag itself changed meanwhile.
+   */
+  private async editAndPush(
+    run: GitInClone,
+    repo: string,
+    branch: string,
+    request: PromotionChangeRequest,
+  ): Promise<PromotionChangeResult> {
+    let firstPrevious: string | undefined;
+    for (let attempt = 0; ; attempt++) {
+      const edit = await this.edit(repo, request);
+      if (firstPrevious === undefined) {
+        firstPrevious = edit.previous;
+      } else if (edit.previous !== firstPrevious) {
+        throw new ConflictError(
+          `${request.path} changed while Shiplog edited it: ${request.keyPath} is now ${edit.previous} (was ${firstPrevious}); look at the repository and promote again`,
+        );
+      }
+      // Unchanged: the values file already asks for this version, nothing to commit.
+      if (edit.changed) {
+        await this.commit(run, request);
+        if (!(await this.push(run, request, branch, attempt))) continue;
+      }
+      return {
+        kind: 'commit',
+        state: 'merged',
+        previousValue: edit.previous,
+        branch,
+        commitSha: (await run('rev-parse', 'HEAD')).stdout.trim(),
+      };
+    }
+  }
+
+  private async commit(run: GitInClone, request: PromotionChangeRequest) {
+    await run('add', '--', request.path);
+    await run(
+      '-c',
+      `user.name=${this.options.author.name}`,
+      '-c',
+      `user.email=${this.options.author.email}`,
+      'commit',
+      '--no-verify',
+      '-m',
+      request.title,
+      '-m',
+      request.body,
+    );
+  }
+
+  /** Pushes; false when the branch moved on first (the clone is then reset to it for a retry). */
+  private async push(
+    run: GitInClone,
+    request: PromotionChangeRequest,
+    branch: string,
+    attempt: number,
+  ): Promise<boolean> {
+    try {
+      await run('push', '--porcelain', 'origin', `HEAD:refs/heads/${branch}`);
+      return true;
+    } catch (error) {
+      if (!isNonFastForward(error)) throw error;
+      if (attempt > 0) {
+        throw new ConflictError(
+          `${redactCredentials(
+            request.repository,
+          )}: ${branch} moved on twice while Shiplog pushed; promote again`,
+        );
+      }
+      await run('fetch', '--depth', '1', '--no-tags', 'origin', branch);
+      await run('reset', '--hard', 'FETCH_HEAD');
+      return false;
     }
   }
 

@@ -22,14 +22,15 @@ export interface GithubPromotionExecutorOptions {
 
 const status = (error: unknown) => (error as { status?: number }).status;
 
-/**
- * The GitHub executor, for repositories on a host in `integrations.github`: reads the values file
- * through the API, edits the tag, and writes it back with the file's blob sha, so GitHub refuses the
- * write (and Shiplog answers 409) if anyone changed the file in between: a conflict, never a
- * clobber. A pull request comes from a branch made at the commit the file was read from, with the
- * changelog as its body, labels, and auto-merge where the environment allows it; a direct commit
- * goes to the default branch. Credentials (token or GitHub App) come from Backstage's integrations.
- */
+/** A repository reached through the API with its integration's credentials. */
+type GithubRepository = { octokit: Octokit; owner: string; repo: string };
+
+/** The values file's new content, the tag it replaces, and the blob it was read from. */
+type EditedFile = { content: string; previous: string; blobSha: string };
+
+const commitMessage = (request: PromotionChangeRequest) =>
+  `${request.title}\n\n${request.body}`;
+
 /**
  * The https form of a GitHub repository URL: `https://…` as is, `ssh://git@host/owner/repo.git` and
  * `git@host:owner/repo.git` rewritten; anything else undefined.
@@ -43,6 +44,14 @@ export function toHttpsUrl(repository: string): string | undefined {
   return undefined;
 }
 
+/**
+ * The GitHub executor, for repositories on a host in `integrations.github`: reads the values file
+ * through the API, edits the tag, and writes it back with the file's blob sha, so GitHub refuses the
+ * write (and Shiplog answers 409) if anyone changed the file in between: a conflict, never a
+ * clobber. A pull request comes from a branch made at the commit the file was read from, with the
+ * changelog as its body, labels, and auto-merge where the environment allows it; a direct commit
+ * goes to the default branch. Credentials (token or GitHub App) come from Backstage's integrations.
+ */
 export class GithubPromotionExecutor implements PromotionExecutor {
   readonly id = 'github';
   readonly changeKinds = ['pull-request', 'commit'] as const;
@@ -80,7 +89,8 @@ export class GithubPromotionExecutor implements PromotionExecutor {
   }
 
   async apply(request: PromotionChangeRequest): Promise<PromotionChangeResult> {
-    const { octokit, owner, repo } = await this.connect(request.repository);
+    const target = await this.connect(request.repository);
+    const { octokit, owner, repo } = target;
     const { data: repository } = await octokit.rest.repos.get({ owner, repo });
     const base = repository.default_branch;
     const { data: ref } = await octokit.rest.git.getRef({
@@ -105,41 +115,67 @@ export class GithubPromotionExecutor implements PromotionExecutor {
         commitSha: ref.object.sha,
       };
     }
-    const message = `${request.title}\n\n${request.body}`;
+    const change: EditedFile = {
+      content: edit.content,
+      previous: edit.previous,
+      blobSha: file.sha,
+    };
     if (request.kind === 'commit') {
-      const commit = await this.writeFile(octokit, {
-        owner,
-        repo,
-        path: request.path,
-        branch: base,
-        message,
-        content: edit.content,
-        sha: file.sha,
-      });
-      return {
-        kind: 'commit',
-        state: 'merged',
-        previousValue: edit.previous,
-        branch: base,
-        commitSha: commit.sha,
-        url: commit.url,
-      };
+      return this.commitToBase(target, request, change, base);
     }
+    return this.openPullRequest(target, request, change, {
+      base,
+      sha: ref.object.sha,
+    });
+  }
 
+  private async commitToBase(
+    target: GithubRepository,
+    request: PromotionChangeRequest,
+    change: EditedFile,
+    base: string,
+  ): Promise<PromotionChangeResult> {
+    const commit = await this.writeFile(target.octokit, {
+      owner: target.owner,
+      repo: target.repo,
+      path: request.path,
+      branch: base,
+      message: commitMessage(request),
+      content: change.content,
+      sha: change.blobSha,
+    });
+    return {
+      kind: 'commit',
+      state: 'merged',
+      previousValue: change.previous,
+      branch: base,
+      commitSha: commit.sha,
+      url: commit.url,
+    };
+  }
+
+  /** A branch at the commit the file was read from, the edit on it, and a pull request to the base. */
+  private async openPullRequest(
+    target: GithubRepository,
+    request: PromotionChangeRequest,
+    change: EditedFile,
+    from: { base: string; sha: string },
+  ): Promise<PromotionChangeResult> {
+    const { octokit, owner, repo } = target;
     await octokit.rest.git.createRef({
       owner,
       repo,
       ref: `refs/heads/${request.branch}`,
-      sha: ref.object.sha,
+      sha: from.sha,
     });
     const commit = await this.writeFile(octokit, {
       owner,
       repo,
       path: request.path,
       branch: request.branch,
-      message,
-      content: edit.content,
-      sha: file.sha,
+      message: commitMessage(request),
+      content: change.content,
+      sha: change.blobSha,
     });
     const { data: pull } = await octokit.rest.pulls.create({
       owner,
@@ -147,8 +183,26 @@ export class GithubPromotionExecutor implements PromotionExecutor {
       title: request.title,
       body: request.body,
       head: request.branch,
-      base,
+      base: from.base,
     });
+    await this.labelAndAutoMerge(target, request, pull);
+    return {
+      kind: 'pull-request',
+      state: 'opened',
+      previousValue: change.previous,
+      url: pull.html_url,
+      number: pull.number,
+      branch: request.branch,
+      commitSha: commit.sha,
+    };
+  }
+
+  /** Best effort: a pull request without its labels or auto-merge is still a promotion. */
+  private async labelAndAutoMerge(
+    { octokit, owner, repo }: GithubRepository,
+    request: PromotionChangeRequest,
+    pull: { number: number; node_id: string; html_url: string },
+  ) {
     if (request.labels.length) {
       await octokit.rest.issues
         .addLabels({
@@ -176,15 +230,6 @@ export class GithubPromotionExecutor implements PromotionExecutor {
           ),
         );
     }
-    return {
-      kind: 'pull-request',
-      state: 'opened',
-      previousValue: edit.previous,
-      url: pull.html_url,
-      number: pull.number,
-      branch: request.branch,
-      commitSha: commit.sha,
-    };
   }
 
   async getChangeStatus(change: {

@@ -9,8 +9,6 @@ import { ArgoCdApplicationState } from '@shiplog/plugin-shiplog-common';
 import { fireEvent, screen, waitFor } from '@testing-library/react';
 import { ArgoCdApplicationSummary } from './ArgoCdApplicationSummary';
 
-jest.setTimeout(30_000);
-
 const prod: ArgoCdApplicationState = {
   instance: 'prod',
   name: 'checkout-prod',

@@ -9,8 +9,6 @@ import { screen } from '@testing-library/react';
 import { ShiplogApi, shiplogApiRef } from '../../api/ShiplogApi';
 import { createShiplogVersionColumns } from './createShiplogVersionColumns';
 
-jest.setTimeout(30_000);
-
 const entity = (kind: string, name: string): Entity => ({
   apiVersion: 'backstage.io/v1alpha1',
   kind,

@@ -6,8 +6,6 @@ import { fireEvent, screen } from '@testing-library/react';
 import { ShiplogApi, shiplogApiRef } from '../../api/ShiplogApi';
 import { DoraCard } from './DoraCard';
 
-jest.setTimeout(30_000);
-
 const checkout: Entity = {
   apiVersion: 'backstage.io/v1alpha1',
   kind: 'Component',

@@ -19,7 +19,6 @@ import { EntityShiplogContent } from './EntityShiplogContent';
 import { EntityShiplogOverviewCard } from '../EntityShiplogOverviewCard';
 
 // Rendering Material UI tables is slow when CI runs every suite in parallel on two cores.
-jest.setTimeout(30_000);
 
 const entity = (
   annotations: Record<string, string> = {

@@ -1,9 +1,4 @@
-import {
-  InfoCard,
-  Progress,
-  ResponseErrorPanel,
-} from '@backstage/core-components';
-import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
+import { Progress, ResponseErrorPanel } from '@backstage/core-components';
 import {
   getCompoundEntityRef,
   stringifyEntityRef,
@@ -20,12 +15,11 @@ import {
   useShiplogSignal,
 } from '../../hooks';
 import { isShiplogAvailable } from '../../isShiplogAvailable';
-import { shiplogTranslationRef } from '../../translation';
 import { PromoteDialog } from '../PromoteDialog';
-import { PromotionList } from '../PromotionList';
 import { ShiplogEmptyState } from '../ShiplogEmptyState';
 import { nextVersionFor } from './defaults';
 import { EnvironmentsCard } from './EnvironmentsCard';
+import { PromotionsCard } from './PromotionsCard';
 import { ReleaseSections } from './ReleaseSections';
 
 /**
@@ -39,7 +33,6 @@ export function EntityShiplogContent() {
 
 function ShiplogContent() {
   const { entity } = useEntity();
-  const { t } = useTranslationRef(shiplogTranslationRef);
   const entityRef = useMemo(() => getCompoundEntityRef(entity), [entity]);
   const entityRefString = stringifyEntityRef(entity);
   // One subscription to the entity's signals; each part of the tab refetches only what a signal names.
@@ -114,19 +107,12 @@ function ShiplogContent() {
           }}
         />
       )}
-      <Grid item xs={12}>
-        <InfoCard
-          title={t('content.promotionsTitle')}
-          subheader={t('content.promotionsSubheader')}
-        >
-          <PromotionList
-            entityRef={entityRef}
-            updates={updates}
-            live={live}
-            onDecide={safety.decide}
-          />
-        </InfoCard>
-      </Grid>
+      <PromotionsCard
+        entityRef={entityRef}
+        updates={updates}
+        live={live}
+        onDecide={safety.decide}
+      />
       <ReleaseSections
         entityRef={entityRef}
         releases={releases}

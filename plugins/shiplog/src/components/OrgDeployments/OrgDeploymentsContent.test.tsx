@@ -10,8 +10,6 @@ import { ShiplogApi, shiplogApiRef } from '../../api/ShiplogApi';
 import { OrgDeploymentsCard } from '../OrgDeploymentsCard';
 import { OrgDeploymentsContent } from './OrgDeploymentsContent';
 
-jest.setTimeout(30_000);
-
 const system: Entity = {
   apiVersion: 'backstage.io/v1alpha1',
   kind: 'System',

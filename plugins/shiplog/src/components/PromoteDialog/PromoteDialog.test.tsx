@@ -13,7 +13,6 @@ import { PromoteDialog } from './PromoteDialog';
 import { PromotionList } from '../PromotionList';
 
 // Rendering Material UI dialogs and tables is slow when CI runs every suite in parallel on two cores.
-jest.setTimeout(30_000);
 
 const entityRef = { kind: 'component', namespace: 'default', name: 'checkout' };
 

@@ -9,12 +9,12 @@ import DialogTitle from '@material-ui/core/DialogTitle';
 import { makeStyles } from '@material-ui/core/styles';
 import Alert from '@material-ui/lab/Alert';
 import { Promotion } from '@shiplog/plugin-shiplog-common';
-import { useState } from 'react';
 import { useCreatePromotion, usePromotionPreview } from '../../hooks';
 import { shiplogTranslationRef } from '../../translation';
 import { PromoteForm } from './PromoteForm';
 import { PromotionPreviewBody } from './PromotionPreviewBody';
 import { SafetyOptions } from './SafetyOptions';
+import { usePromoteChoices } from './usePromoteChoices';
 
 const useStyles = makeStyles(
   theme => ({ error: { marginTop: theme.spacing(2) } }),
@@ -38,13 +38,10 @@ export function PromoteDialog(props: {
   const { entityRef, environment, onPromoted } = props;
   const classes = useStyles();
   const { t } = useTranslationRef(shiplogTranslationRef);
-  const [version, setVersion] = useState(
+  const choices = usePromoteChoices(
     props.defaultVersion ?? props.versions[0] ?? '',
   );
-  const [rollback, setRollback] = useState(false);
-  const [reason, setReason] = useState('');
-  const [overrideFreeze, setOverrideFreeze] = useState(false);
-  const [hold, setHold] = useState(true);
+  const { version, rollback, overrideFreeze } = choices;
   const preview = usePromotionPreview(entityRef, {
     version,
     environment,
@@ -54,25 +51,15 @@ export function PromoteDialog(props: {
   });
   const { promote, submitting, error } = useCreatePromotion(entityRef);
   const confirm = async () => {
-    const reasonGiven = reason.trim() || undefined;
-    const promotion = await promote({
-      version,
-      environment,
-      rollback,
-      reason: reasonGiven,
-      ...(overrideFreeze ? { overrideFreeze } : {}),
-      ...(rollback && !hold ? { hold: false } : {}),
-    });
+    const promotion = await promote(choices.request(environment));
     if (promotion) onPromoted(promotion);
   };
-
-  const needsReason = (rollback || overrideFreeze) && !reason.trim();
   // Only the preview of the version on screen counts: react-use keeps the last one while the next loads.
   const canConfirm =
     !preview.loading &&
     preview.value?.version === version &&
     Boolean(preview.value?.canProceed) &&
-    !needsReason &&
+    !choices.needsReason &&
     !submitting;
   const confirmLabel = rollback ? 'promote.confirmRollback' : 'promote.confirm';
 
@@ -83,20 +70,20 @@ export function PromoteDialog(props: {
         <PromoteForm
           versions={props.versions}
           version={version}
-          onVersionChange={setVersion}
+          onVersionChange={choices.setVersion}
           rollback={rollback}
-          onRollbackChange={setRollback}
-          reason={reason}
-          onReasonChange={setReason}
+          onRollbackChange={choices.setRollback}
+          reason={choices.reason}
+          onReasonChange={choices.setReason}
         />
         <SafetyOptions
           environment={environment}
           preview={preview.value}
           rollback={rollback}
           overrideFreeze={overrideFreeze}
-          onOverrideFreezeChange={setOverrideFreeze}
-          hold={hold}
-          onHoldChange={setHold}
+          onOverrideFreezeChange={choices.setOverrideFreeze}
+          hold={choices.hold}
+          onHoldChange={choices.setHold}
         />
         {preview.loading && <Progress />}
         {preview.error && <ResponseErrorPanel error={preview.error} />}
