@@ -14,7 +14,7 @@ import { GitOpsValuesReader } from '../values/GitOpsValuesReader';
 import { ApplicationDetails } from './ApplicationDetails';
 import { belongsToEntity, describeApplication } from './applicationState';
 import { ClaimantsLookup } from './claimants';
-import { settle } from '../budget';
+import { settle, withinBudget } from '../budget';
 import { type DetailOutcome, RecentDetails } from './RecentDetails';
 
 export interface EntityStateAssemblerOptions {
@@ -55,7 +55,6 @@ export class EntityStateAssembler {
   private readonly recent = {
     resources: new RecentDetails<ArgoCdApplicationState['resources']>(),
     revisions: new RecentDetails<ArgoCdApplicationState['revisionMetadata']>(),
-    declared: new RecentDetails<ArgoCdApplicationState['declared']>(),
   };
   /** Fresh details already announced: one signal per fetch, however many views waited on it. */
   private readonly announced = new WeakSet<Promise<unknown>>();
@@ -155,16 +154,18 @@ export class EntityStateAssembler {
             this.details.revisionMetadata(client, app),
             { budgetMs, serveRecent },
           ),
-      this.recent.declared.get(
-        `${key}\0${entity.metadata.namespace}/${entity.metadata.name}`,
-        readDeclaredValues(values, app, entity, state.environment),
-        { budgetMs, serveRecent, what: 'the GitOps repository' },
+      // What Git declares is read per refresh interval, not per sync: a view always waits for it.
+      settle(
+        withinBudget(
+          readDeclaredValues(values, app, entity, state.environment),
+          budgetMs,
+          'the GitOps repository',
+        ),
       ),
     ]);
     const stale = this.announceFresh(client.instance.name, app, [
       resources,
       revisionMetadata,
-      declared,
     ]);
     // Not within the budget: a sync must never go ahead on an application another entity claims too.
     const claimants =

@@ -17,8 +17,8 @@ export interface DetailOutcome<T> {
 }
 
 /**
- * The last value of one kind of application detail (resource tree, revision metadata, declared values)
- * per application. After a change (a sync starting, health changing) the application's resource version
+ * The last value of one kind of application detail (resource tree, revision metadata) per application.
+ * After a change (a sync starting, health changing) the application's resource version
  * or revision is new, so its cached details are too; rather than hold the whole answer up to the page
  * budget for them, a view gets the last ones at once and `fresh` says when the new ones are in. The
  * first view of an application, and a caller that needs the current values (a sync records Git's
