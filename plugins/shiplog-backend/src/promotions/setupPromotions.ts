@@ -92,21 +92,7 @@ export async function setupPromotions(
   const recorder = new PromotionRecorder(store, options.ledgerStore);
   const environmentsOf = (entity: Entity) =>
     options.ledger.environmentsOf(entity);
-  const holds = new HoldService({
-    store: options.holdStore,
-    auditor: options.auditor,
-    onChanged: async entityRef =>
-      options.signals?.publish<ShiplogSignal>({
-        recipients: { type: 'broadcast' },
-        channel: shiplogSignalChannel(entityRef),
-        message: {
-          entityRef,
-          changed: 'environments',
-          parts: ['environments'],
-          at: Date.now(),
-        },
-      }),
-  });
+  const holds = createHoldService(options);
   const freezes = new FreezeCalendar(readFreezes(config));
   const planner = new PromotionPlanner({
     store,
@@ -215,5 +201,26 @@ function registerPromotionResourceType(
           return entity ? { ...parsed, entity } : undefined;
         }),
       ),
+  });
+}
+
+/** Holds, audited; placing or releasing one signals the entity's open tabs (the matrix shows it). */
+function createHoldService(
+  options: Pick<SetupPromotionsOptions, 'holdStore' | 'auditor' | 'signals'>,
+): HoldService {
+  return new HoldService({
+    store: options.holdStore,
+    auditor: options.auditor,
+    onChanged: async entityRef =>
+      options.signals?.publish<ShiplogSignal>({
+        recipients: { type: 'broadcast' },
+        channel: shiplogSignalChannel(entityRef),
+        message: {
+          entityRef,
+          changed: 'environments',
+          parts: ['environments'],
+          at: Date.now(),
+        },
+      }),
   });
 }

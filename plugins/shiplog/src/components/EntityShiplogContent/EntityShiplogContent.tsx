@@ -1,19 +1,8 @@
 import { Progress, ResponseErrorPanel } from '@backstage/core-components';
-import {
-  getCompoundEntityRef,
-  stringifyEntityRef,
-} from '@backstage/catalog-model';
+import { stringifyEntityRef } from '@backstage/catalog-model';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import Grid from '@material-ui/core/Grid';
-import { useCallback, useMemo, useState } from 'react';
-import {
-  rolloutKey,
-  useArgoCdState,
-  useEnvironments,
-  useReleasePages,
-  useSafetyActions,
-  useShiplogSignal,
-} from '../../hooks';
+import { useState } from 'react';
 import { isShiplogAvailable } from '../../isShiplogAvailable';
 import { PromoteDialog } from '../PromoteDialog';
 import { ShiplogEmptyState } from '../ShiplogEmptyState';
@@ -21,6 +10,7 @@ import { nextVersionFor } from './defaults';
 import { EnvironmentsCard } from './EnvironmentsCard';
 import { PromotionsCard } from './PromotionsCard';
 import { ReleaseSections } from './ReleaseSections';
+import { useLiveTabData } from './useLiveTabData';
 
 /**
  * The Deployments tab: environments, releases, history and compare for the current entity.
@@ -33,31 +23,19 @@ export function EntityShiplogContent() {
 
 function ShiplogContent() {
   const { entity } = useEntity();
-  const entityRef = useMemo(() => getCompoundEntityRef(entity), [entity]);
-  const entityRefString = stringifyEntityRef(entity);
-  // One subscription to the entity's signals; each part of the tab refetches only what a signal names.
-  const { updates, live } = useShiplogSignal(entityRefString);
-  const argoCd = useArgoCdState(entity, entityRef, { updates, live });
-  // After a hold is released, a promotion decided or made here, the outcome shows at once.
-  const showOutcome = useCallback(
-    () => updates.emit(['environments', 'promotions']),
-    [updates],
-  );
-  const safety = useSafetyActions(entityRef, showOutcome);
-  const environments = useEnvironments(entityRef, {
+  const {
+    entityRef,
+    entityRefString,
     updates,
-    // Without signals, an Argo CD rollout starting or finishing is the sign the ledger has news.
-    refreshKey: live ? undefined : rolloutKey(argoCd.value),
-  });
-  const releasePages = useReleasePages(entityRef, updates);
+    live,
+    argoCd,
+    showOutcome,
+    safety,
+    environments,
+    environmentNames,
+    releasePages,
+  } = useLiveTabData(entity);
   const [promoteTo, setPromoteTo] = useState<string | undefined>();
-  const names = environments.value?.environments.map(env => env.name);
-  // Stable while the names are: the releases sections render only when their own data changes.
-  const namesKey = names?.join('\n');
-  const environmentNames = useMemo(
-    () => (namesKey ? namesKey.split('\n') : []),
-    [namesKey],
-  );
 
   if (environments.loading || releasePages.loading) return <Progress />;
   const error = environments.error ?? releasePages.error;
