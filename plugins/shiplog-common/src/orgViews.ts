@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/v3';
 import type { DeploymentStatus } from './types';
 
 /** One cell of a rollup: what a component runs in one environment, and how far behind the one before. @public */
