@@ -317,7 +317,12 @@ async function runEndToEnd(env, script = 'scripts/e2e.mjs') {
       env: {
         ...env,
         E2E_RESULTS: results,
-        E2E_NO_PERF_CHECK: '1',
+        // The whole check times the development build's first view on a machine the tests share:
+        // reported, not asserted. The live checks alone assert their one-second target unless the
+        // caller says the machine is loaded (E2E_NO_PERF_CHECK=1).
+        E2E_NO_PERF_CHECK:
+          process.env.E2E_NO_PERF_CHECK ??
+          (script === 'scripts/e2e.mjs' ? '1' : ''),
         PORTAL_URL: urls.portal,
         BACKEND_URL: urls.backend,
         GITOPS_URL: urls.gitops,

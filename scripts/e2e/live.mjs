@@ -2,10 +2,11 @@
 // an Argo CD sync done in the simulator), a release's Slack thread in the stand-in, a notification in
 // the portal's bell, and the safety net in the browser (a rollback with its hold, an approval).
 import { join } from 'node:path';
+import { profilePage, shownAt } from './timeline.mjs';
 
 /**
- * Milliseconds from `started` (epoch ms, default now) until `fn` (run in the page) returns true;
- * undefined when it does not within `timeoutMs`.
+ * Milliseconds from `started` (epoch ms, default now) until `fn` (run in the page on every DOM change)
+ * returns true; undefined when it does not within `timeoutMs`.
  */
 async function timeUntil(
   page,
@@ -14,15 +15,8 @@ async function timeUntil(
   started = Date.now(),
   timeoutMs = 30_000,
 ) {
-  return (
-    page
-      // An interval, not animation frames: those pause on a page that is not in front.
-      .waitForFunction(fn, arg, { timeout: timeoutMs, polling: 100 })
-      .then(
-        () => Date.now() - started,
-        () => undefined,
-      )
-  );
+  const at = await shownAt(page, fn, arg, timeoutMs).catch(() => undefined);
+  return at === undefined ? undefined : at - started;
 }
 
 /** The matrix column's version (its heading). */
@@ -97,16 +91,19 @@ export async function checkLiveIngest(page, ctx) {
   const version = await nextPatch(ctx, 'storefront', 'dev');
   // Let the tab settle (its first fetches done) so only the signal can bring the change.
   await page.waitForLoadState('networkidle');
+  const profiled = await profilePage(page);
   const since = Date.now();
   const posted = ctx.post(
     releaseEvents('storefront', version, 'dev', 'succeeded'),
   );
   const ms = await timeUntil(page, columnShows, ['dev', version], since);
   await posted;
-  ctx.timing(
+  await profiled('the live update on ingest');
+  await ctx.timing(
     ms,
     `storefront: the tab shows ${version} in dev after the event is ingested, without a reload`,
     since,
+    page,
   );
   await checkSlackThread(page.context(), ctx, 'storefront', version);
   return version;
@@ -186,6 +183,7 @@ export async function checkArgoCdWatch(page, ctx) {
   await app.waitFor({ timeout: 60_000 });
   await page.waitForLoadState('networkidle');
   const token = await argoProdToken(ctx);
+  const profiled = await profilePage(page);
   const since = Date.now();
   const res = await fetch(
     `${ctx.argoProdUrl}/api/v1/applications/storefront-prod/sync`,
@@ -209,14 +207,16 @@ export async function checkArgoCdWatch(page, ctx) {
     undefined,
     since,
   );
+  await profiled('the live update on an Argo CD sync');
   ctx.check(
     res.ok,
     `argocd: the simulator accepted a sync of storefront-prod (${res.status})`,
   );
-  ctx.timing(
+  await ctx.timing(
     ms,
     'storefront: a sync started in Argo CD shows on the open tab (watch stream, signal), without a reload',
     since,
+    page,
   );
 }
 

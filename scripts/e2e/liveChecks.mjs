@@ -1,4 +1,5 @@
-// Runs the live checks (scripts/e2e/live.mjs) with what they need from the end-to-end run.
+// Runs the live checks (scripts/e2e/live.mjs, and the MCP tools in scripts/e2e/mcp.mjs) with what they
+// need from the end-to-end run.
 import {
   checkApproval,
   checkArgoCdWatch,
@@ -6,6 +7,8 @@ import {
   checkLiveIngest,
   checkRollbackWithHold,
 } from './live.mjs';
+import { checkMcpTools } from './mcp.mjs';
+import { readTimeline, startTimeline } from './timeline.mjs';
 
 /**
  * @param page a signed-in page
@@ -16,6 +19,8 @@ export async function runLiveChecks(page, base) {
   const sockets = [];
   /** When the page received each signal on a shiplog channel. */
   const signalsAt = [];
+  /** What each of those signals said changed. */
+  const signalKinds = [];
   page.on('websocket', ws => {
     const socket = {
       url: ws.url(),
@@ -28,8 +33,12 @@ export async function runLiveChecks(page, base) {
     ws.on('framereceived', frame => {
       socket.frames++;
       if (!ws.url().includes('/api/signals')) return;
-      if (String(frame.payload).includes('"shiplog:'))
+      if (String(frame.payload).includes('"shiplog:')) {
         signalsAt.push(Date.now());
+        signalKinds.push(
+          /"changed":"(\w+)"/.exec(String(frame.payload))?.[1] ?? '?',
+        );
+      }
       socket.last = [
         ...socket.last,
         `${new Date().toISOString()} ${String(frame.payload).slice(0, 120)}`,
@@ -83,19 +92,31 @@ export async function runLiveChecks(page, base) {
         .getByText('Environments', { exact: true })
         .first()
         .waitFor({ timeout: 60_000 });
+      await startTimeline(page);
     },
     /**
      * A live update, measured from the change (`since`, epoch ms): the signal reaching the page and the
      * new state on screen without a reload (within 30 s). Where E2E_NO_PERF_CHECK says the machine is
      * shared (as for the monolith timing), the one-second target is reported; otherwise asserted.
      */
-    timing(ms, message, since) {
+    async timing(ms, message, since, page) {
       const signal = signalsAt.find(at => at >= since);
       const signalMs = signal === undefined ? undefined : signal - since;
       console.log(
         `info ${message}: signal on the page after ${
           signalMs ?? 'no'
         } ms, on screen after ${ms ?? 'not within 30 s'} ms`,
+      );
+      // Where the time went: the signals that came, the reads they caused, the main thread's long tasks.
+      const timeline = await readTimeline(page, since, since + (ms ?? 30_000));
+      console.log(
+        `info timeline (ms after the change): signals at ${JSON.stringify(
+          signalsAt.flatMap((at, i) =>
+            at >= since ? [`${signalKinds[i]}@${at - since}`] : [],
+          ),
+        )}; reads ${JSON.stringify(timeline.reads)}; long tasks ${
+          timeline.busyMs
+        } ms ${JSON.stringify(timeline.longTasks)}`,
       );
       if (ms === undefined || ms >= 1000) {
         console.log(
@@ -117,8 +138,18 @@ export async function runLiveChecks(page, base) {
         ms !== undefined,
         `${message}: on screen without a reload (${ms ?? 'never, 30 s'} ms)`,
       );
-      if (!process.env.E2E_NO_PERF_CHECK) {
-        base.check(ms !== undefined && ms < 1000, `${message} within 1 s`);
+      // The target: the change on screen within a second of it happening.
+      if (process.env.E2E_NO_PERF_CHECK) {
+        console.log(
+          `info ${message}: on screen after ${
+            ms ?? 'more than 30 000'
+          } ms (target under 1 s; reported, not asserted: E2E_NO_PERF_CHECK)`,
+        );
+      } else {
+        base.check(
+          ms !== undefined && ms < 1000,
+          `${message}: on screen within 1 s (${ms ?? 'never'} ms)`,
+        );
       }
     },
   };
@@ -139,4 +170,5 @@ export async function runLiveChecks(page, base) {
   await guarded('Argo CD watch', () => checkArgoCdWatch(page, ctx));
   await guarded('rollback with hold', () => checkRollbackWithHold(page, ctx));
   await guarded('approval', () => checkApproval(page, ctx));
+  await guarded('MCP tools', () => checkMcpTools(ctx));
 }

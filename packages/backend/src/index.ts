@@ -45,6 +45,10 @@ backend.add(import('@shiplog/plugin-events-backend-module-shiplog'));
 // Shiplog: the release ledger
 backend.add(import('@shiplog/plugin-shiplog-backend'));
 
+// MCP clients (an AI assistant) call the actions plugins register (backend.actions.pluginSources):
+// Shiplog's what-runs-where, DORA metrics and promotion preview, under the caller's own permissions.
+backend.add(import('@backstage/plugin-mcp-actions-backend'));
+
 // Demo release history, written through Shiplog's own ingest API (development only)
 backend.add(import('./modules/demoData'));
 

@@ -14,3 +14,4 @@ export * from './types';
 export * from './versions';
 export * from './versioning';
 export * from './orgViews';
+export * from './signals';

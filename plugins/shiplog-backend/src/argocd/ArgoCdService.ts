@@ -101,6 +101,10 @@ export class ArgoCdService {
       values: options.values,
       budgetMs: this.budgetMs,
       claimants: options.claimants,
+      // After a change, a view shows an application's last details at once; the fresh ones follow.
+      onLateDetails: (instance, app) => {
+        options.onChanged?.(instance, [app]).catch(() => undefined);
+      },
     });
   }
 

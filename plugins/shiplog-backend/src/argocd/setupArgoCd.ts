@@ -7,7 +7,10 @@ import { Config } from '@backstage/config';
 import type { SignalsService } from '@backstage/plugin-signals-node';
 import type { ArgoApplication } from '@shiplog/plugin-shiplog-node';
 import { ScmIntegrations } from '@backstage/integration';
-import { EnvironmentConfig } from '@shiplog/plugin-shiplog-common';
+import {
+  EnvironmentConfig,
+  type ShiplogSignal,
+} from '@shiplog/plugin-shiplog-common';
 import { CatalogEntityIndex } from '../catalog/CatalogEntityIndex';
 import { LedgerEvent } from '../database/types';
 import { ArgoCdService } from './ArgoCdService';
@@ -107,7 +110,12 @@ async function signalClaimants(
         .publish({
           recipients: { type: 'broadcast' },
           channel: signalChannel(entityRef),
-          message: { entityRef, changed: 'argocd', at: Date.now() },
+          message: {
+            entityRef,
+            changed: 'argocd',
+            parts: ['argocd'],
+            at: Date.now(),
+          } satisfies ShiplogSignal,
         })
         .catch(error =>
           logger.warn(`Signal for ${entityRef} not published: ${error}`),

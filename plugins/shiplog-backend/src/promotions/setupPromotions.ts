@@ -12,9 +12,12 @@ import {
 } from '@backstage/integration';
 import { Entity } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
+import type { SignalsService } from '@backstage/plugin-signals-node';
 import {
   parsePromotionResourceRef,
+  type ShiplogSignal,
   shiplogEnvironmentHoldPermission,
+  shiplogSignalChannel,
   shiplogPromotionApprovePermission,
   shiplogPromotionCreatePermission,
   shiplogPromotionOverridePermission,
@@ -63,6 +66,8 @@ export interface SetupPromotionsOptions {
   holdStore: HoldStore;
   /** Argo CD's health of an entity's application in an environment, for the soak guard. */
   healthOf?: SafetySources['healthOf'];
+  /** Tells open Deployments tabs that an environment's hold changed. */
+  signals?: SignalsService;
 }
 
 /**
@@ -87,10 +92,7 @@ export async function setupPromotions(
   const recorder = new PromotionRecorder(store, options.ledgerStore);
   const environmentsOf = (entity: Entity) =>
     options.ledger.environmentsOf(entity);
-  const holds = new HoldService({
-    store: options.holdStore,
-    auditor: options.auditor,
-  });
+  const holds = createHoldService(options);
   const freezes = new FreezeCalendar(readFreezes(config));
   const planner = new PromotionPlanner({
     store,
@@ -199,5 +201,26 @@ function registerPromotionResourceType(
           return entity ? { ...parsed, entity } : undefined;
         }),
       ),
+  });
+}
+
+/** Holds, audited; placing or releasing one signals the entity's open tabs (the matrix shows it). */
+function createHoldService(
+  options: Pick<SetupPromotionsOptions, 'holdStore' | 'auditor' | 'signals'>,
+): HoldService {
+  return new HoldService({
+    store: options.holdStore,
+    auditor: options.auditor,
+    onChanged: async entityRef =>
+      options.signals?.publish<ShiplogSignal>({
+        recipients: { type: 'broadcast' },
+        channel: shiplogSignalChannel(entityRef),
+        message: {
+          entityRef,
+          changed: 'environments',
+          parts: ['environments'],
+          at: Date.now(),
+        },
+      }),
   });
 }

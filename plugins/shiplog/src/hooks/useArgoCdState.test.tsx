@@ -4,6 +4,7 @@ import type { ArgoCdStateResponse } from '@shiplog/plugin-shiplog-common';
 import { act, renderHook, waitFor } from '@testing-library/react';
 import { PropsWithChildren } from 'react';
 import { ShiplogApi, shiplogApiRef } from '../api/ShiplogApi';
+import { LiveUpdates } from './liveUpdates';
 import { useArgoCdState } from './useArgoCdState';
 
 const entity: Entity = {
@@ -35,9 +36,10 @@ describe('useArgoCdState', () => {
         {children}
       </TestApiProvider>
     );
-    const { result, rerender } = renderHook(
-      ({ updateKey }) => useArgoCdState(entity, ref, { updateKey, live: true }),
-      { wrapper, initialProps: { updateKey: 0 } },
+    const updates = new LiveUpdates();
+    const { result } = renderHook(
+      () => useArgoCdState(entity, ref, { updates, live: true }),
+      { wrapper },
     );
     await act(async () => pending.shift()!(answer('Succeeded')));
     expect(result.current.value?.applications[0].operation?.phase).toBe(
@@ -45,9 +47,9 @@ describe('useArgoCdState', () => {
     );
 
     // A signal starts a fetch; two more arrive before it answers.
-    rerender({ updateKey: 1 });
-    rerender({ updateKey: 2 });
-    rerender({ updateKey: 3 });
+    act(() => updates.emit(['argocd']));
+    act(() => updates.emit(['argocd']));
+    act(() => updates.emit(['argocd']));
     await waitFor(() => expect(pending).toHaveLength(1));
     await act(async () => pending.shift()!(answer('Running')));
     // The signals that came meanwhile make exactly one more fetch, whose answer shows.
@@ -58,5 +60,26 @@ describe('useArgoCdState', () => {
     );
     expect(api.getArgoCdState).toHaveBeenCalledTimes(3);
     expect(result.current.loading).toBe(false);
+  });
+
+  it('fetches only when the Argo CD part changed', async () => {
+    const api = {
+      getArgoCdState: jest.fn(async () => answer('Succeeded')),
+    } as unknown as ShiplogApi;
+    const wrapper = ({ children }: PropsWithChildren) => (
+      <TestApiProvider apis={[[shiplogApiRef, api]]}>
+        {children}
+      </TestApiProvider>
+    );
+    const updates = new LiveUpdates();
+    const { result } = renderHook(
+      () => useArgoCdState(entity, ref, { updates, live: true }),
+      { wrapper },
+    );
+    await waitFor(() => expect(result.current.value).toBeDefined());
+    act(() => updates.emit(['environments', 'releases', 'promotions']));
+    expect(api.getArgoCdState).toHaveBeenCalledTimes(1);
+    act(() => updates.emit(['argocd']));
+    await waitFor(() => expect(api.getArgoCdState).toHaveBeenCalledTimes(2));
   });
 });

@@ -5,9 +5,11 @@ import {
   ArgoCdApplicationState,
   ArgoCdStateResponse,
 } from '@shiplog/plugin-shiplog-common';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import { shiplogApiRef } from '../api/ShiplogApi';
+import { LiveUpdates, useLiveRefresh } from './liveUpdates';
+import { useQuietRefresh } from './useQuietRefresh';
 
 /** The backend refreshes from Argo CD on its own interval; this only picks up what it already has. */
 const REFRESH_MS = 10_000;
@@ -23,15 +25,15 @@ export function hasArgoCdAnnotations(entity: Entity): boolean {
 }
 
 /**
- * Live Argo CD state for an entity, refreshed while the tab is open (on each `updates.updateKey`, and
- * by a poll that slows down when `updates.live`); nothing is fetched without annotations. Refreshes are
- * quiet (what is on screen stays until the answer comes) and never dropped: a signal arriving while a
- * fetch runs is followed by one more fetch, so the last change always shows.
+ * Live Argo CD state for an entity, refreshed while the tab is open (when `updates` says the Argo CD
+ * part changed, and by a poll that slows down when `live`); nothing is fetched without annotations.
+ * Refreshes are quiet (what is on screen stays until the answer comes) and never dropped: a signal
+ * arriving while a fetch runs is followed by one more fetch, so the last change always shows.
  */
 export function useArgoCdState(
   entity: Entity,
   entityRef: CompoundEntityRef,
-  updates: { updateKey?: number; live?: boolean } = {},
+  options: { updates?: LiveUpdates; live?: boolean } = {},
 ) {
   const api = useApi(shiplogApiRef);
   const enabled = hasArgoCdAnnotations(entity);
@@ -41,18 +43,15 @@ export function useArgoCdState(
   );
   const refresh = useQuietRefresh(() => api.getArgoCdState(entityRef));
   const run = refresh.run;
+  const { live } = options;
   useEffect(() => {
     if (!enabled) return undefined;
-    const timer = setInterval(
-      run,
-      updates.live ? SIGNALLED_REFRESH_MS : REFRESH_MS,
-    );
+    const timer = setInterval(run, live ? SIGNALLED_REFRESH_MS : REFRESH_MS);
     return () => clearInterval(timer);
-  }, [enabled, run, updates.live]);
-  const { updateKey } = updates;
-  useEffect(() => {
-    if (enabled && updateKey) run();
-  }, [enabled, run, updateKey]);
+  }, [enabled, run, live]);
+  useLiveRefresh(options.updates, 'argocd', () => {
+    if (enabled) run();
+  });
   const sync = useCallback(
     async (app: ArgoCdApplicationState) => {
       await api.syncArgoCdApplication(entityRef, {
@@ -64,45 +63,13 @@ export function useArgoCdState(
     },
     [api, entityRef, run],
   );
-  return {
-    loading: state.loading,
-    error: refresh.value ? undefined : state.error,
-    value: refresh.value ?? state.value,
-    sync,
-  };
-}
-
-/** Fetches on demand, one fetch at a time; a request during a fetch runs once more after it. */
-function useQuietRefresh<T>(fetchValue: () => Promise<T>) {
-  const [value, setValue] = useState<T>();
-  const latest = useRef(fetchValue);
-  latest.current = fetchValue;
-  const busy = useRef(false);
-  const again = useRef(false);
-  const mounted = useRef(true);
-  useEffect(
-    () => () => {
-      mounted.current = false;
-    },
-    [],
+  const value = refresh.value ?? state.value;
+  const error = refresh.value ? undefined : state.error;
+  // The same object while nothing changed, so the parts of the tab it feeds render only on news.
+  return useMemo(
+    () => ({ loading: state.loading, error, value, sync }),
+    [state.loading, error, value, sync],
   );
-  const run = useCallback(async () => {
-    if (busy.current) {
-      again.current = true;
-      return;
-    }
-    busy.current = true;
-    try {
-      do {
-        again.current = false;
-        const next = await latest.current().catch(() => undefined);
-        if (next !== undefined && mounted.current) setValue(next);
-      } while (again.current && mounted.current);
-    } finally {
-      busy.current = false;
-    }
-  }, []);
-  return { value, run };
 }
 
 /**

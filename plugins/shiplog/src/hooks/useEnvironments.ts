@@ -1,19 +1,21 @@
 import { CompoundEntityRef } from '@backstage/catalog-model';
 import { useApi } from '@backstage/core-plugin-api';
-import { EnvironmentsResponse } from '@shiplog/plugin-shiplog-common';
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import { shiplogApiRef } from '../api/ShiplogApi';
+import { LiveUpdates, useLiveRefresh } from './liveUpdates';
+import { useQuietRefresh } from './useQuietRefresh';
 
 /**
  * The entity's environments (what runs where, drift, undeployed commits).
  *
- * When `refreshKey` changes after its first value (the tab passes the Argo CD rollouts it sees), the
- * matrix is fetched again quietly: no progress, and a failure keeps what is on screen.
+ * Fetched again quietly (no progress, a failure keeps what is on screen) when `updates` says the
+ * environments changed, and when `refreshKey` changes after its first value (without signals, the tab
+ * passes the Argo CD rollouts it sees).
  */
 export function useEnvironments(
   entityRef: CompoundEntityRef,
-  options: { refreshKey?: string } = {},
+  options: { refreshKey?: string; updates?: LiveUpdates } = {},
 ) {
   const api = useApi(shiplogApiRef);
   const { refreshKey } = options;
@@ -21,27 +23,19 @@ export function useEnvironments(
     () => api.getEnvironments(entityRef),
     [api, entityRef.kind, entityRef.namespace, entityRef.name],
   );
-  const [fresh, setFresh] = useState<EnvironmentsResponse>();
+  const fresh = useQuietRefresh(() => api.getEnvironments(entityRef));
+  const { run } = fresh;
+  useLiveRefresh(options.updates, 'environments', run);
   const seenKey = useRef<string | undefined>();
   useEffect(() => {
-    if (refreshKey === undefined) return undefined;
+    if (refreshKey === undefined) return;
     const previous = seenKey.current;
     seenKey.current = refreshKey;
-    if (previous === undefined || previous === refreshKey) return undefined;
-    let cancelled = false;
-    api
-      .getEnvironments(entityRef)
-      .then(environments => {
-        if (!cancelled) setFresh(environments);
-      })
-      .catch(() => undefined);
-    return () => {
-      cancelled = true;
-    };
-  }, [api, entityRef, refreshKey]);
+    if (previous !== undefined && previous !== refreshKey) run();
+  }, [run, refreshKey]);
   return {
     loading: initial.loading,
     error: initial.error,
-    value: fresh ?? initial.value,
+    value: fresh.value ?? initial.value,
   };
 }

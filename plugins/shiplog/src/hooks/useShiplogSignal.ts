@@ -1,19 +1,32 @@
-import { useSignal } from '@backstage/plugin-signals-react';
+import { useApiHolder } from '@backstage/core-plugin-api';
+import { signalApiRef } from '@backstage/plugin-signals-react';
+import {
+  shiplogSignalChannel,
+  signalPartsOf,
+} from '@shiplog/plugin-shiplog-common';
 import { useEffect, useState } from 'react';
+import { LiveUpdates } from './liveUpdates';
 
 /**
- * Counts the backend's signals on `shiplog:<entityRef>` (sent when the entity's ledger, Argo CD state
- * or promotions change), so the tab refreshes on news instead of polling. `live` is false where the
- * portal has no signals: the tab then keeps polling.
+ * Subscribes once to the backend's signals on `shiplog:<entityRef>` (sent when the entity's ledger,
+ * Argo CD state, promotions or holds change) and passes the parts each names to the tab's
+ * `updates`, from the socket's own callback: the parts' queries start at once, and no state of the
+ * tab changes on the way (no render of the whole tab per signal). `live` is false where the portal
+ * has no signals: the tab then keeps polling.
  */
 export function useShiplogSignal(entityRef: string): {
-  updateKey: number;
+  updates: LiveUpdates;
   live: boolean;
 } {
-  const { lastSignal, isSignalsAvailable } = useSignal(`shiplog:${entityRef}`);
-  const [updateKey, setUpdateKey] = useState(0);
+  const signals = useApiHolder().get(signalApiRef);
+  const [updates] = useState(() => new LiveUpdates());
   useEffect(() => {
-    if (lastSignal) setUpdateKey(key => key + 1);
-  }, [lastSignal]);
-  return { updateKey, live: isSignalsAvailable };
+    if (!signals) return undefined;
+    const { unsubscribe } = signals.subscribe(
+      shiplogSignalChannel(entityRef),
+      message => updates.emit(signalPartsOf(message)),
+    );
+    return unsubscribe;
+  }, [signals, entityRef, updates]);
+  return { updates, live: Boolean(signals) };
 }

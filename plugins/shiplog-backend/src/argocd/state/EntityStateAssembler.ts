@@ -15,6 +15,7 @@ import { ApplicationDetails } from './ApplicationDetails';
 import { belongsToEntity, describeApplication } from './applicationState';
 import { ClaimantsLookup } from './claimants';
 import { settle, withinBudget } from '../budget';
+import { type DetailOutcome, RecentDetails } from './RecentDetails';
 
 export interface EntityStateAssemblerOptions {
   config: ArgoCdConfig;
@@ -24,6 +25,11 @@ export interface EntityStateAssemblerOptions {
   budgetMs: number;
   /** Who else claims an application; without it, nobody (tests without a catalog). */
   claimants?: ClaimantsLookup;
+  /**
+   * Told when an application's fresh details arrived after a view was answered with its last ones
+   * (the entities claiming it are signalled, and their open tabs fetch again).
+   */
+  onLateDetails?: (instance: string, app: ArgoApplication) => void;
 }
 
 /** An answer, and whether a part of it was still missing (a pending instance, a tree still loading). */
@@ -46,6 +52,12 @@ function instanceStatus(
  */
 export class EntityStateAssembler {
   private readonly details: ApplicationDetails;
+  private readonly recent = {
+    resources: new RecentDetails<ArgoCdApplicationState['resources']>(),
+    revisions: new RecentDetails<ArgoCdApplicationState['revisionMetadata']>(),
+  };
+  /** Fresh details already announced: one signal per fetch, however many views waited on it. */
+  private readonly announced = new WeakSet<Promise<unknown>>();
 
   constructor(private readonly options: EntityStateAssemblerOptions) {
     this.details = new ApplicationDetails(options.config.refreshIntervalMs);
@@ -121,19 +133,28 @@ export class EntityStateAssembler {
       config,
       environments,
     );
+    const key = `${client.instance.name}\0${app.metadata.namespace}\0${app.metadata.name}`;
+    // A page view may show an application's last details while fresh ones load; a sync waits for them.
+    const serveRecent = budgetMs <= this.options.budgetMs;
     const [resources, revisionMetadata, declared] = await Promise.all([
-      settle(
-        instanceFailing
-          ? Promise.reject(
+      instanceFailing
+        ? settle<ArgoCdApplicationState['resources']>(
+            Promise.reject(
               new Error(`instance ${client.instance.name} is not answering`),
-            )
-          : withinBudget(this.details.resources(client, app), budgetMs),
-      ),
-      settle(
-        instanceFailing
-          ? Promise.resolve(undefined)
-          : withinBudget(this.details.revisionMetadata(client, app), budgetMs),
-      ),
+            ),
+          )
+        : this.recent.resources.get(key, this.details.resources(client, app), {
+            budgetMs,
+            serveRecent,
+          }),
+      instanceFailing
+        ? settle(Promise.resolve(undefined))
+        : this.recent.revisions.get(
+            key,
+            this.details.revisionMetadata(client, app),
+            { budgetMs, serveRecent },
+          ),
+      // What Git declares is read per refresh interval, not per sync: a view always waits for it.
       settle(
         withinBudget(
           readDeclaredValues(values, app, entity, state.environment),
@@ -141,6 +162,10 @@ export class EntityStateAssembler {
           'the GitOps repository',
         ),
       ),
+    ]);
+    const stale = this.announceFresh(client.instance.name, app, [
+      resources,
+      revisionMetadata,
     ]);
     // Not within the budget: a sync must never go ahead on an application another entity claims too.
     const claimants =
@@ -158,9 +183,27 @@ export class EntityStateAssembler {
         state.gitDrift = tag === state.version ? 'in-sync' : 'drifted';
       }
     }
+    // An answer with a part missing, or with an application's last details, is not kept.
     const late = Boolean(
-      resources.late || revisionMetadata.late || declared.late,
+      stale || resources.late || revisionMetadata.late || declared.late,
     );
     return { state, late };
+  }
+
+  /** Whether any detail is the last one shown; once the fresh ones are in, `onLateDetails` is told. */
+  private announceFresh(
+    instance: string,
+    app: ArgoApplication,
+    outcomes: Array<DetailOutcome<unknown>>,
+  ): boolean {
+    const pending = outcomes.flatMap(o => (o.fresh ? [o.fresh] : []));
+    const unannounced = pending.filter(p => !this.announced.has(p));
+    unannounced.forEach(p => this.announced.add(p));
+    if (unannounced.length) {
+      Promise.all(unannounced)
+        .then(() => this.options.onLateDetails?.(instance, app))
+        .catch(() => undefined);
+    }
+    return pending.length > 0;
   }
 }

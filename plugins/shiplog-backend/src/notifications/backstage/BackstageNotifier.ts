@@ -2,6 +2,12 @@ import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { NotificationService } from '@backstage/plugin-notifications-node';
 import type { NotificationPayload } from '@backstage/plugin-notifications-common';
 import type { SignalsService } from '@backstage/plugin-signals-node';
+import {
+  type ShiplogSignal,
+  type ShiplogSignalPart,
+  shiplogSignalChannel,
+  signalPartsForEvents,
+} from '@shiplog/plugin-shiplog-common';
 import type { LedgerEvent, PromotionLedgerEvent } from '../../database/types';
 import type { EntityDirectory } from '../EntityDirectory';
 
@@ -14,9 +20,7 @@ export const NOTIFICATION_TOPICS = {
 } as const;
 
 /** The signal channel the entity's Deployments tab listens on. */
-export function signalChannel(entityRef: string): string {
-  return `shiplog:${entityRef}`;
-}
+export const signalChannel = shiplogSignalChannel;
 
 /** One notification scope per entity and environment, so a newer state replaces the older one. */
 export function notificationScope(
@@ -50,9 +54,15 @@ export class BackstageNotifier {
   ) {}
 
   async afterCommit(events: LedgerEvent[]): Promise<void> {
-    const entities = [...new Set(events.map(event => event.entityRef))];
+    const typesByEntity = new Map<string, Set<string>>();
+    for (const event of events) {
+      const types = typesByEntity.get(event.entityRef) ?? new Set<string>();
+      typesByEntity.set(event.entityRef, types.add(event.type));
+    }
     await Promise.all([
-      ...entities.map(entityRef => this.signal(entityRef, 'ledger')),
+      ...[...typesByEntity].map(([entityRef, types]) =>
+        this.signal(entityRef, 'ledger', signalPartsForEvents(types)),
+      ),
       ...events.flatMap(event => {
         const notice = this.noticeFor(event);
         return notice ? [this.notify(notice)] : [];
@@ -60,17 +70,21 @@ export class BackstageNotifier {
     ]);
   }
 
-  /** Publishes that an entity's ledger, Argo CD state or promotions changed. */
+  /**
+   * Publishes that parts of an entity's tab changed (its ledger, Argo CD state, promotions or holds):
+   * the open tabs refetch only those parts.
+   */
   async signal(
     entityRef: string,
-    what: 'ledger' | 'argocd' | 'promotions',
+    changed: ShiplogSignal['changed'],
+    parts: ShiplogSignalPart[],
   ): Promise<void> {
     if (!this.options.signals) return;
     try {
-      await this.options.signals.publish({
+      await this.options.signals.publish<ShiplogSignal>({
         recipients: { type: 'broadcast' },
         channel: signalChannel(entityRef),
-        message: { entityRef, changed: what, at: Date.now() },
+        message: { entityRef, changed, parts, at: Date.now() },
       });
     } catch (error) {
       this.options.logger.warn(

@@ -17,6 +17,8 @@ export class HoldService {
     private readonly options: {
       store: HoldStore;
       auditor: AuditorService;
+      /** Told after a hold was placed or released (open tabs show it); never fails the change. */
+      onChanged?: (entityRef: string) => Promise<void>;
     },
   ) {}
 
@@ -29,26 +31,28 @@ export class HoldService {
     httpRequest?: AuditRequest;
   }): Promise<EnvironmentHold> {
     const { entityRef, environment, heldBy, reason, promotionId } = input;
-    return this.audited(
-      'environment-hold',
-      input.httpRequest,
-      {
-        entityRef,
-        environment,
-        heldBy,
-        reason,
-        promotionId: promotionId ?? null,
-      },
-      async () =>
-        publicHold(
-          await this.options.store.place({
-            entityRef,
-            environment,
-            heldBy,
-            reason,
-            promotionId,
-          }),
-        ),
+    return this.changed(entityRef, () =>
+      this.audited(
+        'environment-hold',
+        input.httpRequest,
+        {
+          entityRef,
+          environment,
+          heldBy,
+          reason,
+          promotionId: promotionId ?? null,
+        },
+        async () =>
+          publicHold(
+            await this.options.store.place({
+              entityRef,
+              environment,
+              heldBy,
+              reason,
+              promotionId,
+            }),
+          ),
+      ),
     );
   }
 
@@ -60,21 +64,32 @@ export class HoldService {
     httpRequest?: AuditRequest;
   }): Promise<EnvironmentHold> {
     const { entityRef, environment, releasedBy } = input;
-    return this.audited(
-      'environment-hold-release',
-      input.httpRequest,
-      { entityRef, environment, releasedBy },
-      async () => {
-        const released = await this.options.store.release(
-          entityRef,
-          environment,
-        );
-        if (!released) {
-          throw new NotFoundError(`${environment} of ${entityRef} is not held`);
-        }
-        return publicHold(released);
-      },
+    return this.changed(entityRef, () =>
+      this.audited(
+        'environment-hold-release',
+        input.httpRequest,
+        { entityRef, environment, releasedBy },
+        async () => {
+          const released = await this.options.store.release(
+            entityRef,
+            environment,
+          );
+          if (!released) {
+            throw new NotFoundError(
+              `${environment} of ${entityRef} is not held`,
+            );
+          }
+          return publicHold(released);
+        },
+      ),
     );
+  }
+
+  /** Runs a change of the entity's holds, then tells `onChanged` (best effort). */
+  private async changed<T>(entityRef: string, change: () => Promise<T>) {
+    const result = await change();
+    await this.options.onChanged?.(entityRef).catch(() => undefined);
+    return result;
   }
 
   async get(

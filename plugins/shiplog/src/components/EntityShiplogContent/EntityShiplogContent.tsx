@@ -1,19 +1,8 @@
 import { Progress, ResponseErrorPanel } from '@backstage/core-components';
-import {
-  getCompoundEntityRef,
-  stringifyEntityRef,
-} from '@backstage/catalog-model';
+import { stringifyEntityRef } from '@backstage/catalog-model';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import Grid from '@material-ui/core/Grid';
-import { useCallback, useMemo, useState } from 'react';
-import {
-  rolloutKey,
-  useArgoCdState,
-  useEnvironments,
-  useReleasePages,
-  useSafetyActions,
-  useShiplogSignal,
-} from '../../hooks';
+import { useState } from 'react';
 import { isShiplogAvailable } from '../../isShiplogAvailable';
 import { PromoteDialog } from '../PromoteDialog';
 import { ShiplogEmptyState } from '../ShiplogEmptyState';
@@ -21,6 +10,7 @@ import { nextVersionFor } from './defaults';
 import { EnvironmentsCard } from './EnvironmentsCard';
 import { PromotionsCard } from './PromotionsCard';
 import { ReleaseSections } from './ReleaseSections';
+import { useLiveTabData } from './useLiveTabData';
 
 /**
  * The Deployments tab: environments, releases, history and compare for the current entity.
@@ -33,22 +23,19 @@ export function EntityShiplogContent() {
 
 function ShiplogContent() {
   const { entity } = useEntity();
-  const entityRef = useMemo(() => getCompoundEntityRef(entity), [entity]);
-  const entityRefString = stringifyEntityRef(entity);
-  // The backend signals each change of the entity's ledger, Argo CD state or promotions.
-  const updates = useShiplogSignal(entityRefString);
-  const argoCd = useArgoCdState(entity, entityRef, updates);
-  // When Argo CD shows a rollout start or finish, or a signal says so, the ledger has news: refresh the matrix quietly.
-  // Bumped after a hold is released or a promotion decided, to show the outcome at once.
-  const [safetyKey, setSafetyKey] = useState(0);
-  const bumpSafetyKey = useCallback(() => setSafetyKey(k => k + 1), []);
-  const safety = useSafetyActions(entityRef, bumpSafetyKey);
-  const environments = useEnvironments(entityRef, {
-    refreshKey: `${rolloutKey(argoCd.value)}|${updates.updateKey}|${safetyKey}`,
-  });
-  const releasePages = useReleasePages(entityRef);
+  const {
+    entityRef,
+    entityRefString,
+    updates,
+    live,
+    argoCd,
+    showOutcome,
+    safety,
+    environments,
+    environmentNames,
+    releasePages,
+  } = useLiveTabData(entity);
   const [promoteTo, setPromoteTo] = useState<string | undefined>();
-  const [lastPromotion, setLastPromotion] = useState<string | undefined>();
 
   if (environments.loading || releasePages.loading) return <Progress />;
   const error = environments.error ?? releasePages.error;
@@ -69,7 +56,6 @@ function ShiplogContent() {
       />
     );
   }
-  const environmentNames = value.environments.map(env => env.name);
   const versions = releases.map(r => r.version);
   const production = value.environments[value.environments.length - 1];
 
@@ -93,15 +79,16 @@ function ShiplogContent() {
           versions={versions}
           defaultVersion={nextVersionFor(value.environments, promoteTo)}
           onClose={() => setPromoteTo(undefined)}
-          onPromoted={promotion => {
+          onPromoted={() => {
             setPromoteTo(undefined);
-            setLastPromotion(promotion.id);
+            showOutcome();
           }}
         />
       )}
       <PromotionsCard
         entityRef={entityRef}
-        refreshKey={`${lastPromotion}|${updates.updateKey}|${safetyKey}`}
+        updates={updates}
+        live={live}
         onDecide={safety.decide}
       />
       <ReleaseSections

@@ -1,3 +1,4 @@
+import { memo } from 'react';
 import { InfoCard } from '@backstage/core-components';
 import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
 import { makeStyles } from '@material-ui/core/styles';
@@ -21,8 +22,11 @@ const useStyles = makeStyles(
   { name: 'ShiplogEnvironmentsCard' },
 );
 
-/** The Environments card: undeployed commits, Argo CD problems, the matrix with live state and Promote. */
-export function EnvironmentsCard(props: {
+/**
+ * The Environments card: undeployed commits, Argo CD problems, the matrix with live state and Promote.
+ * Memoized: it renders when the matrix or the Argo CD state changes, not when the releases do.
+ */
+export const EnvironmentsCard = memo(function EnvironmentsCardView(props: {
   /** The entity's reference, `component:default/checkout`. */
   entityRef: string;
   environments: EnvironmentsResponse;
@@ -86,4 +90,4 @@ export function EnvironmentsCard(props: {
       {argoApps(app => !app.environment || !names.includes(app.environment))}
     </InfoCard>
   );
-}
+});

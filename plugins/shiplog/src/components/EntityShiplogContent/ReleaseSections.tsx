@@ -1,3 +1,4 @@
+import { memo } from 'react';
 import { InfoCard, ResponseErrorPanel } from '@backstage/core-components';
 import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
 import { CompoundEntityRef } from '@backstage/catalog-model';
@@ -10,8 +11,11 @@ import { DeploymentHistory } from '../DeploymentHistory';
 import { ReleaseList } from '../ReleaseList';
 import { compareDefaults } from './defaults';
 
-/** Releases (paged), the deployment history and the compare card of the tab. */
-export function ReleaseSections(props: {
+/**
+ * Releases (paged), the deployment history and the compare card of the tab. Memoized: the largest part
+ * of the tab renders only when the releases change, not on every live update of the matrix.
+ */
+export const ReleaseSections = memo(function ReleaseSectionsView(props: {
   entityRef: CompoundEntityRef;
   /** Every release loaded so far, newest first. */
   releases: Release[];
@@ -60,4 +64,4 @@ export function ReleaseSections(props: {
       </Grid>
     </>
   );
-}
+});

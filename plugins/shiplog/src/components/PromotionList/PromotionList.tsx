@@ -9,7 +9,9 @@ import Tooltip from '@material-ui/core/Tooltip';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import { Promotion } from '@shiplog/plugin-shiplog-common';
+import { memo } from 'react';
 import { usePromotions } from '../../hooks';
+import type { LiveUpdates } from '../../hooks/liveUpdates';
 import { shiplogTranslationRef } from '../../translation';
 import { exactTime, relativeTime } from '../../utils/format';
 import { PromotionDecisionKind } from '../../api/ShiplogApi';
@@ -109,21 +111,27 @@ function useColumns(
 
 /**
  * The entity's promotions, newest first, with their state, links to the pull request and the sync,
- * and why one failed or was refused. Refreshes while any is in flight.
+ * and why one failed or was refused. Refreshes when told the promotions changed, and while any is in
+ * flight. Memoized: the rest of the tab changing does not render it again.
  */
-export function PromotionList(props: {
+export const PromotionList = memo(function PromotionListView(props: {
   entityRef: CompoundEntityRef;
   /** Changes when a promotion was just made, to show it at once. */
   refreshKey?: string;
+  /** Says when the promotions changed (signals, the tab's own actions). */
+  updates?: LiveUpdates;
+  /** Signals are available: polling only as a safety net. */
+  live?: boolean;
   /** Approves, rejects or cancels a promotion; without it no action shows. */
   onDecide?: DecideHandler;
 }) {
   const classes = useStyles();
   const { t } = useTranslationRef(shiplogTranslationRef);
-  const { promotions, error } = usePromotions(
-    props.entityRef,
-    props.refreshKey,
-  );
+  const { promotions, error } = usePromotions(props.entityRef, {
+    refreshKey: props.refreshKey,
+    updates: props.updates,
+    live: props.live,
+  });
   const columns = useColumns(props.entityRef, props.onDecide);
   if (error) return <ResponseErrorPanel error={error} />;
   return (
@@ -143,4 +151,4 @@ export function PromotionList(props: {
       }
     />
   );
-}
+});
