@@ -13,8 +13,11 @@ import { useQuietRefresh } from './useQuietRefresh';
 
 /** The backend refreshes from Argo CD on its own interval; this only picks up what it already has. */
 const REFRESH_MS = 10_000;
-/** With signals the backend says when something changed; polling stays only as a slow safety net. */
-const SIGNALLED_REFRESH_MS = 120_000;
+/**
+ * With signals the backend says when Argo CD changed; polling stays as a safety net for what has no
+ * signal of its own: a values file pushed to Git shows once the backend's cache of it expires.
+ */
+const SIGNALLED_REFRESH_MS = 20_000;
 
 export function hasArgoCdAnnotations(entity: Entity): boolean {
   const annotations = entity.metadata.annotations ?? {};

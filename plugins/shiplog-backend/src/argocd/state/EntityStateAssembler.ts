@@ -136,6 +136,12 @@ export class EntityStateAssembler {
     const key = `${client.instance.name}\0${app.metadata.namespace}\0${app.metadata.name}`;
     // A page view may show an application's last details while fresh ones load; a sync waits for them.
     const serveRecent = budgetMs <= this.options.budgetMs;
+    const declaredRead = readDeclaredValues(
+      values,
+      app,
+      entity,
+      state.environment,
+    );
     const [resources, revisionMetadata, declared] = await Promise.all([
       instanceFailing
         ? settle<ArgoCdApplicationState['resources']>(
@@ -155,17 +161,13 @@ export class EntityStateAssembler {
             { budgetMs, serveRecent },
           ),
       // What Git declares is read per refresh interval, not per sync: a view always waits for it.
-      settle(
-        withinBudget(
-          readDeclaredValues(values, app, entity, state.environment),
-          budgetMs,
-          'the GitOps repository',
-        ),
-      ),
+      settle(withinBudget(declaredRead, budgetMs, 'the GitOps repository')),
     ]);
+    // A values file that arrives after the budget is announced like late details, so the tab fetches it.
     const stale = this.announceFresh(client.instance.name, app, [
       resources,
       revisionMetadata,
+      declared.late ? { fresh: declaredRead } : {},
     ]);
     // Not within the budget: a sync must never go ahead on an application another entity claims too.
     const claimants =
