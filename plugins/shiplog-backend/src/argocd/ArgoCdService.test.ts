@@ -80,6 +80,14 @@ describe.each(databases.eachSupportedId())(
     });
 
     /** The service under test over the simulator, as the plugin wires it (values read from the test's repositories). */
+    const valuesReader = () =>
+      new GitOpsValuesReader({
+        urlReader: mockServices.urlReader.mock(),
+        integrations: ScmIntegrations.fromConfig(new ConfigReader({})),
+        allowedFileRoots: [dir],
+        ttlMs: 0,
+        timeoutMs: 10_000,
+      });
     const createService = (
       serviceConfig: ArgoCdConfig,
       options: Partial<ArgoCdServiceOptions> = {},
@@ -91,13 +99,7 @@ describe.each(databases.eachSupportedId())(
         clients: serviceConfig.instances.map(
           i => new ArgoCdClient(i, serviceConfig.timeoutMs),
         ),
-        values: new GitOpsValuesReader({
-          urlReader: mockServices.urlReader.mock(),
-          integrations: ScmIntegrations.fromConfig(new ConfigReader({})),
-          allowedFileRoots: [dir],
-          ttlMs: 0,
-          timeoutMs: 10_000,
-        }),
+        values: valuesReader(),
         logger: mockServices.logger.mock(),
         ...options,
       });
@@ -430,13 +432,7 @@ describe.each(databases.eachSupportedId())(
       await simulator.refresh();
       const ingested: LedgerEvent[] = [];
       // Git answers after 2 s (each file read once, then shared), far beyond the page's budget.
-      const values = new GitOpsValuesReader({
-        urlReader: mockServices.urlReader.mock(),
-        integrations: ScmIntegrations.fromConfig(new ConfigReader({})),
-        allowedFileRoots: [dir],
-        ttlMs: 0,
-        timeoutMs: 10_000,
-      });
+      const values = valuesReader();
       const readTag = values.readTag.bind(values);
       const reads = new Map<string, Promise<string>>();
       jest.spyOn(values, 'readTag').mockImplementation((...args) => {
