@@ -1,59 +1,18 @@
 import { Knex } from 'knex';
 import { chunks } from '../ledger/batch';
 import { TABLES } from '../tables';
-import { DAY_MS, WEEK_MS, bucketOf, listOf, weekStartOf } from '../weeks';
+import { bucketOf, listOf, weekStartOf } from '../weeks';
+import { summarizeFacts, summarizeInPostgres } from './deliverySummary';
+import { Range, inRanges, partsOf } from './deliveryWindowParts';
 import {
   DeliveryMetricsStore,
+  DeliverySummary,
   DeliveryWeekFacts,
   DeliveryWindow,
 } from './types';
 
 /** Components per statement: well below both databases' bound-parameter limits. */
 const COMPONENTS_PER_STATEMENT = 1000;
-
-type Range = [number, number];
-
-/**
- * A window cut where the buckets cover it: whole weeks read from week buckets, whole days around them
- * from day buckets, and the ragged ends (less than a day each) from the rows themselves.
- */
-function partsOf({ from, to }: DeliveryWindow): {
-  weeks: Range[];
-  days: Range[];
-  rows: Range[];
-} {
-  const dayFrom = Math.ceil(from / DAY_MS) * DAY_MS;
-  const dayTo = Math.floor(to / DAY_MS) * DAY_MS;
-  if (dayFrom >= dayTo) {
-    return { weeks: [], days: [], rows: [[from, to]] };
-  }
-  const firstWeek = weekStartOf(dayFrom);
-  let weekFrom = firstWeek === dayFrom ? firstWeek : firstWeek + WEEK_MS;
-  let weekTo = weekStartOf(dayTo);
-  if (weekFrom >= weekTo) {
-    weekFrom = dayTo;
-    weekTo = dayTo;
-  }
-  const nonEmpty = (ranges: Range[]) => ranges.filter(([a, b]) => a < b);
-  return {
-    weeks: nonEmpty([[weekFrom, weekTo]]),
-    days: nonEmpty([
-      [dayFrom, weekFrom],
-      [weekTo, dayTo],
-    ]),
-    rows: nonEmpty([
-      [from, dayFrom],
-      [dayTo, to],
-    ]),
-  };
-}
-
-const inRanges =
-  (column: string, ranges: Range[]) => (query: Knex.QueryBuilder) => {
-    for (const [a, b] of ranges) {
-      query.orWhere(q => q.where(column, '>=', a).where(column, '<', b));
-    }
-  };
 
 const numbersOf = (list: unknown) =>
   list ? String(list).split(',').map(Number) : [];
@@ -90,10 +49,23 @@ const truthy = (value: unknown) => value === true || Number(value) === 1;
 /**
  * DORA's inputs from the delivery buckets ingest keeps (`shiplog_delivery_buckets`): for a group over a
  * quarter, about components × weeks rows of one indexed statement, plus the rows of the window's
- * ragged ends from `shiplog_finished_deployments` and `shiplog_commit_lead_times`.
+ * ragged ends from `shiplog_finished_deployments` and `shiplog_commit_lead_times`. On PostgreSQL the
+ * summary DORA shows is computed in the database (one statement, medians included); elsewhere from
+ * the weekly facts in JavaScript.
  */
 export class DatabaseDeliveryMetricsStore implements DeliveryMetricsStore {
-  constructor(private readonly db: Knex) {}
+  private readonly isPostgres: boolean;
+
+  constructor(private readonly db: Knex) {
+    this.isPostgres = String(db.client.config.client).includes('pg');
+  }
+
+  async summarize(window: DeliveryWindow): Promise<DeliverySummary> {
+    if (this.isPostgres && window.entityRefs.length) {
+      return summarizeInPostgres(this.db, window, partsOf(window));
+    }
+    return summarizeFacts(await this.weeklyFacts(window));
+  }
 
   async weeklyFacts(window: DeliveryWindow): Promise<DeliveryWeekFacts[]> {
     const facts = new WeekFacts();
