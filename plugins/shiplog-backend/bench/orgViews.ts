@@ -17,7 +17,8 @@
  * Then, in the same run, p50/p95 of: the rollup of a 500-component group and DORA over 90 days for it
  * (through the services, as the routes call them), each beside the raw indexed query their first
  * statement is; and a component's environments matrix and first deployments page. `--explain` prints
- * the query plans of DORA's reads before and after the buckets.
+ * the query plans of DORA's reads before and after the buckets. `--keep NAME` seeds a database of that
+ * name once and keeps it: later runs with the same name skip the ten-minute seed.
  */
 import { EnvironmentConfig } from '@shiplog/plugin-shiplog-common';
 import knexFactory, { Knex } from 'knex';

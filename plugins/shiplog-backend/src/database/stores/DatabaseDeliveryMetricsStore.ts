@@ -2,7 +2,7 @@ import { Knex } from 'knex';
 import { chunks } from '../ledger/batch';
 import { TABLES } from '../tables';
 import { bucketOf, listOf, weekStartOf } from '../weeks';
-import { summarizeFacts, summarizeInPostgres } from './deliverySummary';
+import { summarizeFacts } from './deliverySummary';
 import { Range, inRanges, partsOf } from './deliveryWindowParts';
 import {
   DeliveryMetricsStore,
@@ -14,8 +14,38 @@ import {
 /** Components per statement: well below both databases' bound-parameter limits. */
 const COMPONENTS_PER_STATEMENT = 1000;
 
-const numbersOf = (list: unknown) =>
-  list ? String(list).split(',').map(Number) : [];
+const COMMA = 44;
+const MINUS = 45;
+const ZERO = 48;
+
+/**
+ * Appends the integers of a comma-separated list (a bucket's lead or recovery times) to `into`. A
+ * quarter of a large group lists about a hundred thousand: read character by character, without the
+ * intermediate strings of split and Number, that is several times faster.
+ */
+export function appendListed(list: unknown, into: number[]) {
+  if (!list) {
+    return;
+  }
+  const text = String(list);
+  let value = 0;
+  let sign = 1;
+  let digits = 0;
+  for (let i = 0; i <= text.length; i++) {
+    const code = i < text.length ? text.charCodeAt(i) : COMMA;
+    if (code === COMMA) {
+      if (digits) into.push(sign * value);
+      value = 0;
+      sign = 1;
+      digits = 0;
+    } else if (code === MINUS) {
+      sign = -1;
+    } else {
+      value = value * 10 + (code - ZERO);
+      digits++;
+    }
+  }
+}
 
 /** The weeks being summed, created on first use. */
 class WeekFacts {
@@ -61,10 +91,29 @@ export class DatabaseDeliveryMetricsStore implements DeliveryMetricsStore {
   }
 
   async summarize(window: DeliveryWindow): Promise<DeliverySummary> {
-    if (this.isPostgres && window.entityRefs.length) {
-      return summarizeInPostgres(this.db, window, partsOf(window));
-    }
     return summarizeFacts(await this.weeklyFacts(window));
+  }
+
+  /**
+   * The window's components and environment. On PostgreSQL one array parameter, so a statement's
+   * text depends only on the window's shape and is prepared once per connection (planning a list of
+   * hundreds of values costs more than running it); on SQLite bound values, in chunks.
+   */
+  private scoped(
+    query: Knex.QueryBuilder,
+    environment: string,
+    entityRefs: string[],
+    name: string,
+  ) {
+    query.where('environment', environment);
+    if (this.isPostgres) {
+      query
+        .whereRaw('entity_ref = ANY(?)', [entityRefs])
+        .options({ name: `shiplog_${name}_v1` });
+    } else {
+      query.whereIn('entity_ref', entityRefs);
+    }
+    return query;
   }
 
   async weeklyFacts(window: DeliveryWindow): Promise<DeliveryWeekFacts[]> {
@@ -74,7 +123,10 @@ export class DatabaseDeliveryMetricsStore implements DeliveryMetricsStore {
     }
     const parts = partsOf(window);
     await Promise.all(
-      chunks(window.entityRefs, COMPONENTS_PER_STATEMENT).flatMap(refs => [
+      chunks(
+        window.entityRefs,
+        this.isPostgres ? window.entityRefs.length : COMPONENTS_PER_STATEMENT,
+      ).flatMap(refs => [
         this.addBuckets(facts, window.environment, refs, parts),
         ...(parts.rows.length
           ? [
@@ -101,11 +153,12 @@ export class DatabaseDeliveryMetricsStore implements DeliveryMetricsStore {
     const sum = (column: string) => this.db.raw(`SUM(${column})`);
     const list = (column: string) =>
       this.db.raw(listOf(this.db, `NULLIF(${column}, '')`));
-    const rows: Array<Record<string, unknown>> = await this.db(
-      TABLES.deliveryBuckets,
+    const rows: Array<Record<string, unknown>> = await this.scoped(
+      this.db(TABLES.deliveryBuckets),
+      environment,
+      entityRefs,
+      `delivery_buckets_${parts.weeks.length}${parts.days.length}`,
     )
-      .where('environment', environment)
-      .whereIn('entity_ref', entityRefs)
       .where(query => {
         for (const [spanDays, ranges] of [
           [7, parts.weeks],
@@ -136,8 +189,8 @@ export class DatabaseDeliveryMetricsStore implements DeliveryMetricsStore {
       summed.succeeded += Number(row.succeeded);
       summed.failing += Number(row.failing);
       summed.rework += Number(row.rework);
-      for (const ms of numbersOf(row.recoveries)) summed.recoveries.push(ms);
-      for (const ms of numbersOf(row.lead_times)) summed.leadTimes.push(ms);
+      appendListed(row.recoveries, summed.recoveries);
+      appendListed(row.lead_times, summed.leadTimes);
     }
   }
 
@@ -147,11 +200,12 @@ export class DatabaseDeliveryMetricsStore implements DeliveryMetricsStore {
     entityRefs: string[],
     ranges: Range[],
   ) {
-    const rows: Array<Record<string, unknown>> = await this.db(
-      TABLES.finishedDeployments,
+    const rows: Array<Record<string, unknown>> = await this.scoped(
+      this.db(TABLES.finishedDeployments),
+      environment,
+      entityRefs,
+      `finished_deployments_${ranges.length}`,
     )
-      .where('environment', environment)
-      .whereIn('entity_ref', entityRefs)
       .where(inRanges('finished_at', ranges))
       .select(
         'status',
@@ -183,9 +237,12 @@ export class DatabaseDeliveryMetricsStore implements DeliveryMetricsStore {
     ranges: Range[],
   ) {
     const rows: Array<{ deployed_at: unknown; started_at: unknown }> =
-      await this.db(TABLES.commitLeadTimes)
-        .where('environment', environment)
-        .whereIn('entity_ref', entityRefs)
+      await this.scoped(
+        this.db(TABLES.commitLeadTimes),
+        environment,
+        entityRefs,
+        `commit_lead_times_${ranges.length}`,
+      )
         .where(inRanges('deployed_at', ranges))
         .select('deployed_at', 'started_at');
     for (const row of rows) {

@@ -1,7 +1,6 @@
 import { TestDatabases, mockServices } from '@backstage/backend-test-utils';
 import { releaseEventInputSchema } from '@shiplog/plugin-shiplog-common';
 import { ShiplogDatabase } from '../ShiplogDatabase';
-import { summarizeFacts } from './deliverySummary';
 
 jest.setTimeout(60_000);
 
@@ -107,22 +106,22 @@ describe.each(databases.eachSupportedId())(
       expect(summary.weeks.map(w => w.failing)).toEqual([0, 1, 1]);
     });
 
-    it.each([
-      [jan(5), jan(26)],
-      [jan(5, 9, 30), jan(19, 6)],
-      [jan(7), jan(16)],
-      [jan(12, 10), jan(12, 23)],
-      [jan(1), jan(3)],
-    ])('is the weekly facts summed over [%s, %s)', async (from, to) => {
-      const window = {
+    it('reads ragged ends from the rows and whole days from day buckets', async () => {
+      const summary = await db.deliveryMetrics.summarize({
         environment: 'prod',
         entityRefs: [A, B],
-        from: ms(from),
-        to: ms(to),
-      };
-      expect(await db.deliveryMetrics.summarize(window)).toEqual(
-        summarizeFacts(await db.deliveryMetrics.weeklyFacts(window)),
-      );
+        from: ms(jan(5, 9, 30)),
+        to: ms(jan(19, 6)),
+      });
+      expect(summary.leadTimes).toEqual({ median: HOURS(5.5), samples: 4 });
+      expect(summary.recoveries).toEqual({ median: HOURS(3.5), samples: 2 });
+      expect(
+        summary.weeks.map(w => [w.leadTimeMedian, w.total, w.failing]),
+      ).toEqual([
+        [HOURS(6), 1, 0],
+        [HOURS(5), 4, 1],
+        [null, 1, 1],
+      ]);
     });
   },
 );
