@@ -16,7 +16,7 @@ import {
   loadCommits,
   loadUnrecovered,
 } from './deliveryHistories';
-import { TouchedDeliveryTimes } from './projectDeliveryBuckets';
+import { BucketDeltas } from './deliveryBucketDeltas';
 
 /*
  * The delivery facts of deployments that extend an environment's history strictly in time order (the
@@ -93,7 +93,7 @@ class GroupFold {
 
   constructor(
     private readonly writes: DeliveryWrites,
-    private readonly touched: TouchedDeliveryTimes,
+    private readonly buckets: BucketDeltas,
     history: EnvironmentHistory,
     unrecovered: Unrecovered[],
     private readonly commits: CommitRow[],
@@ -121,7 +121,11 @@ class GroupFold {
       recovered_at: null,
     };
     this.writes.finished.push(finished);
-    this.touched.add(row, row.finished_at);
+    this.buckets.finished(row, row.finished_at, {
+      succeeded: row.status === 'succeeded',
+      failing: row.status === 'failed',
+      rework: release.hotfix,
+    });
     if (row.status === 'failed') {
       this.failing.push({
         finishedAt: row.finished_at,
@@ -132,14 +136,15 @@ class GroupFold {
       return;
     }
     // A success recovers every failing deployment since the success before it.
-    if (this.failing.length) {
-      this.touched.add(
+    for (const failing of this.failing) {
+      failing.recover(row.finished_at);
+      this.buckets.recovered(
         row,
-        Math.min(...this.failing.map(failing => failing.finishedAt)),
+        failing.finishedAt,
+        row.finished_at - failing.finishedAt,
       );
-      for (const failing of this.failing) failing.recover(row.finished_at);
-      this.failing = [];
     }
+    this.failing = [];
     if (release.position !== undefined) {
       this.deliver(row, release.position);
     }
@@ -155,15 +160,17 @@ class GroupFold {
       i++
     ) {
       const commit = this.commits[i];
+      // A commit time after the deployment (a skewed clock) counts as a lead time of zero.
+      const startedAt = Math.min(commit.started_at, at);
       this.writes.leadTimes.push({
         ...inEnvironment(row),
         sha: commit.sha,
         position: commit.position,
-        // A commit time after the deployment (a skewed clock) counts as a lead time of zero.
-        started_at: Math.min(commit.started_at, at),
+        started_at: startedAt,
         deployed_at: at,
         deployment_id: row.id,
       });
+      this.buckets.delivered(row, at, at - startedAt);
     }
     this.markMoved = true;
     this.mark = {
@@ -186,14 +193,13 @@ class GroupFold {
 
 /**
  * Folds the groups that `extendsInOrder` accepted: reads their failing deployments and deliverable
- * commits, then writes every delivery fact in bulk.
+ * commits, then writes every delivery fact and what it adds to the buckets in bulk.
  */
 export async function foldInOrder(
   trx: Knex.Transaction,
   groups: DeliveryGroup[],
   histories: Map<string, EnvironmentHistory>,
   facts: Map<FinishedDeployment, ReleaseFacts>,
-  touched: TouchedDeliveryTimes,
 ): Promise<void> {
   if (!groups.length) {
     return;
@@ -201,10 +207,11 @@ export async function foldInOrder(
   const unrecovered = await loadUnrecovered(trx, groups, histories);
   const commits = await loadCommits(trx, groups, histories, facts);
   const writes = new DeliveryWrites();
+  const buckets = new BucketDeltas();
   for (const group of groups) {
     const fold = new GroupFold(
       writes,
-      touched,
+      buckets,
       histories.get(group.key) ?? {},
       unrecovered.get(group.key) ?? [],
       commits.get(group.rows[0].entity_ref) ?? [],
@@ -215,4 +222,5 @@ export async function foldInOrder(
     fold.finish(group.rows[0]);
   }
   await writes.flush(trx);
+  await buckets.flush(trx);
 }

@@ -90,7 +90,7 @@ export async function projectDeliveryMetrics(
       !perDeploymentOnly &&
       extendsInOrder(group, histories.get(group.key) ?? {}),
   );
-  await foldInOrder(trx, inOrder, histories, facts, touched);
+  await foldInOrder(trx, inOrder, histories, facts);
   const folded = new Set(inOrder);
   for (const group of groups.filter(g => !folded.has(g))) {
     for (const row of group.rows) {
