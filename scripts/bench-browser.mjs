@@ -277,10 +277,12 @@ async function measure(backend) {
       timeout: 120_000,
     });
     const guest = page.getByRole('button', { name: /^enter$/i });
-    await guest
+    await guest.first().waitFor({ timeout: 60_000 });
+    await guest.first().click();
+    await page
+      .getByText('Deployments', { exact: true })
       .first()
-      .click({ timeout: 20_000 })
-      .catch(() => undefined);
+      .waitFor({ timeout: 60_000 });
     const group = [];
     const monolith = [];
     for (let run = 0; run < RUNS; run++) {
