@@ -170,6 +170,17 @@ function writeConfig(work, port, connection) {
   return { file, backend };
 }
 
+/** How long the group's rollup request takes on its own, apart from the browser's rendering. */
+async function rollupRequestTimes(backend) {
+  const times = [];
+  for (let run = 0; run < RUNS; run++) {
+    const started = performance.now();
+    await groupReady(backend);
+    times.push(performance.now() - started);
+  }
+  return times;
+}
+
 /** The rollup of the group lists every component once the catalog has processed them. */
 async function groupReady(backend) {
   const res = await fetch(
@@ -401,6 +412,7 @@ async function main() {
       throw new Error(
         `the catalog did not list the group's components; see ${log}`,
       );
+    const api = await rollupRequestTimes(backend);
     const { group, monolith } = await measure(backend);
     const groupFirst = group.map(g => g.first);
     const groupAll = group.map(g => g.all);
@@ -420,6 +432,11 @@ async function main() {
       `  the same, all ${GROUP_SIZE} rows on screen: ${format(
         groupAll,
       )} ms (median ${Math.round(median(groupAll))})`,
+    );
+    console.log(
+      `  the group's rollup request alone (from Node.js, the static token): ${format(
+        api,
+      )} ms`,
     );
     console.log(
       `  monolith (${MONOLITH_RELEASES} releases, ${
