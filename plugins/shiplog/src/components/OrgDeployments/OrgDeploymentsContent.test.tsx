@@ -144,6 +144,31 @@ describe('OrgDeploymentsContent', () => {
     expect(componentColumn()).toEqual(['search']);
   });
 
+  it('shows a large group a page at a time, back to the first page on a new filter', async () => {
+    const many: RollupResponse = {
+      environments: ['prod'],
+      components: Array.from({ length: 60 }, (_, i) => ({
+        entityRef: `component:default/svc-${String(i).padStart(2, '0')}`,
+        environments: { prod: { version: '1.0.0', status: 'succeeded' } },
+        undeployedCommits: 0,
+        failing: false,
+      })),
+    };
+    jest.mocked(api.getRollup).mockResolvedValueOnce(many);
+    await render(<OrgDeploymentsContent />);
+    expect(await screen.findByText('svc-00')).toBeInTheDocument();
+    expect(componentColumn()).toHaveLength(50);
+    expect(screen.getByText('1-50 of 60')).toBeInTheDocument();
+    fireEvent.click(screen.getByLabelText('Next page'));
+    expect(componentColumn()).toHaveLength(10);
+    expect(componentColumn()[0]).toBe('svc-50');
+    fireEvent.change(screen.getByLabelText('Filter components'), {
+      target: { value: 'svc-1' },
+    });
+    expect(componentColumn()).toHaveLength(10);
+    expect(componentColumn()[0]).toBe('svc-10');
+  });
+
   it('shows each DORA metric with its performance level and the report it comes from', async () => {
     await render(<OrgDeploymentsContent />);
     expect(await screen.findByText('0.50 per day')).toBeInTheDocument();

@@ -1,37 +1,28 @@
 import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
-import Chip from '@material-ui/core/Chip';
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
 import TableCell from '@material-ui/core/TableCell';
 import TableHead from '@material-ui/core/TableHead';
+import TablePagination from '@material-ui/core/TablePagination';
 import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
 import { RollupResponse } from '@shiplog/plugin-shiplog-common';
 import { useEffect, useMemo, useState } from 'react';
 import { shiplogTranslationRef } from '../../translation';
-import { ComponentLink } from './ComponentLink';
-import { RollupCellView } from './RollupCellView';
+import { RollupRow } from './RollupRow';
 import { RollupToolbar } from './RollupToolbar';
 import { RollupFilter, RollupSort, rollupRows } from './rollupRows';
 import { useRollupStyles } from './styles';
 
-/** Rows rendered in the first pass: a screenful and more, on screen before the rest of a large group. */
-const FIRST_ROWS = 100;
+/** Rows per page: a first view of a 500-component group renders 50 rows, not 500 (each has a link and four cells). */
+const ROWS_PER_PAGE = [25, 50, 100, 500];
 
-/**
- * How many rows to render: the first ones at once, all of them a frame later, so a group of hundreds
- * of components shows its top rows without waiting for the whole table to render.
- */
-function useProgressiveRows(total: number) {
-  const [shown, setShown] = useState(FIRST_ROWS);
-  useEffect(() => {
-    if (shown >= total) return undefined;
-    const frame = requestAnimationFrame(() =>
-      setTimeout(() => setShown(total), 0),
-    );
-    return () => cancelAnimationFrame(frame);
-  }, [shown, total]);
-  return shown;
+/** The page shown: back to the first on a new sort or filter, kept when a live update brings new data. */
+function usePage(sort: RollupSort, filter: RollupFilter) {
+  const [page, setPage] = useState(0);
+  const [perPage, setPerPage] = useState(ROWS_PER_PAGE[1]);
+  useEffect(() => setPage(0), [sort, filter]);
+  return { page, setPage, perPage, setPerPage };
 }
 
 /** Components × environments, sortable and filterable, each component linking to its own tab. */
@@ -49,7 +40,7 @@ export function RollupTable(props: { rollup: RollupResponse }) {
     () => rollupRows(rollup, sort, filter),
     [rollup, sort, filter],
   );
-  const shown = useProgressiveRows(rows.length);
+  const { page, setPage, perPage, setPerPage } = usePage(sort, filter);
   if (!rollup.components.length) {
     return <Typography>{t('orgViews.noComponents')}</Typography>;
   }
@@ -71,40 +62,31 @@ export function RollupTable(props: { rollup: RollupResponse }) {
           </TableRow>
         </TableHead>
         <TableBody>
-          {rows.slice(0, shown).map(component => (
-            <TableRow key={component.entityRef} hover>
-              <TableCell className={classes.cell}>
-                <ComponentLink component={component} />
-                {component.failing && (
-                  <Chip
-                    size="small"
-                    color="secondary"
-                    label={t('orgViews.failing')}
-                    className={classes.failingChip}
-                  />
-                )}
-                {component.undeployedCommits > 0 && (
-                  <Typography variant="caption" className={classes.age}>
-                    {t('orgViews.undeployed', {
-                      commits: t('counts.commit', {
-                        count: component.undeployedCommits,
-                      }),
-                    })}
-                  </Typography>
-                )}
-              </TableCell>
-              {rollup.environments.map(env => (
-                <RollupCellView
-                  key={env}
-                  cell={component.environments[env]}
-                  classes={classes}
-                  t={t}
-                />
-              ))}
-            </TableRow>
+          {rows.slice(page * perPage, (page + 1) * perPage).map(component => (
+            <RollupRow
+              key={component.entityRef}
+              component={component}
+              environments={rollup.environments}
+              classes={classes}
+              t={t}
+            />
           ))}
         </TableBody>
       </Table>
+      {rows.length > ROWS_PER_PAGE[0] && (
+        <TablePagination
+          component="div"
+          count={rows.length}
+          page={page}
+          onPageChange={(_event, next) => setPage(next)}
+          rowsPerPage={perPage}
+          rowsPerPageOptions={ROWS_PER_PAGE}
+          onRowsPerPageChange={event => {
+            setPerPage(Number(event.target.value));
+            setPage(0);
+          }}
+        />
+      )}
       {!rows.length && <Typography>{t('orgViews.noMatch')}</Typography>}
     </>
   );
