@@ -20,4 +20,9 @@ export const keyOf = (...parts: Array<string | number | undefined>) =>
 export interface ProjectionBatch {
   trx: Knex.Transaction;
   at(event: LedgerEvent): number;
+  /**
+   * How DORA's delivery facts are folded: `auto` (environments extended in time order in memory,
+   * the rest one deployment at a time) or `per-deployment` everywhere, which tests compare it with.
+   */
+  deliveryFold?: 'auto' | 'per-deployment';
 }

@@ -122,6 +122,7 @@ export async function ingestEvents(
   events: LedgerEvent[],
   receivedAt: Date,
   hooks: IngestHook[] = [],
+  options: Pick<ProjectionBatch, 'deliveryFold'> = {},
 ): Promise<Set<string>> {
   const unique = new Map<string, LedgerEvent>();
   for (const event of events) {
@@ -162,7 +163,7 @@ export async function ingestEvents(
     fresh = batch.filter(event => acceptedIds.has(event.id));
     if (fresh.length) {
       const versionOf = await project(
-        { trx, at: event => times.get(event)! },
+        { trx, at: event => times.get(event)!, ...options },
         fresh,
       );
       for (const hook of hooks) {

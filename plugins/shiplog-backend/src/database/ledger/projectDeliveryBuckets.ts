@@ -1,7 +1,7 @@
 import { Knex } from 'knex';
 import { TABLES } from '../tables';
 import { WEEK_MS, bucketOf, listOf, weekStartOf } from '../weeks';
-import { keyOf } from './batch';
+import { chunks, keyOf } from './batch';
 
 const BUCKETS = TABLES.deliveryBuckets;
 
@@ -42,74 +42,113 @@ export class TouchedDeliveryTimes {
   }
 }
 
+/** Spans per statement: four bound values each. */
+const SPANS_PER_STATEMENT = 200;
+
+/** The spans as a common table expression (`spans`), with their bindings. */
+function spansCte(spans: TouchedSpan[]) {
+  const rows = spans.map(() => '(?, ?, CAST(? AS BIGINT), CAST(? AS BIGINT))');
+  return {
+    sql: `WITH spans (environment, entity_ref, span_from, span_to) AS (VALUES ${rows.join(
+      ', ',
+    )})`,
+    bindings: spans.flatMap(span => [
+      span.environment,
+      span.entityRef,
+      span.from,
+      span.to,
+    ]),
+  };
+}
+
 /**
- * Per (environment, component, day or week) where `filter` holds: the counts of finished deployments,
- * the recovery times of the failing ones that recovered, and the lead times of the commits first
- * delivered, as comma-separated lists (medians need every value). Two statements per span: the
- * deployments' facts, then the lead times merged into the same rows.
+ * `table`'s rows whose time `column` falls in a span of its environment and component. The spans are
+ * joined with CROSS JOIN, which SQLite keeps as the outer loop (so each span is an index range);
+ * PostgreSQL plans it like any inner join.
+ */
+const inSpan = (table: string, column: string) =>
+  `spans.environment = ${table}.environment AND spans.entity_ref = ${table}.entity_ref
+   AND ${table}.${column} >= spans.span_from AND ${table}.${column} < spans.span_to`;
+
+/**
+ * Per (environment, component, day or week) in the spans: the counts of finished deployments, the
+ * recovery times of the failing ones that recovered, and the lead times of the commits first
+ * delivered, as comma-separated lists (medians need every value). Two statements for all the spans:
+ * the deployments' facts, then the lead times merged into the same rows.
  */
 async function insertBuckets(
   trx: Knex | Knex.Transaction,
   spanDays: 1 | 7,
-  filter: (column: string) => string,
-  bindings: Array<string | number>,
+  cte: { sql: string; bindings: Array<string | number> },
 ) {
-  const finished = bucketOf('finished_at', spanDays);
-  const failing = `(status = 'failed' OR rolled_back)`;
+  const finished = bucketOf('f.finished_at', spanDays);
+  const failing = `(f.status = 'failed' OR f.rolled_back)`;
   await trx.raw(
-    `INSERT INTO ${BUCKETS} (environment, entity_ref, span_days, bucket_start,
+    `${cte.sql}
+     INSERT INTO ${BUCKETS} (environment, entity_ref, span_days, bucket_start,
        total, succeeded, failing, rework, recoveries, lead_times)
-     SELECT environment, entity_ref, ${spanDays}, ${finished}, COUNT(*),
-       SUM(CASE WHEN status = 'succeeded' THEN 1 ELSE 0 END),
+     SELECT f.environment, f.entity_ref, ${spanDays}, ${finished}, COUNT(*),
+       SUM(CASE WHEN f.status = 'succeeded' THEN 1 ELSE 0 END),
        SUM(CASE WHEN ${failing} THEN 1 ELSE 0 END),
-       SUM(CASE WHEN was_rollback OR hotfix THEN 1 ELSE 0 END),
+       SUM(CASE WHEN f.was_rollback OR f.hotfix THEN 1 ELSE 0 END),
        COALESCE(${listOf(
          trx,
-         `CASE WHEN ${failing} AND recovered_at IS NOT NULL THEN recovered_at - finished_at END`,
+         `CASE WHEN ${failing} AND f.recovered_at IS NOT NULL THEN f.recovered_at - f.finished_at END`,
        )}, ''), ''
-     FROM ${TABLES.finishedDeployments} WHERE ${filter('finished_at')}
-     GROUP BY environment, entity_ref, ${finished}`,
-    bindings,
+     FROM ${TABLES.finishedDeployments} f JOIN spans ON ${inSpan(
+      'f',
+      'finished_at',
+    )}
+     GROUP BY f.environment, f.entity_ref, ${finished}`,
+    cte.bindings,
   );
-  const deployed = bucketOf('deployed_at', spanDays);
+  const deployed = bucketOf('l.deployed_at', spanDays);
   await trx.raw(
-    `INSERT INTO ${BUCKETS} (environment, entity_ref, span_days, bucket_start, lead_times)
-     SELECT environment, entity_ref, ${spanDays}, ${deployed},
-       ${listOf(trx, 'deployed_at - started_at')}
-     FROM ${TABLES.commitLeadTimes} WHERE ${filter('deployed_at')}
-     GROUP BY environment, entity_ref, ${deployed}
+    `${cte.sql}
+     INSERT INTO ${BUCKETS} (environment, entity_ref, span_days, bucket_start, lead_times)
+     SELECT l.environment, l.entity_ref, ${spanDays}, ${deployed},
+       ${listOf(trx, 'l.deployed_at - l.started_at')}
+     FROM ${TABLES.commitLeadTimes} l JOIN spans ON ${inSpan(
+      'l',
+      'deployed_at',
+    )}
+     GROUP BY l.environment, l.entity_ref, ${deployed}
      ON CONFLICT (environment, entity_ref, span_days, bucket_start)
      DO UPDATE SET lead_times = excluded.lead_times`,
-    bindings,
+    cte.bindings,
   );
 }
 
 /**
  * DORA's buckets of the (environment, component) pairs a batch touched, rebuilt from the delivery
- * read models over the whole weeks the changed times fall in, in the ingest transaction. A week of
- * one component is a few index ranges; an out-of-order report widens the weeks rebuilt.
+ * read models over the whole weeks the changed times fall in, in the ingest transaction: five
+ * statements for up to 200 pairs. A week of one component is a few index ranges; an out-of-order
+ * report widens the weeks rebuilt.
  */
 export async function projectDeliveryBuckets(
   trx: Knex.Transaction,
   touched: TouchedDeliveryTimes,
 ): Promise<void> {
-  for (const span of touched.list()) {
-    const from = weekStartOf(span.from);
-    const to = weekStartOf(span.to) + WEEK_MS;
-    await trx(BUCKETS)
-      .where({ environment: span.environment, entity_ref: span.entityRef })
-      .where('bucket_start', '>=', from)
-      .where('bucket_start', '<', to)
-      .delete();
-    const bindings = [span.environment, span.entityRef, from, to];
+  const weeks = touched.list().map(span => ({
+    ...span,
+    from: weekStartOf(span.from),
+    to: weekStartOf(span.to) + WEEK_MS,
+  }));
+  for (const part of chunks(weeks, SPANS_PER_STATEMENT)) {
+    const cte = spansCte(part);
+    await trx.raw(
+      `${cte.sql}
+       DELETE FROM ${BUCKETS}
+       WHERE (environment, entity_ref, span_days, bucket_start) IN (
+         SELECT b.environment, b.entity_ref, b.span_days, b.bucket_start
+         FROM spans CROSS JOIN ${BUCKETS} b WHERE ${inSpan(
+        'b',
+        'bucket_start',
+      )})`,
+      cte.bindings,
+    );
     for (const spanDays of [1, 7] as const) {
-      await insertBuckets(
-        trx,
-        spanDays,
-        column =>
-          `environment = ? AND entity_ref = ? AND ${column} >= ? AND ${column} < ?`,
-        bindings,
-      );
+      await insertBuckets(trx, spanDays, cte);
     }
   }
 }

@@ -1,8 +1,8 @@
 import { ReleaseEvent } from '@shiplog/plugin-shiplog-common';
-import { DeploymentRow, toNumber } from '../rows';
+import { DEPLOYMENT_COLUMNS, DeploymentRow, toNumber } from '../rows';
 import { TABLES } from '../tables';
 import { DeploymentRecord } from '../types';
-import { ProjectionBatch, keyOf } from './batch';
+import { ProjectionBatch, chunks, keyOf } from './batch';
 import { EventVersions } from './projectReleases';
 
 const DEPLOYMENTS = TABLES.deployments;
@@ -221,21 +221,63 @@ class DeploymentFold {
   }
 }
 
-async function writeDeployments(
+/** What tells two new deployment rows apart: every column written (numbers as the database returns them). */
+const contentOf = (row: DeploymentRow) =>
+  keyOf(
+    row.entity_ref,
+    row.environment,
+    row.version,
+    row.commit_sha ?? '',
+    row.status,
+    Number(row.started_at ?? -1),
+    Number(row.finished_at ?? -1),
+    Number(row.updated_at),
+    Number(row.sort_at),
+    row.actor ?? '',
+    row.run_url ?? '',
+    row.source ?? '',
+    Number(Boolean(row.rollback)),
+  );
+
+/**
+ * Inserts the new rows in chunks and gives each its id. Neither database promises that a multi-row
+ * RETURNING lists the rows in the order given, so ids go back by content; rows alike in every column
+ * are interchangeable.
+ */
+async function insertDeployments(
   { trx }: ProjectionBatch,
+  created: DeploymentRow[],
+) {
+  for (const part of chunks(created)) {
+    const returned: DeploymentRow[] = await trx(DEPLOYMENTS)
+      .insert(part)
+      .returning([...DEPLOYMENT_COLUMNS]);
+    const idsByContent = new Map<string, Array<string | number>>();
+    for (const row of returned) {
+      const ids = idsByContent.get(contentOf(row)) ?? [];
+      ids.push(row.id!);
+      idsByContent.set(contentOf(row), ids);
+    }
+    for (const row of part) {
+      const id = idsByContent.get(contentOf(row))?.shift();
+      if (id === undefined) {
+        throw new Error(
+          `A new deployment of ${row.entity_ref} in ${row.environment} came back without its id`,
+        );
+      }
+      row.id = id;
+    }
+  }
+}
+
+async function writeDeployments(
+  batch: ProjectionBatch,
   created: DeploymentRow[],
   updated: Iterable<DeploymentRow>,
 ) {
-  // One row per INSERT: neither database promises that a multi-row RETURNING lists the ids in the
-  // order of the rows, and each id must go to its own row. Batches create few deployments.
-  for (const row of created) {
-    const [{ id }]: Array<{ id: string | number }> = await trx(DEPLOYMENTS)
-      .insert(row)
-      .returning('id');
-    row.id = id;
-  }
+  await insertDeployments(batch, created);
   for (const row of updated) {
-    await trx(DEPLOYMENTS).where({ id: row.id }).update({
+    await batch.trx(DEPLOYMENTS).where({ id: row.id }).update({
       status: row.status,
       finished_at: row.finished_at,
       updated_at: row.updated_at,

@@ -1,0 +1,231 @@
+import { Knex } from 'knex';
+import { TABLES } from '../tables';
+import { chunks, keyOf } from './batch';
+import { FinishedDeployment, ReleaseFacts } from './deliveryFacts';
+
+/*
+ * What `deliveryInOrder` reads before it folds a batch's finished deployments in memory: per
+ * (environment, component) the latest finish and success, the lead-time mark, the failing
+ * deployments not yet recovered, and the commits the batch's successes may deliver. A few statements
+ * per batch, each a set of index ranges.
+ */
+
+const FINISHED = TABLES.finishedDeployments;
+const MARKS = TABLES.leadTimeMarks;
+/** (environment, component) pairs per statement: four bound values each. */
+const PAIRS_PER_STATEMENT = 200;
+
+/** What the database holds for an (environment, component) before the batch. */
+export interface EnvironmentHistory {
+  latestFinishedAt?: number;
+  latestSuccessAt?: number;
+  mark?: { position: number; deployedAt: number };
+}
+
+/** The batch's finished deployments of one (environment, component), in time order. */
+export interface DeliveryGroup {
+  /** `pairKey` of the rows. */
+  key: string;
+  rows: FinishedDeployment[];
+}
+
+export const pairKey = (row: { environment: string; entity_ref: string }) =>
+  keyOf(row.environment, row.entity_ref);
+
+const pairsCte = (count: number, extra = '') =>
+  `WITH pairs (environment, entity_ref${
+    extra ? ', since' : ''
+  }) AS (VALUES ${Array(count)
+    .fill(extra ? '(?, ?, CAST(? AS BIGINT))' : '(?, ?)')
+    .join(', ')})`;
+
+type RawRow = Record<string, unknown> & {
+  environment: string;
+  entity_ref: string;
+};
+
+function normalise(result: unknown): { rows: RawRow[] } {
+  // PostgreSQL answers raw queries with a result object, SQLite with the rows.
+  return Array.isArray(result)
+    ? { rows: result as RawRow[] }
+    : (result as { rows: RawRow[] });
+}
+
+const numberOrUndefined = (value: unknown) =>
+  value === null || value === undefined ? undefined : Number(value);
+
+export async function loadHistories(
+  trx: Knex.Transaction,
+  groups: DeliveryGroup[],
+): Promise<Map<string, EnvironmentHistory>> {
+  const histories = new Map<string, EnvironmentHistory>();
+  const firsts = groups.map(group => group.rows[0]);
+  for (const part of chunks(firsts, PAIRS_PER_STATEMENT)) {
+    // Scalar subqueries: each is the end of one index range (environment, component, finished_at).
+    const latest = (condition: string) =>
+      `(SELECT MAX(f.finished_at) FROM ${FINISHED} f WHERE f.environment = pairs.environment
+        AND f.entity_ref = pairs.entity_ref${condition})`;
+    const { rows } = normalise(
+      await trx.raw(
+        `${pairsCte(part.length)}
+         SELECT environment, entity_ref, ${latest('')} AS latest_finished,
+           ${latest(` AND f.status = 'succeeded'`)} AS latest_success
+         FROM pairs`,
+        part.flatMap(row => [row.environment, row.entity_ref]),
+      ),
+    );
+    for (const row of rows) {
+      histories.set(pairKey(row), {
+        latestFinishedAt: numberOrUndefined(row.latest_finished),
+        latestSuccessAt: numberOrUndefined(row.latest_success),
+      });
+    }
+    const marks: Array<{
+      environment: string;
+      entity_ref: string;
+      position: unknown;
+      deployed_at: unknown;
+    }> = await trx(MARKS)
+      .whereIn('entity_ref', [...new Set(part.map(row => row.entity_ref))])
+      .select('environment', 'entity_ref', 'position', 'deployed_at');
+    for (const mark of marks) {
+      const history = histories.get(pairKey(mark));
+      if (history) {
+        history.mark = {
+          position: Number(mark.position),
+          deployedAt: Number(mark.deployed_at),
+        };
+      }
+    }
+  }
+  return histories;
+}
+
+/** Whether the group extends what the database holds strictly in time order, with no rollback. */
+export function extendsInOrder(
+  group: DeliveryGroup,
+  history: EnvironmentHistory,
+) {
+  let previous = Math.max(
+    history.latestFinishedAt ?? -Infinity,
+    history.mark?.deployedAt ?? -Infinity,
+  );
+  for (const row of group.rows) {
+    if (row.rollback || row.finished_at <= previous) {
+      return false;
+    }
+    previous = row.finished_at;
+  }
+  return true;
+}
+
+/** A failed or rolled-back deployment no success recovered yet. */
+export interface Unrecovered {
+  deploymentId: unknown;
+  finishedAt: number;
+}
+
+/** Failed or rolled-back deployments since each pair's latest success that no success recovered yet. */
+export async function loadUnrecovered(
+  trx: Knex.Transaction,
+  groups: DeliveryGroup[],
+  histories: Map<string, EnvironmentHistory>,
+): Promise<Map<string, Unrecovered[]>> {
+  const unrecovered = new Map<string, Unrecovered[]>();
+  const firsts = groups.map(group => group.rows[0]);
+  for (const part of chunks(firsts, PAIRS_PER_STATEMENT)) {
+    const { rows } = normalise(
+      await trx.raw(
+        `${pairsCte(part.length, 'since')}
+         SELECT f.environment, f.entity_ref, f.deployment_id, f.finished_at
+         FROM ${FINISHED} f JOIN pairs ON f.environment = pairs.environment
+           AND f.entity_ref = pairs.entity_ref AND f.finished_at >= pairs.since
+         WHERE (f.status = 'failed' OR f.rolled_back) AND f.recovered_at IS NULL`,
+        part.flatMap(row => [
+          row.environment,
+          row.entity_ref,
+          histories.get(pairKey(row))?.latestSuccessAt ?? -1,
+        ]),
+      ),
+    );
+    for (const row of rows) {
+      const list = unrecovered.get(pairKey(row)) ?? [];
+      list.push({
+        deploymentId: row.deployment_id,
+        finishedAt: Number(row.finished_at),
+      });
+      unrecovered.set(pairKey(row), list);
+    }
+  }
+  return unrecovered;
+}
+
+export interface CommitRow {
+  entity_ref: string;
+  sha: string;
+  position: number;
+  started_at: number;
+}
+
+/** The commits each component may deliver, by position: above its lowest mark, up to its highest release. */
+export async function loadCommits(
+  trx: Knex.Transaction,
+  groups: DeliveryGroup[],
+  histories: Map<string, EnvironmentHistory>,
+  facts: Map<FinishedDeployment, ReleaseFacts>,
+): Promise<Map<string, CommitRow[]>> {
+  const ranges = new Map<string, { low: number; high: number }>();
+  for (const group of groups) {
+    const low = histories.get(group.key)?.mark?.position ?? 0;
+    for (const row of group.rows) {
+      const position = facts.get(row)?.position;
+      if (row.status !== 'succeeded' || position === undefined) continue;
+      if (position <= low) continue;
+      const range = ranges.get(row.entity_ref) ?? { low, high: position };
+      range.low = Math.min(range.low, low);
+      range.high = Math.max(range.high, position);
+      ranges.set(row.entity_ref, range);
+    }
+  }
+  const commits = new Map<string, CommitRow[]>();
+  for (const part of chunks([...ranges.entries()], PAIRS_PER_STATEMENT)) {
+    const rows: Array<{
+      entity_ref: string;
+      sha: string;
+      position: unknown;
+      committed_at: unknown;
+      git_committed_at: unknown;
+    }> = await trx(TABLES.commits)
+      .where(query => {
+        for (const [entityRef, { low, high }] of part) {
+          query.orWhere(range =>
+            range
+              .where('entity_ref', entityRef)
+              .where('position', '>', low)
+              .where('position', '<=', high),
+          );
+        }
+      })
+      .select(
+        'entity_ref',
+        'sha',
+        'position',
+        'committed_at',
+        'git_committed_at',
+      );
+    for (const row of rows) {
+      const list = commits.get(row.entity_ref) ?? [];
+      list.push({
+        entity_ref: row.entity_ref,
+        sha: row.sha,
+        position: Number(row.position),
+        started_at: Number(row.git_committed_at ?? row.committed_at),
+      });
+      commits.set(row.entity_ref, list);
+    }
+  }
+  for (const list of commits.values()) {
+    list.sort((a, b) => a.position - b.position);
+  }
+  return commits;
+}

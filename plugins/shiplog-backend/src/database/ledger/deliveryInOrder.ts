@@ -1,0 +1,226 @@
+import { Knex } from 'knex';
+import { TABLES } from '../tables';
+import { chunks } from './batch';
+import {
+  FinishedDeployment,
+  ReleaseFacts,
+  LeadTimeMark,
+  inEnvironment,
+  raiseMarks,
+} from './deliveryFacts';
+import {
+  CommitRow,
+  DeliveryGroup,
+  EnvironmentHistory,
+  Unrecovered,
+  loadCommits,
+  loadUnrecovered,
+} from './deliveryHistories';
+import { BucketDeltas } from './deliveryBucketDeltas';
+
+/*
+ * The delivery facts of deployments that extend an environment's history strictly in time order (the
+ * usual case: deployments are reported as they finish), folded in memory from a few reads per batch
+ * and written in bulk. The result is what `recordFinished` writes one deployment at a time; a test
+ * ingests the same histories both ways and compares every delivery table.
+ */
+
+const FINISHED = TABLES.finishedDeployments;
+const LEAD_TIMES = TABLES.commitLeadTimes;
+
+interface FinishedInsert {
+  deployment_id: string | number;
+  entity_ref: string;
+  environment: string;
+  version: string;
+  status: string;
+  finished_at: number;
+  was_rollback: boolean;
+  hotfix: boolean;
+  recovered_at: number | null;
+}
+
+/** Everything the fold writes, collected across the batch's groups. */
+class DeliveryWrites {
+  readonly finished: FinishedInsert[] = [];
+  /** Earlier deployments recovered by a success of the batch: recovered_at → deployment ids. */
+  readonly recoveries = new Map<number, unknown[]>();
+  readonly leadTimes: Array<Record<string, unknown>> = [];
+  readonly marks: LeadTimeMark[] = [];
+
+  async flush(trx: Knex.Transaction) {
+    for (const part of chunks(this.finished)) {
+      await trx(FINISHED).insert(part).onConflict('deployment_id').ignore();
+    }
+    for (const [recoveredAt, ids] of this.recoveries) {
+      for (const part of chunks(ids)) {
+        await trx(FINISHED)
+          .whereIn('deployment_id', part as string[])
+          .update({ recovered_at: recoveredAt });
+      }
+    }
+    for (const part of chunks(this.leadTimes)) {
+      await trx(LEAD_TIMES)
+        .insert(part)
+        .onConflict(['entity_ref', 'environment', 'sha'])
+        .ignore();
+    }
+    // The fold's marks are already the maxima; raising keeps a higher one another writer stored.
+    await raiseMarks(trx, this.marks);
+  }
+}
+
+/** The index of the first commit above `position` in commits sorted by position. */
+function firstAbove(commits: CommitRow[], position: number): number {
+  let low = 0;
+  let high = commits.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (commits[middle].position > position) high = middle;
+    else low = middle + 1;
+  }
+  return low;
+}
+
+/** A failing deployment waiting for the next success: one already stored, or one of the batch. */
+type Failing = { finishedAt: number; recover(at: number): void };
+
+/** One (environment, component)'s deployments, in time order, as `recordFinished` would fold them. */
+class GroupFold {
+  private failing: Failing[];
+  private markMoved = false;
+  private mark?: { position: number; deployedAt: number };
+
+  constructor(
+    private readonly writes: DeliveryWrites,
+    private readonly buckets: BucketDeltas,
+    history: EnvironmentHistory,
+    unrecovered: Unrecovered[],
+    private readonly commits: CommitRow[],
+  ) {
+    this.mark = history.mark;
+    this.failing = unrecovered.map(stored => ({
+      finishedAt: stored.finishedAt,
+      recover: at => {
+        const ids = writes.recoveries.get(at) ?? [];
+        ids.push(stored.deploymentId);
+        writes.recoveries.set(at, ids);
+      },
+    }));
+  }
+
+  fold(row: FinishedDeployment, release: ReleaseFacts) {
+    const finished: FinishedInsert = {
+      deployment_id: row.id,
+      ...inEnvironment(row),
+      version: row.version,
+      status: row.status,
+      finished_at: row.finished_at,
+      was_rollback: false,
+      hotfix: release.hotfix,
+      recovered_at: null,
+    };
+    this.writes.finished.push(finished);
+    this.buckets.finished(row, row.finished_at, {
+      succeeded: row.status === 'succeeded',
+      failing: row.status === 'failed',
+      rework: release.hotfix,
+    });
+    if (row.status === 'failed') {
+      this.failing.push({
+        finishedAt: row.finished_at,
+        recover: at => {
+          finished.recovered_at = at;
+        },
+      });
+      return;
+    }
+    // A success recovers every failing deployment since the success before it.
+    for (const failing of this.failing) {
+      failing.recover(row.finished_at);
+      this.buckets.recovered(
+        row,
+        failing.finishedAt,
+        row.finished_at - failing.finishedAt,
+      );
+    }
+    this.failing = [];
+    if (release.position !== undefined) {
+      this.deliver(row, release.position);
+    }
+  }
+
+  /** The commits above the mark up to the release's position end their lead time at this success. */
+  private deliver(row: FinishedDeployment, position: number) {
+    const at = row.finished_at;
+    const high = this.mark?.position ?? 0;
+    for (
+      let i = firstAbove(this.commits, high);
+      i < this.commits.length && this.commits[i].position <= position;
+      i++
+    ) {
+      const commit = this.commits[i];
+      // A commit time after the deployment (a skewed clock) counts as a lead time of zero.
+      const startedAt = Math.min(commit.started_at, at);
+      this.writes.leadTimes.push({
+        ...inEnvironment(row),
+        sha: commit.sha,
+        position: commit.position,
+        started_at: startedAt,
+        deployed_at: at,
+        deployment_id: row.id,
+      });
+      this.buckets.delivered(row, at, at - startedAt);
+    }
+    this.markMoved = true;
+    this.mark = {
+      position: Math.max(position, high),
+      deployedAt: Math.max(at, this.mark?.deployedAt ?? at),
+    };
+  }
+
+  /** The lead-time mark, when a success of the batch moved it. */
+  finish(pair: { entity_ref: string; environment: string }) {
+    if (this.mark && this.markMoved) {
+      this.writes.marks.push({
+        ...inEnvironment(pair),
+        position: this.mark.position,
+        deployed_at: this.mark.deployedAt,
+      });
+    }
+  }
+}
+
+/**
+ * Folds the groups that `extendsInOrder` accepted: reads their failing deployments and deliverable
+ * commits, then writes every delivery fact and what it adds to the buckets in bulk.
+ */
+export async function foldInOrder(
+  trx: Knex.Transaction,
+  groups: DeliveryGroup[],
+  histories: Map<string, EnvironmentHistory>,
+  facts: Map<FinishedDeployment, ReleaseFacts>,
+): Promise<void> {
+  if (!groups.length) {
+    return;
+  }
+  const unrecovered = await loadUnrecovered(trx, groups, histories);
+  const commits = await loadCommits(trx, groups, histories, facts);
+  const writes = new DeliveryWrites();
+  const buckets = new BucketDeltas();
+  for (const group of groups) {
+    const fold = new GroupFold(
+      writes,
+      buckets,
+      histories.get(group.key) ?? {},
+      unrecovered.get(group.key) ?? [],
+      commits.get(group.rows[0].entity_ref) ?? [],
+    );
+    for (const row of group.rows) {
+      fold.fold(row, facts.get(row)!);
+    }
+    fold.finish(group.rows[0]);
+  }
+  await writes.flush(trx);
+  await buckets.flush(trx);
+}
