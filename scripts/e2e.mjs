@@ -23,6 +23,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runLiveChecks } from './e2e/liveChecks.mjs';
 import { checkOrgViews } from './lib/e2eOrgViews.mjs';
+import { MONOLITH_RELEASES, monolithEvents } from './e2e/monolith.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const PORTAL = process.env.PORTAL_URL ?? 'http://localhost:3000';
@@ -30,8 +31,7 @@ const BACKEND = process.env.BACKEND_URL ?? 'http://localhost:7007';
 const TOKEN = process.env.SHIPLOG_TOKEN ?? 'shiplog-dev-ci-token-0123456789';
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const GITOPS_URL = process.env.GITOPS_URL ?? 'git://localhost:7011/gitops.git';
-const RELEASES = 2000;
-const DEPLOYMENTS = 10000;
+const RELEASES = MONOLITH_RELEASES;
 const screenshots =
   process.env.E2E_SCREENSHOTS ?? join(root, 'docs/screenshots');
 
@@ -59,70 +59,10 @@ async function post(events) {
 
 /** 2,000 releases, each built and published; 10,000 deployments across four environments. */
 async function seedMonolith() {
-  const entityRef = 'component:default/monolith';
-  const start = Date.now() - 4 * 365 * 86_400_000;
-  const step = (4 * 365 * 86_400_000) / RELEASES;
-  const events = [];
-  const environments = ['dev', 'qa', 'stage', 'prod'];
-  let deployments = 0;
-  for (let r = 0; r < RELEASES; r++) {
-    const version = `${1 + Math.floor(r / 400)}.${Math.floor(r / 20) % 20}.${
-      r % 20
-    }`;
-    const sha = (r + 1).toString(16).padEnd(40, 'a');
-    const at = offset =>
-      new Date(start + r * step + offset * 60_000).toISOString();
-    events.push(
-      {
-        id: `mono-b-${r}`,
-        entityRef,
-        type: 'build',
-        status: 'succeeded',
-        version,
-        commitSha: sha,
-        occurredAt: at(0),
-        commits: [
-          {
-            sha,
-            message: `feat: change ${r} (#${r + 1})`,
-            author: 'dev',
-            pullRequest: { number: r + 1, labels: ['feature'] },
-          },
-        ],
-      },
-      {
-        id: `mono-p-${r}`,
-        entityRef,
-        type: 'publish',
-        status: 'succeeded',
-        version,
-        image: { repository: 'ghcr.io/acme/monolith', tag: version },
-        occurredAt: at(5),
-      },
-    );
-    // Five deployments per release: dev twice (a first attempt that sometimes fails), then qa, stage, prod.
-    const targets = ['dev', 'dev', 'qa', 'stage', 'prod'];
-    for (const [i, environment] of targets.entries()) {
-      if (deployments >= DEPLOYMENTS) break;
-      deployments++;
-      events.push({
-        id: `mono-d-${r}-${i}`,
-        entityRef,
-        type: 'deploy',
-        status: i === 0 && r % 7 === 0 ? 'failed' : 'succeeded',
-        version,
-        environment,
-        occurredAt: at(10 + i * 20),
-      });
-    }
-  }
+  const { events, deployments } = monolithEvents();
   for (let i = 0; i < events.length; i += 500)
     await post(events.slice(i, i + 500));
-  return {
-    events: events.length,
-    deployments,
-    environments: environments.length,
-  };
+  return { events: events.length, deployments, environments: 4 };
 }
 
 /** Clicks the entity page's Deployments tab and waits for the environment matrix. */

@@ -94,6 +94,12 @@ async function checkTab({ page, portal, check, kind, name, screenshots }) {
     path: join(screenshots, `org-deployments-${name}.png`),
     fullPage: true,
   });
+  await page
+    .locator('.MuiCard-root')
+    .filter({ hasText: 'Accelerate State of DevOps Report 2024' })
+    .last()
+    .screenshot({ path: join(screenshots, `org-dora-${name}.png`) })
+    .catch(() => undefined);
   return names;
 }
 

@@ -17,7 +17,8 @@
  * Then, in the same run, p50/p95 of: the rollup of a 500-component group and DORA over 90 days for it
  * (through the services, as the routes call them), each beside the raw indexed query their first
  * statement is; and a component's environments matrix and first deployments page. `--explain` prints
- * the query plans of DORA's reads before and after the buckets.
+ * the query plans of DORA's reads before and after the buckets. `--keep NAME` seeds a database of that
+ * name once and keeps it: later runs with the same name skip the ten-minute seed.
  */
 import { EnvironmentConfig } from '@shiplog/plugin-shiplog-common';
 import knexFactory, { Knex } from 'knex';
@@ -38,6 +39,8 @@ const COMPONENTS = arg('components', 5_000);
 const RELEASES = arg('releases', 170);
 const SAMPLES = arg('samples', 200);
 const EXPLAIN = args.includes('--explain');
+/** `--keep NAME`: seed database NAME once and keep it, so runs after the first measure in seconds. */
+const KEEP = args.includes('--keep') ? args[args.indexOf('--keep') + 1] : '';
 /** The first migration of the org read models: the base tables are seeded before it runs. */
 const ORG_READ_MODELS = '20261222000000_rollup_cells.js';
 const GROUP_SIZE = 500;
@@ -176,8 +179,15 @@ async function measure(name: string, run: (i: number) => Promise<unknown>) {
 
 async function createDatabase(connection: string) {
   const admin = knexFactory({ client: 'pg', connection });
-  const name = `shiplog_bench_org_${process.pid}`;
-  await admin.raw(`CREATE DATABASE ${name}`);
+  const name = KEEP
+    ? `shiplog_bench_org_${KEEP.replace(/\W/g, '_')}`
+    : `shiplog_bench_org_${process.pid}`;
+  const { rows } = await admin.raw(
+    'SELECT 1 FROM pg_database WHERE datname = ?',
+    [name],
+  );
+  const existed = rows.length > 0;
+  if (!existed) await admin.raw(`CREATE DATABASE ${name}`);
   await admin.destroy();
   const url = new URL(connection);
   url.pathname = `/${name}`;
@@ -188,11 +198,12 @@ async function createDatabase(connection: string) {
   });
   const drop = async () => {
     await knex.destroy();
+    if (KEEP) return;
     const again = knexFactory({ client: 'pg', connection });
     await again.raw(`DROP DATABASE IF EXISTS ${name}`);
     await again.destroy();
   };
-  return { knex, drop };
+  return { knex, drop, existed };
 }
 
 async function main() {
@@ -204,11 +215,11 @@ async function main() {
     );
     return;
   }
-  const { knex, drop } = await createDatabase(connection);
+  const { knex, drop, existed } = await createDatabase(connection);
   try {
     await migrateUpTo(knex, ORG_READ_MODELS);
     const seedStart = performance.now();
-    await seed(knex);
+    if (!existed) await seed(knex);
     const backfillStart = performance.now();
     await knex.migrate.latest({ directory: migrationsDir });
     await knex.raw('ANALYZE');

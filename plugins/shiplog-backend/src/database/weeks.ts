@@ -19,17 +19,51 @@ export function weekStartsOf(from: number, to: number): number[] {
   return weeks;
 }
 
-/** The middle value (the mean of the two middle ones for an even count), as PostgreSQL's percentile_cont. */
+/** The k-th smallest value (0-based) of `values`, which it reorders: Hoare's selection, linear on average. */
+function select(values: Float64Array, k: number): number {
+  let lo = 0;
+  let hi = values.length - 1;
+  while (lo < hi) {
+    const pivot = values[(lo + hi) >>> 1];
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (values[i] < pivot) i++;
+      while (values[j] > pivot) j--;
+      if (i <= j) {
+        const swap = values[i];
+        values[i++] = values[j];
+        values[j--] = swap;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return values[k];
+  }
+  return values[k];
+}
+
+/**
+ * The middle value (the mean of the two middle ones for an even count), as PostgreSQL's
+ * percentile_cont. Selected, not sorted: a quarter's lead times of a large group are about a hundred
+ * thousand.
+ */
 export function median(values: number[]): number | null {
   if (!values.length) {
     return null;
   }
-  // A typed array sorts numerically without a comparator: several times faster on a quarter's lead times.
-  const sorted = Float64Array.from(values).sort();
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2
-    ? sorted[middle]
-    : (sorted[middle - 1] + sorted[middle]) / 2;
+  const copy = Float64Array.from(values);
+  const middle = copy.length >>> 1;
+  const upper = select(copy, middle);
+  if (copy.length % 2) {
+    return upper;
+  }
+  // After selecting, everything before `middle` is at most `upper`: the lower middle is their largest.
+  let lower = copy[0];
+  for (let i = 1; i < middle; i++) {
+    if (copy[i] > lower) lower = copy[i];
+  }
+  return (lower + upper) / 2;
 }
 
 /** SQL for the bucket (a day or a week, in epoch ms) a time column falls in; integer division in both databases. */

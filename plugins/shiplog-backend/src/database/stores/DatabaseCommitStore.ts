@@ -38,7 +38,11 @@ function commitFromRow(row: CommitWithPullRequestRow): CommitRecord {
 
 /** Commits from the `shiplog_commits` read model, ranges by the (entity_ref, position) index. */
 export class DatabaseCommitStore implements CommitStore {
-  constructor(private readonly db: Knex) {}
+  private readonly isPostgres: boolean;
+
+  constructor(private readonly db: Knex) {
+    this.isPostgres = String(db.client.config.client).includes('pg');
+  }
 
   async getCommitPositions(
     entityRef: string,
@@ -104,6 +108,14 @@ export class DatabaseCommitStore implements CommitStore {
       );
     if (upTo !== undefined) {
       query.where('c.position', '<=', upTo);
+    }
+    if (this.isPostgres) {
+      // The environments matrix asks on every view: planned once per connection, like its states.
+      query.options({
+        name: `shiplog_commits_between_v1_${
+          upTo === undefined ? 'open' : 'upto'
+        }`,
+      });
     }
     const rows: CommitWithPullRequestRow[] = await query;
     return rows.map(commitFromRow);

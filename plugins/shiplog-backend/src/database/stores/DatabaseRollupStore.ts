@@ -44,18 +44,54 @@ function cellFromRow(row: Record<string, unknown>): RollupCellRecord {
   return cell;
 }
 
+/** Separates a packed cell's fields; versions, keys, names and statuses hold printable ASCII only. */
+const FIELD_SEPARATOR = '\u001f';
+/** Stands for SQL NULL in a packed cell, so that an empty string stays one. */
+const NULL_FIELD = '\u0001';
+const PACKED_COLUMNS = CELL_COLUMNS.slice(1);
+
+/**
+ * A group's cells on PostgreSQL: one prepared statement whatever the number of components (one array
+ * parameter, so its text never changes and PostgreSQL plans it once per connection, an index scan),
+ * each cell's fields packed into one text: node-pg spends most of a rollup's time decoding fields, and
+ * two per cell cost a fifth of eleven.
+ */
+const PACKED_CELLS_SQL = `SELECT entity_ref, concat_ws(chr(31), ${PACKED_COLUMNS.map(
+  column => `COALESCE(CAST(${column} AS TEXT), chr(1))`,
+).join(', ')}) AS cell FROM ${TABLES.rollupCells} WHERE entity_ref = ANY(?)`;
+
+function unpackCell(entityRef: string, packed: string) {
+  const row: Record<string, unknown> = { entity_ref: entityRef };
+  const fields = packed.split(FIELD_SEPARATOR);
+  PACKED_COLUMNS.forEach((column, index) => {
+    row[column] = fields[index] === NULL_FIELD ? null : fields[index];
+  });
+  return row;
+}
+
 /**
  * Org views' reads of many components from the rollup read model that ingest keeps: the cells in one
- * indexed statement, the commit heads in another, whatever the number of components (in chunks of
- * 500 bound values).
+ * indexed statement, the commit heads in another, whatever the number of components (on SQLite in
+ * chunks of 500 bound values).
  */
 export class DatabaseRollupStore implements RollupStore {
-  constructor(private readonly db: Knex) {}
+  private readonly isPostgres: boolean;
 
-  async getCellsOf(
+  constructor(private readonly db: Knex) {
+    this.isPostgres = String(db.client.config.client).includes('pg');
+  }
+
+  private async cellRows(
     entityRefs: string[],
-  ): Promise<Map<string, RollupCellRecord[]>> {
-    const byEntity = new Map<string, RollupCellRecord[]>();
+  ): Promise<Array<Record<string, unknown>>> {
+    if (this.isPostgres) {
+      const { rows } = await this.db
+        .raw(PACKED_CELLS_SQL, [entityRefs])
+        .options({ name: 'shiplog_rollup_cells_of_v1' });
+      return (rows as Array<{ entity_ref: string; cell: string }>).map(row =>
+        unpackCell(row.entity_ref, row.cell),
+      );
+    }
     const parts = await Promise.all(
       chunks(entityRefs).map(part =>
         this.db(TABLES.rollupCells)
@@ -63,7 +99,17 @@ export class DatabaseRollupStore implements RollupStore {
           .select(CELL_COLUMNS),
       ),
     );
-    for (const row of parts.flat() as Array<Record<string, unknown>>) {
+    return parts.flat();
+  }
+
+  async getCellsOf(
+    entityRefs: string[],
+  ): Promise<Map<string, RollupCellRecord[]>> {
+    const byEntity = new Map<string, RollupCellRecord[]>();
+    if (!entityRefs.length) {
+      return byEntity;
+    }
+    for (const row of await this.cellRows(entityRefs)) {
       const entityRef = String(row.entity_ref);
       const cells = byEntity.get(entityRef) ?? [];
       cells.push(cellFromRow(row));
@@ -73,11 +119,22 @@ export class DatabaseRollupStore implements RollupStore {
   }
 
   async getCommitHeadsOf(entityRefs: string[]): Promise<Map<string, number>> {
-    const parts = await Promise.all(
-      chunks(entityRefs).map(part =>
-        this.db(TABLES.commitHeads).whereIn('entity_ref', part),
-      ),
-    );
+    const parts = this.isPostgres
+      ? [
+          (
+            await this.db
+              .raw(
+                `SELECT entity_ref, head_position FROM ${TABLES.commitHeads} WHERE entity_ref = ANY(?)`,
+                [entityRefs],
+              )
+              .options({ name: 'shiplog_commit_heads_of_v1' })
+          ).rows,
+        ]
+      : await Promise.all(
+          chunks(entityRefs).map(part =>
+            this.db(TABLES.commitHeads).whereIn('entity_ref', part),
+          ),
+        );
     return new Map(
       (
         parts.flat() as Array<{ entity_ref: string; head_position: unknown }>

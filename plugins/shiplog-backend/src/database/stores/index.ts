@@ -1,6 +1,9 @@
 export type {
   DeliveryMetricsStore,
+  DeliverySummary,
   DeliveryWeekFacts,
+  DeliveryWeekSummary,
+  DurationMedian,
   DeliveryWindow,
   DeploymentCounts,
   RollupCellRecord,

@@ -161,10 +161,32 @@ export interface DeliveryWeekFacts extends DeploymentCounts {
   recoveries: number[];
 }
 
+/** One week of a window summed: its counts and the median lead time (ms) of its commits. */
+export interface DeliveryWeekSummary extends DeploymentCounts {
+  weekStart: number;
+  leadTimeMedian: number | null;
+}
+
+/** The median (ms, null without samples) of a set of durations, and how many there were. */
+export interface DurationMedian {
+  median: number | null;
+  samples: number;
+}
+
+/** What DORA shows of a window: each week's counts and lead-time median, and the window's medians. */
+export interface DeliverySummary {
+  /** The weeks of the window that hold any fact, oldest first. */
+  weeks: DeliveryWeekSummary[];
+  leadTimes: DurationMedian;
+  recoveries: DurationMedian;
+}
+
 /** The delivery read models DORA metrics are computed from; reads per-week and per-day buckets. */
 export interface DeliveryMetricsStore {
-  /** The weeks of the window that hold any fact, oldest first. */
+  /** The weeks of the window that hold any fact, oldest first, with every lead and recovery time. */
   weeklyFacts(window: DeliveryWindow): Promise<DeliveryWeekFacts[]>;
+  /** The same facts summed, with exact medians: what DORA shows, without shipping every time. */
+  summarize(window: DeliveryWindow): Promise<DeliverySummary>;
 }
 
 /** A rollup cell as ingest keeps it (`shiplog_rollup_cells`): what runs, and the last attempt. */

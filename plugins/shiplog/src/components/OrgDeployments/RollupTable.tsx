@@ -7,13 +7,32 @@ import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
 import { RollupResponse } from '@shiplog/plugin-shiplog-common';
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { shiplogTranslationRef } from '../../translation';
 import { ComponentLink } from './ComponentLink';
 import { RollupCellView } from './RollupCellView';
 import { RollupToolbar } from './RollupToolbar';
 import { RollupFilter, RollupSort, rollupRows } from './rollupRows';
 import { useRollupStyles } from './styles';
+
+/** Rows rendered in the first pass: a screenful and more, on screen before the rest of a large group. */
+const FIRST_ROWS = 100;
+
+/**
+ * How many rows to render: the first ones at once, all of them a frame later, so a group of hundreds
+ * of components shows its top rows without waiting for the whole table to render.
+ */
+function useProgressiveRows(total: number) {
+  const [shown, setShown] = useState(FIRST_ROWS);
+  useEffect(() => {
+    if (shown >= total) return undefined;
+    const frame = requestAnimationFrame(() =>
+      setTimeout(() => setShown(total), 0),
+    );
+    return () => cancelAnimationFrame(frame);
+  }, [shown, total]);
+  return shown;
+}
 
 /** Components × environments, sortable and filterable, each component linking to its own tab. */
 export function RollupTable(props: { rollup: RollupResponse }) {
@@ -30,6 +49,7 @@ export function RollupTable(props: { rollup: RollupResponse }) {
     () => rollupRows(rollup, sort, filter),
     [rollup, sort, filter],
   );
+  const shown = useProgressiveRows(rows.length);
   if (!rollup.components.length) {
     return <Typography>{t('orgViews.noComponents')}</Typography>;
   }
@@ -51,7 +71,7 @@ export function RollupTable(props: { rollup: RollupResponse }) {
           </TableRow>
         </TableHead>
         <TableBody>
-          {rows.map(component => (
+          {rows.slice(0, shown).map(component => (
             <TableRow key={component.entityRef} hover>
               <TableCell className={classes.cell}>
                 <ComponentLink component={component} />
@@ -74,7 +94,12 @@ export function RollupTable(props: { rollup: RollupResponse }) {
                 )}
               </TableCell>
               {rollup.environments.map(env => (
-                <RollupCellView key={env} cell={component.environments[env]} />
+                <RollupCellView
+                  key={env}
+                  cell={component.environments[env]}
+                  classes={classes}
+                  t={t}
+                />
               ))}
             </TableRow>
           ))}
