@@ -235,8 +235,13 @@ function runReadmeCurl(blocks, baseUrl, env) {
 
 /** Packs, checks the tarballs, lays out the app, installs it and type-checks it. */
 async function prepareApp(app, work, readme, env, failures) {
+  // From a copy of the checkout: CI runs the unit tests and the portal beside this check.
   const tarballs = await step('pack', () =>
-    packAll({ out: join(work, 'packs'), build: !args.includes('--no-build') }),
+    packAll({
+      out: join(work, 'packs'),
+      build: !args.includes('--no-build'),
+      copyTo: join(work, 'checkout'),
+    }),
   );
   await step('check the tarballs', () => {
     for (const [name, file] of Object.entries(tarballs)) {

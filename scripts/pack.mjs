@@ -8,9 +8,24 @@
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { root, yarn, yarnAsync, publishedPackages } from './lib/repo.mjs';
+import {
+  copyForPacking,
+  root,
+  yarn,
+  yarnAsync,
+  publishedPackages,
+} from './lib/repo.mjs';
 
-export async function packAll({ out, build = true, log = console.log }) {
+/**
+ * Packs the six packages into `out`. With `copyTo` (a new folder) it packs from a copy of the
+ * repository made there, leaving the checkout's package.json files untouched while it packs.
+ */
+export async function packAll({
+  out,
+  build = true,
+  copyTo,
+  log = console.log,
+}) {
   if (build) {
     log('pack: type declarations (tsc)');
     yarn(['tsc']);
@@ -21,7 +36,7 @@ export async function packAll({ out, build = true, log = console.log }) {
   mkdirSync(out, { recursive: true });
   // Two at a time: most of a pack is the CLI starting up (prepack, postpack), one core each.
   const tarballs = {};
-  const queue = publishedPackages();
+  const queue = publishedPackages(copyTo ? copyForPacking(copyTo) : root);
   const worker = async () => {
     for (let next = queue.shift(); next; next = queue.shift()) {
       const { name, dir } = next;

@@ -6,6 +6,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
+  closeSync,
   existsSync,
   openSync,
   mkdirSync,
@@ -25,6 +26,25 @@ const yarnRelease = join(root, '.yarn/releases/yarn-4.13.0.cjs');
 const command = process.argv[2];
 const extraArgs = process.argv.slice(3);
 
+/** What an interrupted run stops before it exits: the portal's process group, PostgreSQL. */
+const onInterrupt = new Set();
+
+/** Ctrl-C or a SIGTERM (CI stopping the run) stops what onInterrupt holds, then exits. */
+function stopAllOnInterrupt() {
+  for (const signal of ['SIGINT', 'SIGTERM']) {
+    process.once(signal, () => {
+      for (const stop of onInterrupt) {
+        try {
+          stop();
+        } catch {
+          // already gone
+        }
+      }
+      process.exit(130);
+    });
+  }
+}
+
 function run(cmd, args, options = {}) {
   const result = spawnSync(cmd, args, {
     stdio: 'inherit',
@@ -37,6 +57,27 @@ function run(cmd, args, options = {}) {
 
 function yarn(args, options = {}) {
   return run(process.execPath, [yarnRelease, ...args], options);
+}
+
+/**
+ * Like run(), without blocking this process: resolves with the exit status. A command still running
+ * after `timeoutMs` is killed (status 1).
+ */
+function runAsync(cmd, args, { timeoutMs, ...options } = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { stdio: 'inherit', cwd: root, ...options });
+    const timer =
+      timeoutMs &&
+      setTimeout(() => {
+        console.log(`shiplog: ${args.join(' ')} took over ${timeoutMs} ms`);
+        child.kill('SIGKILL');
+      }, timeoutMs);
+    child.on('error', reject);
+    child.on('exit', code => {
+      if (timer) clearTimeout(timer);
+      resolve(code ?? 1);
+    });
+  });
 }
 
 /** Installs dependencies when package.json files or the lockfile changed since the last install. */
@@ -59,6 +100,8 @@ function ensureInstalled() {
   ) {
     env.npm_config_nodedir = prefix;
   }
+  // better-sqlite3's two sources (SQLite itself and the binding) compile on every core at once.
+  env.JOBS ??= 'max';
   console.log(
     'shiplog: installing dependencies (first run takes a few minutes)...',
   );
@@ -100,9 +143,11 @@ async function withPostgres(fn) {
   }
   // There is no Docker engine here; TestDatabases must use the connection string above.
   env.BACKSTAGE_TEST_DISABLE_DOCKER = '1';
+  if (pg) onInterrupt.add(pg.stop);
   try {
     return await fn(env);
   } finally {
+    if (pg) onInterrupt.delete(pg.stop);
     pg?.stop();
   }
 }
@@ -210,9 +255,10 @@ function liveCheckConfig(environments) {
 /**
  * The Deployments tab end to end in headless Chromium, when this machine has Debian's chromium:
  * starts the portal on in-memory databases, waits for the demo history, runs scripts/e2e.mjs.
+ * The script's output goes to `outputFile` when given (the caller shows it later), else to ours.
  * Returns its checks as { passed, failed }, or undefined when skipped.
  */
-async function runEndToEnd(env, script = 'scripts/e2e.mjs') {
+async function runEndToEnd(env, script = 'scripts/e2e.mjs', outputFile) {
   if (process.env.SHIPLOG_SKIP_E2E) return undefined;
   if (!existsSync('/usr/bin/chromium')) {
     console.log(
@@ -273,15 +319,8 @@ async function runEndToEnd(env, script = 'scripts/e2e.mjs') {
   portal.on('exit', () => {
     hasExited = true;
   });
-  const interrupted = () => {
-    try {
-      process.kill(-portal.pid, 'SIGKILL');
-    } finally {
-      process.exit(130);
-    }
-  };
-  process.once('SIGINT', interrupted);
-  process.once('SIGTERM', interrupted);
+  const killPortal = () => process.kill(-portal.pid, 'SIGKILL');
+  onInterrupt.add(killPortal);
   try {
     const token = 'shiplog-dev-ci-token-0123456789';
     const ready = await waitFor(
@@ -299,7 +338,8 @@ async function runEndToEnd(env, script = 'scripts/e2e.mjs') {
         });
         return Boolean(body?.undeployed?.commitCount) && frontend.ok;
       },
-      300_000,
+      // The portal's first build shares the cores with the unit tests (npm test runs both at once).
+      600_000,
       () => hasExited,
     );
     if (!ready) {
@@ -307,13 +347,19 @@ async function runEndToEnd(env, script = 'scripts/e2e.mjs') {
         `shiplog: the portal ${
           hasExited
             ? 'exited'
-            : 'did not come up with its demo data within 5 minutes'
+            : 'did not come up with its demo data within 10 minutes'
         }; see node_modules/.cache/shiplog-e2e-portal.log`,
       );
       return { passed: 0, failed: 1 };
     }
-    run(process.execPath, [join(root, script)], {
-      timeout: 900_000,
+    let output = 'inherit';
+    if (outputFile) {
+      rmSync(outputFile, { force: true });
+      output = openSync(outputFile, 'w');
+    }
+    await runAsync(process.execPath, [join(root, script)], {
+      timeoutMs: 900_000,
+      stdio: ['ignore', output, output],
       env: {
         ...env,
         E2E_RESULTS: results,
@@ -332,24 +378,43 @@ async function runEndToEnd(env, script = 'scripts/e2e.mjs') {
         E2E_SCREENSHOTS: join(cache, 'e2e-screenshots'),
       },
     });
+    if (typeof output === 'number') closeSync(output);
     if (!existsSync(results)) return { passed: 0, failed: 1 };
     return JSON.parse(readFileSync(results, 'utf8'));
   } finally {
-    process.off('SIGINT', interrupted);
-    process.off('SIGTERM', interrupted);
+    onInterrupt.delete(killPortal);
     await stopPortal(portal, () => hasExited);
     rmSync(work, { recursive: true, force: true });
   }
 }
 
+/** The end-to-end check as a promise of { passed, failed } (a run that could not start counts as failed). */
+function endToEndBeside(env, outputFile) {
+  return runEndToEnd(env, 'scripts/e2e.mjs', outputFile).catch(error => {
+    console.log(
+      `shiplog: the end-to-end check could not run: ${error.stack ?? error}`,
+    );
+    return { passed: 0, failed: 1 };
+  });
+}
+
 async function test() {
   ensureInstalled();
+  stopAllOnInterrupt();
   const status = await withPostgres(async env => {
-    const results = join(root, 'node_modules/.cache/shiplog-test-results.json');
-    mkdirSync(dirname(results), { recursive: true });
+    const cache = join(root, 'node_modules/.cache');
+    const results = join(cache, 'shiplog-test-results.json');
+    mkdirSync(cache, { recursive: true });
     rmSync(results, { force: true });
-    const code = yarn(
+    // The end-to-end check spends most of its time waiting on the portal and the browser, the unit
+    // tests on the cores: they run side by side, and the check's output is shown after the tests'.
+    const endToEndOutput = join(cache, 'shiplog-e2e-output.log');
+    rmSync(endToEndOutput, { force: true });
+    const endToEndRun = endToEndBeside(env, endToEndOutput);
+    const code = await runAsync(
+      process.execPath,
       [
+        yarnRelease,
         'backstage-cli',
         'repo',
         'test',
@@ -358,61 +423,64 @@ async function test() {
         `--outputFile=${results}`,
         ...extraArgs,
       ],
-      {
-        env: { ...env, CI: 'true' },
-      },
+      { env: { ...env, CI: 'true' } },
     );
-    if (existsSync(results)) {
-      const summary = JSON.parse(readFileSync(results, 'utf8'));
-      // Evidence that both databases were exercised: test names carry the TestDatabases id.
-      const names = summary.testResults.flatMap(file =>
-        file.assertionResults
-          .filter(t => t.status === 'passed')
-          .map(t => t.fullName),
-      );
-      const onPostgres = names.filter(name =>
-        name.includes('POSTGRES_15'),
-      ).length;
-      const onSqlite = names.filter(name => name.includes('SQLITE_3')).length;
+    const endToEnd = (await endToEndRun) ?? { passed: 0, failed: 0 };
+    if (existsSync(endToEndOutput)) {
+      process.stdout.write(readFileSync(endToEndOutput, 'utf8'));
+    }
+    if (!existsSync(results)) {
       console.log(
-        `shiplog: database tests passed on PostgreSQL 15: ${onPostgres}, on SQLite: ${onSqlite}`,
+        `${endToEnd.passed} passed, ${
+          endToEnd.failed + 1
+        } failed (no unit test results)`,
       );
-      const postgresUnused =
-        env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING &&
-        onPostgres === 0 &&
-        summary.numFailedTests === 0 &&
-        !extraArgs.length;
-      if (postgresUnused) {
-        console.log('shiplog: PostgreSQL was available but no test ran on it');
-      }
-      const skipped = summary.numPendingTests + summary.numTodoTests;
-      const endToEnd = (await runEndToEnd(env).catch(error => {
-        console.log(
-          `shiplog: the end-to-end check could not run: ${
-            error.stack ?? error
-          }`,
-        );
-        return { passed: 0, failed: 1 };
-      })) ?? { passed: 0, failed: 0 };
-      console.log(
-        `shiplog: end-to-end checks: ${endToEnd.passed} passed, ${endToEnd.failed} failed`,
-      );
-      const failed = summary.numFailedTests + endToEnd.failed;
-      console.log(
-        `${summary.numPassedTests + endToEnd.passed} passed, ${failed} failed${
-          skipped ? `, ${skipped} skipped` : ''
-        }`,
-      );
-      if (endToEnd.failed) return 1;
-      if (postgresUnused) return 1;
-      if (summary.numTotalTests === 0) return 1;
-    } else {
-      console.log('0 passed, 0 failed');
       return code || 1;
     }
+    const summary = JSON.parse(readFileSync(results, 'utf8'));
+    const postgresUnused = reportDatabases(env, summary);
+    const skipped = summary.numPendingTests + summary.numTodoTests;
+    console.log(
+      `shiplog: end-to-end checks: ${endToEnd.passed} passed, ${endToEnd.failed} failed`,
+    );
+    const failed = summary.numFailedTests + endToEnd.failed;
+    console.log(
+      `${summary.numPassedTests + endToEnd.passed} passed, ${failed} failed${
+        skipped ? `, ${skipped} skipped` : ''
+      }`,
+    );
+    if (endToEnd.failed) return 1;
+    if (postgresUnused) return 1;
+    if (summary.numTotalTests === 0) return 1;
     return code;
   });
   process.exit(status);
+}
+
+/**
+ * Prints how many database tests passed on each database (test names carry the TestDatabases id);
+ * returns true when PostgreSQL was there but no test ran on it.
+ */
+function reportDatabases(env, summary) {
+  const names = summary.testResults.flatMap(file =>
+    file.assertionResults
+      .filter(t => t.status === 'passed')
+      .map(t => t.fullName),
+  );
+  const onPostgres = names.filter(name => name.includes('POSTGRES_15')).length;
+  const onSqlite = names.filter(name => name.includes('SQLITE_3')).length;
+  console.log(
+    `shiplog: database tests passed on PostgreSQL 15: ${onPostgres}, on SQLite: ${onSqlite}`,
+  );
+  const postgresUnused =
+    env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING &&
+    onPostgres === 0 &&
+    summary.numFailedTests === 0 &&
+    !extraArgs.length;
+  if (postgresUnused) {
+    console.log('shiplog: PostgreSQL was available but no test ran on it');
+  }
+  return postgresUnused;
 }
 
 function start() {
@@ -470,6 +538,7 @@ function install() {
  */
 async function endToEndOnly() {
   const started = Date.now();
+  stopAllOnInterrupt();
   // `e2e-only live`: only the live checks (scripts/e2e/live.mjs), a few minutes instead of the whole run.
   const script =
     extraArgs[0] === 'live' ? 'scripts/e2e/liveOnly.mjs' : 'scripts/e2e.mjs';

@@ -1,7 +1,13 @@
 // What the repository's scripts share: where the repository is, how to run its committed Yarn
 // release, and which workspaces are Shiplog's published packages.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  symlinkSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -54,8 +60,8 @@ export function yarnAsync(args, options = {}) {
 }
 
 /** The workspaces under plugins/ that are published (not private), with their folders. */
-export function publishedPackages() {
-  const base = join(root, 'plugins');
+export function publishedPackages(repository = root) {
+  const base = join(repository, 'plugins');
   return readdirSync(base)
     .map(name => join(base, name))
     .filter(dir => existsSync(join(dir, 'package.json')))
@@ -65,4 +71,40 @@ export function publishedPackages() {
     }))
     .filter(({ pkg }) => !pkg.private)
     .map(({ dir, pkg }) => ({ name: pkg.name, dir, pkg }));
+}
+
+/**
+ * Copies the repository's files into `dir` (new or empty) without its node_modules folders, which
+ * are linked instead: a checkout to pack from. `yarn pack` rewrites a package's package.json while it
+ * packs (prepack, postpack); in the copy, tests and a portal running beside it never read that.
+ */
+export function copyForPacking(dir) {
+  mkdirSync(dir, { recursive: true });
+  const tar = spawnSync(
+    'bash',
+    [
+      '-o',
+      'pipefail',
+      '-c',
+      'tar -C "$1" --exclude=./.git --exclude=node_modules --exclude=./.pgtest --exclude=./.data -cf - . | tar -C "$2" -xf -',
+      'copy',
+      root,
+      dir,
+    ],
+    { encoding: 'utf8' },
+  );
+  if (tar.status !== 0) {
+    throw new Error(`copying the repository for packing failed: ${tar.stderr}`);
+  }
+  const workspaces = ['packages', 'plugins'].flatMap(group =>
+    existsSync(join(root, group))
+      ? readdirSync(join(root, group)).map(name => join(group, name))
+      : [],
+  );
+  for (const folder of ['.', ...workspaces]) {
+    const modules = join(root, folder, 'node_modules');
+    if (existsSync(modules))
+      symlinkSync(modules, join(dir, folder, 'node_modules'));
+  }
+  return dir;
 }
