@@ -255,9 +255,14 @@ describe.each(databases.eachSupportedId())(
         .get('/api/shiplog/v1/entities/component/default/checkout/deployments')
         .query({ environment: 'prod' })
         .set('Authorization', mockCredentials.user.header());
+      // One deployment for the one sync started. The simulated rollout takes 100 ms, so on a busy
+      // machine it may already have finished (and been recorded onto the same row) by now.
       expect(history.body.items).toEqual([
-        expect.objectContaining({ version: '1.1.0', status: 'in_progress' }),
+        expect.objectContaining({ version: '1.1.0' }),
       ]);
+      expect(['in_progress', 'succeeded']).toContain(
+        history.body.items[0].status,
+      );
     });
 
     it('answers 502 naming the instance when Argo CD fails the sync', async () => {
