@@ -101,6 +101,9 @@ describe.each(databases.eachSupportedId())(
         ),
         values: valuesReader(),
         logger: mockServices.logger.mock(),
+        // A view waits for Git here: a busy machine's git fetch can take longer than the 1.5 s
+        // default. The budget's own tests set a short one.
+        pageBudgetMs: 30_000,
         ...options,
       });
 
