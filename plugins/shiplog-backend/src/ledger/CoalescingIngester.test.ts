@@ -50,6 +50,26 @@ describe.each(databases.eachSupportedId())(
       });
     });
 
+    it('combines full batches sent side by side up to its event limit, and stores a larger one alone', async () => {
+      const combined = jest.spyOn(store, 'ingestReturningIds');
+      const alone = jest.spyOn(store, 'ingest');
+      const ingester = new CoalescingIngester(store, 6);
+      const batch = (name: string, size: number) =>
+        Array.from({ length: size }, (_, i) => event(`${name}-${i}`));
+      const results = await Promise.all([
+        ingester.ingest(batch('a', 3)),
+        ingester.ingest(batch('b', 3)),
+        ingester.ingest(batch('c', 3)),
+        ingester.ingest(batch('d', 3)),
+        ingester.ingest(batch('big', 7)),
+      ]);
+      expect(results.map(r => r.accepted)).toEqual([3, 3, 3, 3, 7]);
+      expect(combined.mock.calls.map(([events]) => events.length)).toEqual([
+        6, 6,
+      ]);
+      expect(alone.mock.calls.map(([events]) => events.length)).toEqual([7]);
+    });
+
     it('counts an id two callers send at once as new for one and a duplicate for the other', async () => {
       const ingester = new CoalescingIngester(store);
       const [a, b] = await Promise.all([

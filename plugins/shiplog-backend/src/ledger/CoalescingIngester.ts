@@ -8,12 +8,13 @@ interface Pending {
 }
 
 /**
- * Group commit for small ingest requests. CI systems and webhooks mostly send one event per request;
- * a transaction each would make the database's round trips the limit. Requests that arrive while a
- * transaction is running are stored together in the next one, and each caller still gets its own
- * answer: what it sent that was new, and what was a duplicate. Large batches go straight through.
- * When a combined transaction fails, each request is retried on its own, so one caller's problem
- * never fails another's request.
+ * Group commit for ingest requests. CI systems and webhooks mostly send one event per request, and a
+ * transaction each would make its fixed statements (locks, read models) the limit; importers send
+ * full batches side by side, which share components at their edges and would each wait on the other's
+ * ledger locks. So a replica runs one ingest transaction at a time, and requests that arrive while it
+ * runs are stored together in the next one (up to `maxEvents`); each caller still gets its own answer:
+ * what it sent that was new, and what was a duplicate. When a combined transaction fails, each request
+ * is retried on its own, so one caller's problem never fails another's request.
  */
 export class CoalescingIngester {
   private queue: Pending[] = [];
@@ -21,13 +22,11 @@ export class CoalescingIngester {
 
   constructor(
     private readonly store: LedgerEventStore,
-    private readonly maxBatch = 500,
+    /** Events per combined transaction: four full requests. A larger request is stored on its own. */
+    private readonly maxEvents = 2_000,
   ) {}
 
   ingest(events: LedgerEvent[]): Promise<IngestResult> {
-    if (events.length >= this.maxBatch / 2) {
-      return this.store.ingest(events);
-    }
     return new Promise((resolve, reject) => {
       this.queue.push({ events, resolve, reject });
       if (!this.flushing) {
@@ -45,7 +44,7 @@ export class CoalescingIngester {
       while (
         this.queue.length &&
         (group.length === 0 ||
-          size + this.queue[0].events.length <= this.maxBatch)
+          size + this.queue[0].events.length <= this.maxEvents)
       ) {
         const next = this.queue.shift()!;
         group.push(next);

@@ -43,8 +43,8 @@ interface FinishedInsert {
 /** Everything the fold writes, collected across the batch's groups. */
 class DeliveryWrites {
   readonly finished: FinishedInsert[] = [];
-  /** Earlier deployments recovered by a success of the batch: recovered_at → deployment ids. */
-  readonly recoveries = new Map<number, unknown[]>();
+  /** Earlier deployments recovered by a success of the batch: deployment id → recovered_at. */
+  readonly recoveries = new Map<string | number, number>();
   readonly leadTimes: Array<Record<string, unknown>> = [];
   readonly marks: LeadTimeMark[] = [];
 
@@ -52,12 +52,20 @@ class DeliveryWrites {
     for (const part of chunks(this.finished)) {
       await trx(FINISHED).insert(part).onConflict('deployment_id').ignore();
     }
-    for (const [recoveredAt, ids] of this.recoveries) {
-      for (const part of chunks(ids)) {
-        await trx(FINISHED)
-          .whereIn('deployment_id', part as string[])
-          .update({ recovered_at: recoveredAt });
-      }
+    // One statement per chunk, whatever the number of distinct recovery times.
+    for (const part of chunks([...this.recoveries])) {
+      const cases = part.map(() => 'WHEN ? THEN CAST(? AS BIGINT)').join(' ');
+      await trx(FINISHED)
+        .whereIn(
+          'deployment_id',
+          part.map(([id]) => id),
+        )
+        .update({
+          recovered_at: trx.raw(
+            `CASE deployment_id ${cases} END`,
+            part.flatMap(([id, at]) => [id, at]),
+          ),
+        });
     }
     for (const part of chunks(this.leadTimes)) {
       await trx(LEAD_TIMES)
@@ -101,11 +109,8 @@ class GroupFold {
     this.mark = history.mark;
     this.failing = unrecovered.map(stored => ({
       finishedAt: stored.finishedAt,
-      recover: at => {
-        const ids = writes.recoveries.get(at) ?? [];
-        ids.push(stored.deploymentId);
-        writes.recoveries.set(at, ids);
-      },
+      recover: at =>
+        writes.recoveries.set(stored.deploymentId as string | number, at),
     }));
   }
 
