@@ -79,7 +79,7 @@ async function project(
   const events = allEvents.filter(
     (event): event is ProjectedLedgerEvent => event.type !== 'promotion',
   );
-  await projectCommits(batch, events);
+  const withCommits = await projectCommits(batch, events);
   const releaseEvents = events.filter(
     (event): event is ReleaseEvent =>
       event.type !== 'commits' && event.type !== 'pull_request',
@@ -88,6 +88,7 @@ async function project(
   await projectRollupCells(
     batch,
     events.map(event => event.entityRef),
+    withCommits,
   );
   return versionOf;
 }

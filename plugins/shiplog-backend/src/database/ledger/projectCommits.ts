@@ -233,11 +233,11 @@ async function upsertPullRequests(
   }
 }
 
-/** Commits and pull requests: what the default branch holds, in order. */
+/** Commits and pull requests: what the default branch holds, in order. Returns the components given commits. */
 export async function projectCommits(
   batch: ProjectionBatch,
   events: ProjectedLedgerEvent[],
-): Promise<void> {
+): Promise<Set<string>> {
   const facts = new CommitFacts();
   for (const event of events) {
     facts.add(event, batch.at(event));
@@ -252,4 +252,5 @@ export async function projectCommits(
   if (facts.pullRequests.size) {
     await upsertPullRequests(batch, [...facts.pullRequests.values()]);
   }
+  return new Set([...facts.commits.values()].map(commit => commit.entityRef));
 }

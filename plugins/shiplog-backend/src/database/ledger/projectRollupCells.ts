@@ -1,3 +1,4 @@
+import { Knex } from 'knex';
 import { TABLES } from '../tables';
 import { ProjectionBatch, chunks } from './batch';
 
@@ -27,14 +28,16 @@ const CELL_COLUMNS = `entity_ref, environment, current_deployment_id, current_ve
   attempt_deployment_id, attempt_version, attempt_status, attempt_at`;
 
 /**
- * The rollup's cells and commit heads of the components a batch touched, rebuilt from the state per
- * environment in the ingest transaction: whatever the batch changed (a deployment, a release's commit,
- * commits reordered by a push, a release ranked before others), the cells agree with the ledger.
- * A few rows per component, read through primary keys.
+ * The rollup's cells of the components a batch touched, rebuilt from the state per environment in the
+ * ingest transaction: whatever the batch changed (a deployment, a release's commit, commits reordered
+ * by a push, a release ranked before others), the cells agree with the ledger. A few rows per
+ * component, read through primary keys. The commit heads (a component's highest commit position)
+ * only move when the batch gave the component commits.
  */
 export async function projectRollupCells(
   { trx }: ProjectionBatch,
   entityRefs: string[],
+  withCommits: Set<string>,
 ): Promise<void> {
   for (const part of chunks([...new Set(entityRefs)])) {
     const marks = part.map(() => '?').join(', ');
@@ -43,6 +46,13 @@ export async function projectRollupCells(
       `INSERT INTO ${CELLS} (${CELL_COLUMNS}) ${CELLS_SELECT} WHERE s.entity_ref IN (${marks})`,
       part,
     );
+  }
+  await projectCommitHeads(trx, [...withCommits]);
+}
+
+async function projectCommitHeads(trx: Knex.Transaction, entityRefs: string[]) {
+  for (const part of chunks(entityRefs)) {
+    const marks = part.map(() => '?').join(', ');
     await trx(HEADS).whereIn('entity_ref', part).delete();
     await trx.raw(
       `INSERT INTO ${HEADS} (entity_ref, head_position)
