@@ -5,6 +5,8 @@ import {
 } from '@shiplog/plugin-shiplog-common';
 import { LedgerStore } from '../database/LedgerStore';
 import { migrationsDir } from '../database/migrations';
+import { LedgerEventStore } from '../database/stores';
+import { LedgerEvent } from '../database/types';
 import { CoalescingIngester } from './CoalescingIngester';
 
 jest.setTimeout(60_000);
@@ -103,3 +105,88 @@ describe.each(databases.eachSupportedId())(
     });
   },
 );
+
+describe('CoalescingIngester scheduling', () => {
+  /** A store whose transactions end when the test says so, recording which run at once. */
+  class ControlledStore implements LedgerEventStore {
+    readonly started: string[] = [];
+    private readonly finishers = new Map<string, () => void>();
+
+    async ingest(events: LedgerEvent[]) {
+      await this.run(events);
+      return { accepted: events.length, duplicates: 0 };
+    }
+
+    async ingestReturningIds(events: LedgerEvent[]) {
+      await this.run(events);
+      return new Set(events.map(e => e.id));
+    }
+
+    finish(id: string) {
+      this.finishers.get(id)!();
+    }
+
+    private run(events: LedgerEvent[]) {
+      const name = events.map(e => e.id).join('+');
+      this.started.push(name);
+      return new Promise<void>(resolve => this.finishers.set(name, resolve));
+    }
+  }
+
+  const on = (id: string, entityRef: string): LedgerEvent => ({
+    ...event(id),
+    entityRef,
+  });
+  const settle = () => new Promise(resolve => setImmediate(resolve));
+
+  it('runs transactions of different components side by side, and one component’s in the order they came', async () => {
+    const store = new ControlledStore();
+    const ingester = new CoalescingIngester(store, 1, 2);
+    const answers = [
+      ingester.ingest([on('a', 'x')]),
+      ingester.ingest([on('b', 'y')]),
+      ingester.ingest([on('c', 'x')]),
+      ingester.ingest([on('d', 'z')]),
+    ];
+    await settle();
+    // At most two at once.
+    expect(store.started).toEqual(['a', 'b']);
+    store.finish('b');
+    await settle();
+    await settle();
+    // b's slot goes to d: c still waits for a, which holds component x.
+    expect(store.started).toEqual(['a', 'b', 'd']);
+    store.finish('a');
+    await settle();
+    await settle();
+    expect(store.started).toEqual(['a', 'b', 'd', 'c']);
+    store.finish('d');
+    store.finish('c');
+    expect(await Promise.all(answers)).toEqual(
+      Array.from({ length: 4 }, () => ({ accepted: 1, duplicates: 0 })),
+    );
+  });
+
+  it('keeps a later request of a component behind an earlier one that is still waiting', async () => {
+    const store = new ControlledStore();
+    const ingester = new CoalescingIngester(store, 2, 2);
+    const answers = [
+      ingester.ingest([on('a', 'x')]),
+      ingester.ingest([on('b', 'y'), on('b2', 'x')]),
+      ingester.ingest([on('c', 'y')]),
+    ];
+    await settle();
+    // b shares x with the running a and waits; c shares y with the waiting b, so it waits too.
+    expect(store.started).toEqual(['a']);
+    store.finish('a');
+    await settle();
+    await settle();
+    expect(store.started).toEqual(['a', 'b+b2']);
+    store.finish('b+b2');
+    await settle();
+    await settle();
+    expect(store.started).toEqual(['a', 'b+b2', 'c']);
+    store.finish('c');
+    await Promise.all(answers);
+  });
+});
