@@ -24,6 +24,7 @@ import { fileURLToPath } from 'node:url';
 import { runLiveChecks } from './e2e/liveChecks.mjs';
 import { checkOrgViews } from './lib/e2eOrgViews.mjs';
 import { MONOLITH_RELEASES, monolithEvents } from './e2e/monolith.mjs';
+import { createTally, eventPoster } from './lib/e2eTally.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const PORTAL = process.env.PORTAL_URL ?? 'http://localhost:3000';
@@ -35,27 +36,9 @@ const RELEASES = MONOLITH_RELEASES;
 const screenshots =
   process.env.E2E_SCREENSHOTS ?? join(root, 'docs/screenshots');
 
-const failures = [];
-let checks = 0;
-function check(condition, message) {
-  checks++;
-  console.log(`${condition ? 'ok  ' : 'FAIL'} ${message}`);
-  if (!condition) failures.push(message);
-}
-
-async function post(events) {
-  const res = await fetch(`${BACKEND}/api/shiplog/v1/events`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      authorization: `Bearer ${TOKEN}`,
-    },
-    body: JSON.stringify({ events }),
-    signal: AbortSignal.timeout(60_000),
-  });
-  if (res.status !== 202)
-    throw new Error(`ingest answered ${res.status}: ${await res.text()}`);
-}
+const tally = createTally();
+const { check, failures } = tally;
+const post = eventPoster(BACKEND, TOKEN);
 
 /** 2,000 releases, each built and published; 10,000 deployments across four environments. */
 async function seedMonolith() {
@@ -742,7 +725,7 @@ async function main() {
     writeFileSync(
       process.env.E2E_RESULTS,
       JSON.stringify({
-        passed: checks - failures.length,
+        passed: tally.checks - failures.length,
         failed: failures.length,
         failures,
       }),

@@ -4,32 +4,16 @@
 import { chromium } from 'playwright-core';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { runLiveChecks } from './liveChecks.mjs';
+import { createTally, eventPoster } from '../lib/e2eTally.mjs';
 
 const PORTAL = process.env.PORTAL_URL ?? 'http://localhost:3000';
 const BACKEND = process.env.BACKEND_URL ?? 'http://localhost:7007';
 const TOKEN = process.env.SHIPLOG_TOKEN ?? 'shiplog-dev-ci-token-0123456789';
 const screenshots = process.env.E2E_SCREENSHOTS ?? 'docs/screenshots';
 
-const failures = [];
-let checks = 0;
-function check(condition, message) {
-  checks++;
-  console.log(`${condition ? 'ok  ' : 'FAIL'} ${message}`);
-  if (!condition) failures.push(message);
-}
-
-async function post(events) {
-  const res = await fetch(`${BACKEND}/api/shiplog/v1/events`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      authorization: `Bearer ${TOKEN}`,
-    },
-    body: JSON.stringify({ events }),
-  });
-  if (res.status !== 202)
-    throw new Error(`ingest answered ${res.status}: ${await res.text()}`);
-}
+const tally = createTally();
+const { check, failures } = tally;
+const post = eventPoster(BACKEND, TOKEN);
 
 mkdirSync(screenshots, { recursive: true });
 const browser = await chromium.launch({
@@ -67,7 +51,7 @@ if (process.env.E2E_RESULTS) {
   writeFileSync(
     process.env.E2E_RESULTS,
     JSON.stringify({
-      passed: checks - failures.length,
+      passed: tally.checks - failures.length,
       failed: failures.length,
       failures,
     }),

@@ -9,7 +9,7 @@
  *  - the raw database's own rate for the same rows: plain batched INSERTs (500 rows per statement)
  *    and single-row transactions, into a copy of the events table;
  *  - batched ingest over HTTP: the real router, store and read models, 500 events per request;
- *  - single-event requests per second over HTTP;
+ *  - single-event requests per second over HTTP (each a rollback, then each a new version);
  *  - p50/p95/p99 over HTTP of the environments matrix and of the first deployments page for random
  *    components of the loaded database, beside the raw indexed query.
  *
@@ -253,7 +253,7 @@ async function post(base: string, body: unknown) {
 const CLIENT_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const { performance } = require('node:perf_hooks');
-const { base, token, mode, count, concurrency, components } = workerData;
+const { base, token, mode, count, concurrency, components, fresh } = workerData;
 const headers = { authorization: 'Bearer ' + token };
 const pick = () => 'svc-' + Math.floor(Math.random() * components);
 async function get(path) {
@@ -281,7 +281,7 @@ async function get(path) {
         const res = await fetch(base + '/v1/events', {
           method: 'POST',
           headers: { ...headers, 'content-type': 'application/json' },
-          body: JSON.stringify({ id: 'single-' + i, entityRef: 'component:default/svc-' + (i % components), type: 'deploy', status: 'succeeded', version: '1.0.0', environment: 'dev' }),
+          body: JSON.stringify({ id: (fresh ? 'fresh-' : 'single-') + i, entityRef: 'component:default/svc-' + (i % components), type: 'deploy', status: 'succeeded', version: fresh ? '9.' + i + '.0' : '1.0.0', environment: 'dev' }),
         });
         await res.arrayBuffer();
         if (res.status !== 202) throw new Error('ingest answered ' + res.status);
@@ -403,19 +403,25 @@ async function benchDatabase(label: string, knex: Knex) {
       )} s, ${BATCH}/request, ${CONCURRENCY} concurrent)  [target >= 20,000]`,
     );
 
-    // Single-event requests, 16 in flight, from a separate client thread.
-    const { seconds: singleSeconds } = await runClient<{ seconds: number }>({
-      base: server.base,
-      mode: 'singles',
-      count: SINGLE_REQUESTS,
-      concurrency: 16,
-      components: COMPONENTS,
-    });
-    console.log(
-      `single-event requests over HTTP: ${rate(
-        SINGLE_REQUESTS / singleSeconds,
-      )} requests/s (16 concurrent)  [target >= 2,000]`,
-    );
+    // Single-event requests, 16 in flight, from a separate client thread: first each deploying the
+    // component's first version again (a rollback in dev), then each a version never seen before.
+    for (const fresh of [false, true]) {
+      const { seconds } = await runClient<{ seconds: number }>({
+        base: server.base,
+        mode: 'singles',
+        count: SINGLE_REQUESTS,
+        concurrency: 16,
+        components: COMPONENTS,
+        fresh,
+      });
+      console.log(
+        `single-event requests over HTTP${
+          fresh ? ', a new version each' : ', a rollback each'
+        }: ${rate(
+          SINGLE_REQUESTS / seconds,
+        )} requests/s (16 concurrent)  [target >= 2,000]`,
+      );
+    }
 
     // Reads: random components, one request at a time, after a warm-up, from a separate client thread.
     const pick = () => `svc-${Math.floor(Math.random() * COMPONENTS)}`;
