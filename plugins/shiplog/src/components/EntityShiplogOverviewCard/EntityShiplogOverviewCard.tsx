@@ -14,7 +14,7 @@ import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import { EnvironmentStatus } from '@shiplog/plugin-shiplog-common';
 import { useMemo } from 'react';
-import { useEnvironments } from '../../hooks';
+import { useEnvironments, usePrefetch } from '../../hooks';
 import { shiplogTranslationRef } from '../../translation';
 import { relativeTime } from '../../utils/format';
 import { useDriftDescription } from '../EnvironmentMatrix';
@@ -49,6 +49,9 @@ function EnvironmentRow({ env }: { env: EnvironmentStatus }) {
   );
 }
 
+/** The Deployments tab's code, loaded while the overview is idle: the tab is the next likely click. */
+const loadTab = () => import('../EntityShiplogContent');
+
 /** The environment matrix, compact, for the entity's overview page. */
 export function EntityShiplogOverviewCard() {
   const { entity } = useEntity();
@@ -56,6 +59,7 @@ export function EntityShiplogOverviewCard() {
   const { t } = useTranslationRef(shiplogTranslationRef);
   const entityRef = useMemo(() => getCompoundEntityRef(entity), [entity]);
   const { value, loading, error } = useEnvironments(entityRef);
+  usePrefetch(loadTab);
   return (
     <InfoCard title={t('overviewCard.title')} variant="gridItem">
       {loading && <Progress />}

@@ -10,7 +10,7 @@ import Box from '@material-ui/core/Box';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import { useMemo } from 'react';
-import { useRollup } from '../../hooks';
+import { usePrefetch, useRollup } from '../../hooks';
 import { shiplogTranslationRef } from '../../translation';
 import { ComponentLink } from '../OrgDeployments/ComponentLink';
 import { isDrifting, rollupRows, rollupSummary } from '../OrgDeployments';
@@ -28,6 +28,9 @@ const useStyles = makeStyles(
 
 const ATTENTION_SHOWN = 5;
 
+/** The Deployments tab's code, loaded while the overview is idle: the tab is the next likely click. */
+const loadTab = () => import('../OrgDeployments');
+
 /** A System's, Group's or Domain's deployments at a glance: counts, and the components to look at first. */
 export function OrgDeploymentsCard() {
   const { entity } = useEntity();
@@ -35,6 +38,7 @@ export function OrgDeploymentsCard() {
   const { t } = useTranslationRef(shiplogTranslationRef);
   const entityRef = useMemo(() => getCompoundEntityRef(entity), [entity]);
   const { value, loading, error } = useRollup(entityRef);
+  usePrefetch(loadTab);
   const summary = value && rollupSummary(value);
   const attention = value
     ? rollupRows(value, 'failing', {

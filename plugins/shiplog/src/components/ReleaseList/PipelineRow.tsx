@@ -5,7 +5,7 @@ import { makeStyles } from '@material-ui/core/styles';
 import { Release } from '@shiplog/plugin-shiplog-common';
 import { shiplogTranslationRef } from '../../translation';
 import { exactTime } from '../../utils/format';
-import { StatusIndicator } from '../StatusIndicator';
+import { StatusIcon } from '../StatusIndicator';
 
 const useStyles = makeStyles(
   theme => ({
@@ -70,7 +70,8 @@ export function PipelineRow({
         >
           <span>
             {step.status ? (
-              <StatusIndicator status={step.status} label={step.name} />
+              // The step's name is its label: no translation hook per step.
+              <StatusIcon status={step.status}>{step.name}</StatusIcon>
             ) : (
               <Typography variant="caption" color="textSecondary">
                 {step.name}

@@ -1,0 +1,1 @@
+export { AfterPaint, WhenVisible, useAfterPaint } from './Deferred';
