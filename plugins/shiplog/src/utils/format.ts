@@ -11,19 +11,27 @@ const DAY = 24 * HOUR;
 let exactFormat: Intl.DateTimeFormat | undefined;
 let relativeFormat: Intl.RelativeTimeFormat | undefined;
 
+type Unit = 'seconds' | 'minutes' | 'hours' | 'days';
+const UNIT_MS: Record<Unit, number> = {
+  seconds: 1000,
+  minutes: MINUTE,
+  hours: HOUR,
+  days: DAY,
+};
+
 /**
- * The unit luxon's `toRelative` would pick, where it is plain from the milliseconds: under 22 hours
- * no calendar day has passed (a DST shift is one hour), and from 26 hours to 27 days whole days have
- * while no month has. Elsewhere undefined: luxon's calendar arithmetic decides.
+ * The unit luxon's `toRelative` picks, where plain milliseconds give its answer: under a month, with
+ * no clock change between then and now, a calendar day is 24 hours. Elsewhere (months, years, a DST
+ * change in between) undefined, and luxon's calendar arithmetic decides.
  */
-function relativeUnit(
-  ms: number,
-): 'seconds' | 'minutes' | 'hours' | 'days' | undefined {
+function relativeUnit(ms: number, at: Date): Unit | undefined {
   const span = Math.abs(ms);
   if (span < MINUTE) return 'seconds';
   if (span < HOUR) return 'minutes';
+  const sameOffset = at.getTimezoneOffset() === new Date().getTimezoneOffset();
+  if (span < 27 * DAY && sameOffset) return span < DAY ? 'hours' : 'days';
+  // Under 22 hours no calendar day has passed, even across a clock change of an hour.
   if (span < 22 * HOUR) return 'hours';
-  if (span >= 26 * HOUR && span < 27 * DAY) return 'days';
   return undefined;
 }
 
@@ -32,16 +40,15 @@ export function relativeTime(iso: string | undefined): string {
   if (!iso) return '';
   const at = DateTime.fromISO(iso);
   if (!at.isValid) return at.toRelative() ?? iso;
-  const ms = at.toMillis() - Date.now();
-  const unit = relativeUnit(ms);
-  if (unit === 'days') return at.toRelative({ unit }) ?? iso;
+  const date = at.toJSDate();
+  const ms = date.getTime() - Date.now();
+  const unit = relativeUnit(ms, date);
   if (!unit) return at.toRelative() ?? iso;
   relativeFormat ??= new Intl.RelativeTimeFormat(undefined, {
     numeric: 'always',
   });
-  const size = { seconds: 1000, minutes: MINUTE, hours: HOUR }[unit];
   // Luxon truncates towards zero, as here.
-  return relativeFormat.format(Math.trunc(ms / size), unit);
+  return relativeFormat.format(Math.trunc(ms / UNIT_MS[unit]), unit);
 }
 
 export function exactTime(iso: string | undefined): string {

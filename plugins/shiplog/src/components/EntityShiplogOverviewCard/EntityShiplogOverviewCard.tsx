@@ -16,6 +16,7 @@ import { EnvironmentStatus } from '@shiplog/plugin-shiplog-common';
 import { useMemo } from 'react';
 import { useEnvironments, usePrefetch } from '../../hooks';
 import { shiplogTranslationRef } from '../../translation';
+import { loadEntityContent } from '../../lazyViews';
 import { relativeTime } from '../../utils/format';
 import { useDriftDescription } from '../EnvironmentMatrix';
 import { StatusIndicator } from '../StatusIndicator';
@@ -49,9 +50,6 @@ function EnvironmentRow({ env }: { env: EnvironmentStatus }) {
   );
 }
 
-/** The Deployments tab's code, loaded while the overview is idle: the tab is the next likely click. */
-const loadTab = () => import('../EntityShiplogContent');
-
 /** The environment matrix, compact, for the entity's overview page. */
 export function EntityShiplogOverviewCard() {
   const { entity } = useEntity();
@@ -59,7 +57,8 @@ export function EntityShiplogOverviewCard() {
   const { t } = useTranslationRef(shiplogTranslationRef);
   const entityRef = useMemo(() => getCompoundEntityRef(entity), [entity]);
   const { value, loading, error } = useEnvironments(entityRef);
-  usePrefetch(loadTab);
+  // The Deployments tab is the next likely click: its code loads while the overview is idle.
+  usePrefetch(loadEntityContent);
   return (
     <InfoCard title={t('overviewCard.title')} variant="gridItem">
       {loading && <Progress />}

@@ -12,6 +12,7 @@ import { makeStyles } from '@material-ui/core/styles';
 import { useMemo } from 'react';
 import { usePrefetch, useRollup } from '../../hooks';
 import { shiplogTranslationRef } from '../../translation';
+import { loadOrgContent } from '../../lazyViews';
 import { ComponentLink } from '../OrgDeployments/ComponentLink';
 import { isDrifting, rollupRows, rollupSummary } from '../OrgDeployments';
 
@@ -28,9 +29,6 @@ const useStyles = makeStyles(
 
 const ATTENTION_SHOWN = 5;
 
-/** The Deployments tab's code, loaded while the overview is idle: the tab is the next likely click. */
-const loadTab = () => import('../OrgDeployments');
-
 /** A System's, Group's or Domain's deployments at a glance: counts, and the components to look at first. */
 export function OrgDeploymentsCard() {
   const { entity } = useEntity();
@@ -38,7 +36,8 @@ export function OrgDeploymentsCard() {
   const { t } = useTranslationRef(shiplogTranslationRef);
   const entityRef = useMemo(() => getCompoundEntityRef(entity), [entity]);
   const { value, loading, error } = useRollup(entityRef);
-  usePrefetch(loadTab);
+  // The Deployments tab is the next likely click: its code loads while the overview is idle.
+  usePrefetch(loadOrgContent);
   const summary = value && rollupSummary(value);
   const attention = value
     ? rollupRows(value, 'failing', {
