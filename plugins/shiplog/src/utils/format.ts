@@ -35,15 +35,30 @@ function relativeUnit(ms: number, at: Date): Unit | undefined {
   return undefined;
 }
 
+/**
+ * A full date and time with its zone, as the API writes them: `Date.parse` reads these exactly as
+ * luxon does, at a fraction of its cost. Anything else (a date alone is local midnight to luxon but
+ * UTC to `Date.parse`) goes to luxon.
+ */
+const ZONED_DATE_TIME =
+  /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
+
+function toDate(iso: string): Date | undefined {
+  if (!ZONED_DATE_TIME.test(iso)) return undefined;
+  // `Date.parse` rolls 30 February over into March, where luxon calls it invalid.
+  const [year, month, day] = iso.slice(0, 10).split('-').map(Number);
+  const calendar = new Date(Date.UTC(year, month - 1, day));
+  if (calendar.getUTCMonth() !== month - 1) return undefined;
+  return new Date(Date.parse(iso));
+}
+
 /** "3 hours ago", with the exact time kept for a tooltip. */
 export function relativeTime(iso: string | undefined): string {
   if (!iso) return '';
-  const at = DateTime.fromISO(iso);
-  if (!at.isValid) return at.toRelative() ?? iso;
-  const date = at.toJSDate();
-  const ms = date.getTime() - Date.now();
-  const unit = relativeUnit(ms, date);
-  if (!unit) return at.toRelative() ?? iso;
+  const date = toDate(iso);
+  const ms = date ? date.getTime() - Date.now() : NaN;
+  const unit = date && relativeUnit(ms, date);
+  if (!unit) return DateTime.fromISO(iso).toRelative() ?? iso;
   relativeFormat ??= new Intl.RelativeTimeFormat(undefined, {
     numeric: 'always',
   });
@@ -53,13 +68,16 @@ export function relativeTime(iso: string | undefined): string {
 
 export function exactTime(iso: string | undefined): string {
   if (!iso) return '';
-  const at = DateTime.fromISO(iso);
-  if (!at.isValid) return at.toLocaleString(DateTime.DATETIME_MED_WITH_SECONDS);
+  const date = toDate(iso);
+  if (!date || Number.isNaN(date.getTime()))
+    return DateTime.fromISO(iso).toLocaleString(
+      DateTime.DATETIME_MED_WITH_SECONDS,
+    );
   exactFormat ??= new Intl.DateTimeFormat(
     undefined,
     DateTime.DATETIME_MED_WITH_SECONDS,
   );
-  return exactFormat.format(at.toJSDate());
+  return exactFormat.format(date);
 }
 
 export const shortSha = (sha: string | undefined) =>
