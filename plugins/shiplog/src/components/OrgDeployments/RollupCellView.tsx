@@ -1,5 +1,4 @@
 import TableCell from '@material-ui/core/TableCell';
-import Typography from '@material-ui/core/Typography';
 import { RollupCell } from '@shiplog/plugin-shiplog-common';
 import { exactTime, relativeTime } from '../../utils/format';
 import { StatusIcon } from '../StatusIndicator';
@@ -37,18 +36,14 @@ export function RollupCellView(props: {
         </StatusIcon>
       )}
       {cell.since && (
-        <Typography
-          variant="caption"
-          className={classes.age}
-          title={exactTime(cell.since)}
-        >
+        <span className={classes.age} title={exactTime(cell.since)}>
           {relativeTime(cell.since)}
-        </Typography>
+        </span>
       )}
       {behind && (
-        <Typography variant="caption" className={classes.behind}>
+        <span className={classes.behind}>
           {labels.behind(cell.behindReleases ?? 0)}
-        </Typography>
+        </span>
       )}
     </TableCell>
   );

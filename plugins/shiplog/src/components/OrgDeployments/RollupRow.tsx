@@ -1,7 +1,6 @@
 import Chip from '@material-ui/core/Chip';
 import TableCell from '@material-ui/core/TableCell';
 import TableRow from '@material-ui/core/TableRow';
-import Typography from '@material-ui/core/Typography';
 import { RollupComponent } from '@shiplog/plugin-shiplog-common';
 import { ComponentLinkView } from './ComponentLink';
 import { RollupCellView } from './RollupCellView';
@@ -29,9 +28,9 @@ export function RollupRow(props: {
           />
         )}
         {component.undeployedCommits > 0 && (
-          <Typography variant="caption" className={classes.age}>
+          <span className={classes.age}>
             {labels.undeployed(component.undeployedCommits)}
-          </Typography>
+          </span>
         )}
       </TableCell>
       {environments.map(env => (

@@ -1,6 +1,6 @@
-import Tooltip from '@material-ui/core/Tooltip';
 import Typography from '@material-ui/core/Typography';
 import { Release } from '@shiplog/plugin-shiplog-common';
+import { LazyTooltip } from '../Deferred';
 import { StatusIcon } from '../StatusIndicator';
 import { ReleaseCellClasses, ReleaseLabels } from './releaseLabels';
 
@@ -48,7 +48,7 @@ export function PipelineRow({
   return (
     <div className={classes.row}>
       {pipelineSteps(release, environments).map(step => (
-        <Tooltip
+        <LazyTooltip
           key={step.name}
           title={
             step.status
@@ -56,17 +56,15 @@ export function PipelineRow({
               : labels.stepNotYet(step.name)
           }
         >
-          <span>
-            {step.status ? (
-              // The step's name is its label: no translation hook per step.
-              <StatusIcon status={step.status}>{step.name}</StatusIcon>
-            ) : (
-              <Typography variant="caption" color="textSecondary">
-                {step.name}
-              </Typography>
-            )}
-          </span>
-        </Tooltip>
+          {step.status ? (
+            // The step's name is its label: no translation hook per step.
+            <StatusIcon status={step.status}>{step.name}</StatusIcon>
+          ) : (
+            <Typography variant="caption" color="textSecondary">
+              {step.name}
+            </Typography>
+          )}
+        </LazyTooltip>
       ))}
     </div>
   );
