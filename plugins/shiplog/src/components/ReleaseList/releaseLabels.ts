@@ -30,6 +30,13 @@ export function useReleaseLabels() {
       }
       return text;
     };
+    // The step sentence is translated once with markers, then filled per step: 120 steps, one i18next call.
+    const marker = (name: string) => `\u0000${name}\u0000`;
+    const stepDone = t('releases.stepDone', {
+      step: marker('step'),
+      status: marker('status'),
+      time: marker('time'),
+    });
     return {
       notPublished: t('releases.notPublished'),
       releaseNotes: t('releases.releaseNotes'),
@@ -38,11 +45,10 @@ export function useReleaseLabels() {
       stepNotYet: (step: string) =>
         once(`notYet:${step}`, () => t('releases.stepNotYet', { step })),
       stepDone: (step: string, status: string, at: string | undefined) =>
-        t('releases.stepDone', {
-          step,
-          status: status.replace('_', ' '),
-          time: exactTime(at),
-        }),
+        stepDone
+          .replace(marker('step'), () => step)
+          .replace(marker('status'), () => status.replace('_', ' '))
+          .replace(marker('time'), () => exactTime(at)),
     };
   }, [t]);
 }
