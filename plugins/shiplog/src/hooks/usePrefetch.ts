@@ -20,7 +20,8 @@ export function usePrefetch(load: () => Promise<unknown>) {
       load().catch(() => undefined);
     };
     if (idle.requestIdleCallback && idle.cancelIdleCallback) {
-      const handle = idle.requestIdleCallback(run, { timeout: 2000 });
+      // A busy overview (a group of hundreds) is rarely idle: at most half a second later, load anyway.
+      const handle = idle.requestIdleCallback(run, { timeout: 500 });
       return () => idle.cancelIdleCallback?.(handle);
     }
     const timer = setTimeout(run, 200);
