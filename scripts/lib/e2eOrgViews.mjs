@@ -75,6 +75,12 @@ async function checkTab({ page, portal, check, kind, name, screenshots }) {
     `org views: ${kind} ${name}'s Deployments tab lists ${names.join(', ')}`,
   );
   const dora = await waitForText(page, 'Lead time for changes');
+  // The charts load and draw once scrolled to (below a long table they would hold up its first view).
+  await page
+    .getByText('Lead time for changes')
+    .first()
+    .scrollIntoViewIfNeeded()
+    .catch(() => undefined);
   await page
     .locator('.recharts-wrapper')
     .first()

@@ -7,6 +7,7 @@ import {
 } from '@backstage/core-plugin-api';
 import { shiplogApiRef } from './api/ShiplogApi';
 import { ShiplogClient } from './api/ShiplogClient';
+import { loadEntityContent, loadOrgContent } from './lazyViews';
 
 /**
  * Shiplog's frontend plugin for the legacy frontend system.
@@ -34,10 +35,7 @@ export const EntityShiplogContent = shiplogPlugin.provide(
   createComponentExtension({
     name: 'EntityShiplogContent',
     component: {
-      lazy: () =>
-        import('./components/EntityShiplogContent').then(
-          m => m.EntityShiplogContent,
-        ),
+      lazy: () => loadEntityContent().then(m => m.EntityShiplogContent),
     },
   }),
 );
@@ -69,10 +67,7 @@ export const EntityShiplogOrgContent = shiplogPlugin.provide(
   createComponentExtension({
     name: 'EntityShiplogOrgContent',
     component: {
-      lazy: () =>
-        import('./components/OrgDeployments').then(
-          m => m.OrgDeploymentsContent,
-        ),
+      lazy: () => loadOrgContent().then(m => m.OrgDeploymentsContent),
     },
   }),
 );

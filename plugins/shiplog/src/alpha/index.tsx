@@ -10,6 +10,7 @@ import {
 } from '@backstage/plugin-catalog-react/alpha';
 import { shiplogApiRef } from '../api/ShiplogApi';
 import { ShiplogClient } from '../api/ShiplogClient';
+import { loadEntityContent, loadOrgContent } from '../lazyViews';
 
 const shiplogApi = ApiBlueprint.make({
   params: defineParams =>
@@ -27,10 +28,7 @@ const shiplogEntityContent = EntityContentBlueprint.make({
     path: '/deployments',
     title: 'Deployments',
     filter: { kind: 'component' },
-    loader: () =>
-      import('../components/EntityShiplogContent').then(m => (
-        <m.EntityShiplogContent />
-      )),
+    loader: () => loadEntityContent().then(m => <m.EntityShiplogContent />),
   },
 });
 
@@ -52,10 +50,7 @@ const shiplogOrgContent = EntityContentBlueprint.make({
     path: '/deployments',
     title: 'Deployments',
     filter: { kind: { $in: ['system', 'group', 'domain'] } },
-    loader: () =>
-      import('../components/OrgDeployments').then(m => (
-        <m.OrgDeploymentsContent />
-      )),
+    loader: () => loadOrgContent().then(m => <m.OrgDeploymentsContent />),
   },
 });
 

@@ -12,3 +12,4 @@ export { useDeployedVersions } from './useDeployedVersions';
 export { useDora } from './useDora';
 export { useRollup } from './useRollup';
 export { useSafetyActions } from './useSafetyActions';
+export { usePrefetch } from './usePrefetch';

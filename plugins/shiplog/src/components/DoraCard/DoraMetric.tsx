@@ -4,6 +4,7 @@ import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import { Suspense, lazy } from 'react';
 import { shiplogTranslationRef } from '../../translation';
+import { WhenVisible } from '../Deferred';
 import { DoraLevel } from './doraPerformance';
 import type { TrendPoint } from './DoraTrendChart';
 
@@ -60,11 +61,12 @@ export function DoraMetric(props: {
         {!hasLevels && ` · ${t('dora.noLevel')}`}
       </Typography>
       {trend && (
-        <div className={classes.chart}>
+        // Loaded and drawn once scrolled to: below a long table, charts would hold up its first view.
+        <WhenVisible className={classes.chart}>
           <Suspense fallback={null}>
             <DoraTrendChart points={trend.points} label={trend.label} />
           </Suspense>
-        </div>
+        </WhenVisible>
       )}
     </div>
   );

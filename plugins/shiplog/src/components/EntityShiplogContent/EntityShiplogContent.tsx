@@ -4,6 +4,7 @@ import { useEntity } from '@backstage/plugin-catalog-react';
 import Grid from '@material-ui/core/Grid';
 import { useState } from 'react';
 import { isShiplogAvailable } from '../../isShiplogAvailable';
+import { AfterPaint } from '../Deferred';
 import { PromoteDialog } from '../PromoteDialog';
 import { ShiplogEmptyState } from '../ShiplogEmptyState';
 import { nextVersionFor } from './defaults';
@@ -85,12 +86,15 @@ function ShiplogContent() {
           }}
         />
       )}
-      <PromotionsCard
-        entityRef={entityRef}
-        updates={updates}
-        live={live}
-        onDecide={safety.decide}
-      />
+      {/* The matrix and the releases are what the tab is opened for: promotions follow their paint. */}
+      <AfterPaint>
+        <PromotionsCard
+          entityRef={entityRef}
+          updates={updates}
+          live={live}
+          onDecide={safety.decide}
+        />
+      </AfterPaint>
       <ReleaseSections
         entityRef={entityRef}
         releases={releases}

@@ -7,6 +7,7 @@ import { Release } from '@shiplog/plugin-shiplog-common';
 import { useReleasePages } from '../../hooks';
 import { shiplogTranslationRef } from '../../translation';
 import { CompareReleases } from '../CompareReleases';
+import { AfterPaint } from '../Deferred';
 import { DeploymentHistory } from '../DeploymentHistory';
 import { ReleaseList } from '../ReleaseList';
 import { compareDefaults } from './defaults';
@@ -42,26 +43,29 @@ export const ReleaseSections = memo(function ReleaseSectionsView(props: {
           onLoadMore={releasePages.loadMore}
         />
       </Grid>
-      <Grid item xs={12} lg={7}>
-        <InfoCard title={t('content.historyTitle')}>
-          <DeploymentHistory
-            entityRef={entityRef}
-            environments={environmentNames}
-          />
-        </InfoCard>
-      </Grid>
-      <Grid item xs={12} lg={5}>
-        <InfoCard
-          title={t('content.compareTitle')}
-          subheader={t('content.compareSubheader')}
-        >
-          <CompareReleases
-            entityRef={entityRef}
-            versions={versions}
-            {...compareDefaults(versions, props.productionVersion)}
-          />
-        </InfoCard>
-      </Grid>
+      {/* Below the releases: history and compare render (and fetch) once the releases are painted. */}
+      <AfterPaint>
+        <Grid item xs={12} lg={7}>
+          <InfoCard title={t('content.historyTitle')}>
+            <DeploymentHistory
+              entityRef={entityRef}
+              environments={environmentNames}
+            />
+          </InfoCard>
+        </Grid>
+        <Grid item xs={12} lg={5}>
+          <InfoCard
+            title={t('content.compareTitle')}
+            subheader={t('content.compareSubheader')}
+          >
+            <CompareReleases
+              entityRef={entityRef}
+              versions={versions}
+              {...compareDefaults(versions, props.productionVersion)}
+            />
+          </InfoCard>
+        </Grid>
+      </AfterPaint>
     </>
   );
 });

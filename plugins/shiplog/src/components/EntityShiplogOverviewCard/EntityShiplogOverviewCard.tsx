@@ -14,8 +14,9 @@ import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import { EnvironmentStatus } from '@shiplog/plugin-shiplog-common';
 import { useMemo } from 'react';
-import { useEnvironments } from '../../hooks';
+import { useEnvironments, usePrefetch } from '../../hooks';
 import { shiplogTranslationRef } from '../../translation';
+import { loadEntityContent } from '../../lazyViews';
 import { relativeTime } from '../../utils/format';
 import { useDriftDescription } from '../EnvironmentMatrix';
 import { StatusIndicator } from '../StatusIndicator';
@@ -56,6 +57,8 @@ export function EntityShiplogOverviewCard() {
   const { t } = useTranslationRef(shiplogTranslationRef);
   const entityRef = useMemo(() => getCompoundEntityRef(entity), [entity]);
   const { value, loading, error } = useEnvironments(entityRef);
+  // The Deployments tab is the next likely click: its code loads while the overview is idle.
+  usePrefetch(loadEntityContent);
   return (
     <InfoCard title={t('overviewCard.title')} variant="gridItem">
       {loading && <Progress />}

@@ -1,24 +1,25 @@
-import { parseEntityRef } from '@backstage/catalog-model';
 import { Link } from '@backstage/core-components';
-import { useRouteRef } from '@backstage/core-plugin-api';
-import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
-import { entityRouteRef } from '@backstage/plugin-catalog-react';
 import { RollupComponent } from '@shiplog/plugin-shiplog-common';
-import { shiplogTranslationRef } from '../../translation';
 import { componentName } from './rollupRows';
+import { RollupLabels, useRollupLabels } from './rollupLabels';
+
+/** The component's name, linking to its own Deployments tab; `labels` from a table that has them. */
+export function ComponentLinkView(props: {
+  component: RollupComponent;
+  labels: RollupLabels;
+}) {
+  const { component, labels } = props;
+  const label = componentName(component);
+  return (
+    <Link to={labels.tabPath(component)} title={labels.openTab(label)}>
+      {label}
+    </Link>
+  );
+}
 
 /** The component's name, linking to its own Deployments tab. */
 export function ComponentLink(props: { component: RollupComponent }) {
-  const entityRoute = useRouteRef(entityRouteRef);
-  const { t } = useTranslationRef(shiplogTranslationRef);
-  const { kind, namespace, name } = parseEntityRef(props.component.entityRef);
-  const label = componentName(props.component);
   return (
-    <Link
-      to={`${entityRoute({ kind, namespace, name })}/deployments`}
-      title={t('orgViews.openTab', { name: label })}
-    >
-      {label}
-    </Link>
+    <ComponentLinkView component={props.component} labels={useRollupLabels()} />
   );
 }

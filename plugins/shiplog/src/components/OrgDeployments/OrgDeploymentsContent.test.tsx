@@ -5,7 +5,7 @@ import {
 } from '@backstage/plugin-catalog-react';
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import { DoraResponse, RollupResponse } from '@shiplog/plugin-shiplog-common';
-import { fireEvent, screen, within } from '@testing-library/react';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { ShiplogApi, shiplogApiRef } from '../../api/ShiplogApi';
 import { OrgDeploymentsCard } from '../OrgDeploymentsCard';
 import { OrgDeploymentsContent } from './OrgDeploymentsContent';
@@ -181,6 +181,38 @@ describe('OrgDeploymentsContent', () => {
     expect(
       screen.getByText('Accelerate State of DevOps Report 2024'),
     ).toBeInTheDocument();
+  });
+});
+
+describe('the rollup fetched moments before', () => {
+  it("shows while the tab's own fetch runs, then gives way to it", async () => {
+    const getRollup = jest.fn(async () => ROLLUP);
+    const slow = {
+      getRollup,
+      getDora: jest.fn(async () => DORA),
+    } as unknown as ShiplogApi;
+    const renderWith = (element: JSX.Element) =>
+      renderInTestApp(
+        <TestApiProvider apis={[[shiplogApiRef, slow]]}>
+          <EntityProvider entity={system}>{element}</EntityProvider>
+        </TestApiProvider>,
+        {
+          mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
+        },
+      );
+    const card = await renderWith(<OrgDeploymentsCard />);
+    expect(await screen.findByText('Needs attention')).toBeInTheDocument();
+    card.unmount();
+
+    let answer: (rollup: RollupResponse) => void = () => {};
+    getRollup.mockImplementationOnce(
+      () => new Promise<RollupResponse>(resolve => (answer = resolve)),
+    );
+    await renderWith(<OrgDeploymentsContent />);
+    // The card's rollup, at once, while the tab's request is still out.
+    expect(componentColumn()).toEqual(['Checkout', 'cart', 'search']);
+    answer({ ...ROLLUP, components: ROLLUP.components.slice(2) });
+    await waitFor(() => expect(componentColumn()).toEqual(['search']));
   });
 });
 

@@ -10,6 +10,7 @@ import Grid from '@material-ui/core/Grid';
 import { useMemo } from 'react';
 import { useRollup } from '../../hooks';
 import { shiplogTranslationRef } from '../../translation';
+import { AfterPaint } from '../Deferred';
 import { DoraCard } from '../DoraCard';
 import { RollupTable } from './RollupTable';
 
@@ -34,7 +35,10 @@ export function OrgDeploymentsContent() {
         </InfoCard>
       </Grid>
       <Grid item xs={12}>
-        <DoraCard />
+        {/* Below the table: it renders (and fetches) once the table's frame is painted. */}
+        <AfterPaint>
+          <DoraCard />
+        </AfterPaint>
       </Grid>
     </Grid>
   );

@@ -1,23 +1,21 @@
-import { TranslationFunction } from '@backstage/core-plugin-api/alpha';
 import TableCell from '@material-ui/core/TableCell';
-import Typography from '@material-ui/core/Typography';
 import { RollupCell } from '@shiplog/plugin-shiplog-common';
-import { shiplogTranslationRef } from '../../translation';
 import { exactTime, relativeTime } from '../../utils/format';
-import { StatusIndicator } from '../StatusIndicator';
+import { StatusIcon } from '../StatusIndicator';
+import { RollupLabels } from './rollupLabels';
 import { useRollupStyles } from './styles';
 
 /**
  * One component in one environment: version, status, age; a failure or drift colours the cell. The
- * table hands down its styles and translation: a 500-component rollup has 2,000 cells, and hooks per
- * cell were a large part of its first render.
+ * table hands down its styles and words: a 500-component rollup has 2,000 cells, and hooks or
+ * translations per cell were a large part of its first render.
  */
 export function RollupCellView(props: {
   cell: RollupCell | undefined;
   classes: ReturnType<typeof useRollupStyles>;
-  t: TranslationFunction<typeof shiplogTranslationRef.T>;
+  labels: RollupLabels;
 }) {
-  const { cell, classes, t } = props;
+  const { cell, classes, labels } = props;
   if (!cell || (!cell.version && !cell.status)) {
     return (
       <TableCell className={classes.cell}>
@@ -32,22 +30,20 @@ export function RollupCellView(props: {
   return (
     <TableCell className={className}>
       <span className={classes.version}>{cell.version ?? '—'}</span>
-      {cell.status && <StatusIndicator status={cell.status} />}
+      {cell.status && (
+        <StatusIcon status={cell.status}>
+          {labels.status(cell.status)}
+        </StatusIcon>
+      )}
       {cell.since && (
-        <Typography
-          variant="caption"
-          className={classes.age}
-          title={exactTime(cell.since)}
-        >
+        <span className={classes.age} title={exactTime(cell.since)}>
           {relativeTime(cell.since)}
-        </Typography>
+        </span>
       )}
       {behind && (
-        <Typography variant="caption" className={classes.behind}>
-          {t('orgViews.behind', {
-            releases: t('counts.release', { count: cell.behindReleases ?? 0 }),
-          })}
-        </Typography>
+        <span className={classes.behind}>
+          {labels.behind(cell.behindReleases ?? 0)}
+        </span>
       )}
     </TableCell>
   );

@@ -1,12 +1,10 @@
-import { TranslationFunction } from '@backstage/core-plugin-api/alpha';
 import Chip from '@material-ui/core/Chip';
 import TableCell from '@material-ui/core/TableCell';
 import TableRow from '@material-ui/core/TableRow';
-import Typography from '@material-ui/core/Typography';
 import { RollupComponent } from '@shiplog/plugin-shiplog-common';
-import { shiplogTranslationRef } from '../../translation';
-import { ComponentLink } from './ComponentLink';
+import { ComponentLinkView } from './ComponentLink';
 import { RollupCellView } from './RollupCellView';
+import { RollupLabels } from './rollupLabels';
 import { useRollupStyles } from './styles';
 
 /** One component: its name (linking to its tab), failing and undeployed marks, a cell per environment. */
@@ -14,29 +12,25 @@ export function RollupRow(props: {
   component: RollupComponent;
   environments: string[];
   classes: ReturnType<typeof useRollupStyles>;
-  t: TranslationFunction<typeof shiplogTranslationRef.T>;
+  labels: RollupLabels;
 }) {
-  const { component, environments, classes, t } = props;
+  const { component, environments, classes, labels } = props;
   return (
     <TableRow hover>
       <TableCell className={classes.cell}>
-        <ComponentLink component={component} />
+        <ComponentLinkView component={component} labels={labels} />
         {component.failing && (
           <Chip
             size="small"
             color="secondary"
-            label={t('orgViews.failing')}
+            label={labels.failing}
             className={classes.failingChip}
           />
         )}
         {component.undeployedCommits > 0 && (
-          <Typography variant="caption" className={classes.age}>
-            {t('orgViews.undeployed', {
-              commits: t('counts.commit', {
-                count: component.undeployedCommits,
-              }),
-            })}
-          </Typography>
+          <span className={classes.age}>
+            {labels.undeployed(component.undeployedCommits)}
+          </span>
         )}
       </TableCell>
       {environments.map(env => (
@@ -44,7 +38,7 @@ export function RollupRow(props: {
           key={env}
           cell={component.environments[env]}
           classes={classes}
-          t={t}
+          labels={labels}
         />
       ))}
     </TableRow>

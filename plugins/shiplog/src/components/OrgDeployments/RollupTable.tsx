@@ -12,6 +12,7 @@ import { shiplogTranslationRef } from '../../translation';
 import { RollupRow } from './RollupRow';
 import { RollupToolbar } from './RollupToolbar';
 import { RollupFilter, RollupSort, rollupRows } from './rollupRows';
+import { useRollupLabels } from './rollupLabels';
 import { useRollupStyles } from './styles';
 
 /** Rows per page: a first view of a 500-component group renders 50 rows, not 500 (each has a link and four cells). */
@@ -29,6 +30,7 @@ function usePage(sort: RollupSort, filter: RollupFilter) {
 export function RollupTable(props: { rollup: RollupResponse }) {
   const classes = useRollupStyles();
   const { t } = useTranslationRef(shiplogTranslationRef);
+  const labels = useRollupLabels();
   const [sort, setSort] = useState<RollupSort>('behind');
   const [filter, setFilter] = useState<RollupFilter>({
     text: '',
@@ -68,7 +70,7 @@ export function RollupTable(props: { rollup: RollupResponse }) {
               component={component}
               environments={rollup.environments}
               classes={classes}
-              t={t}
+              labels={labels}
             />
           ))}
         </TableBody>

@@ -21,8 +21,17 @@ export const useRollupStyles = makeStyles(
       backgroundColor: theme.palette.type === 'dark' ? '#4a3a12' : '#fff8e1',
     },
     version: { fontFamily: 'monospace', fontWeight: 500 },
-    age: { display: 'block', color: theme.palette.text.secondary },
-    behind: { display: 'block', color: theme.palette.warning.dark },
+    // Caption text as plain spans: a Typography per cell was hundreds of styled components per page.
+    age: {
+      ...theme.typography.caption,
+      display: 'block',
+      color: theme.palette.text.secondary,
+    },
+    behind: {
+      ...theme.typography.caption,
+      display: 'block',
+      color: theme.palette.warning.dark,
+    },
     failingChip: { marginLeft: theme.spacing(1) },
     empty: { color: theme.palette.text.disabled },
   }),

@@ -10,8 +10,9 @@ import Box from '@material-ui/core/Box';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import { useMemo } from 'react';
-import { useRollup } from '../../hooks';
+import { usePrefetch, useRollup } from '../../hooks';
 import { shiplogTranslationRef } from '../../translation';
+import { loadOrgContent } from '../../lazyViews';
 import { ComponentLink } from '../OrgDeployments/ComponentLink';
 import { isDrifting, rollupRows, rollupSummary } from '../OrgDeployments';
 
@@ -35,6 +36,8 @@ export function OrgDeploymentsCard() {
   const { t } = useTranslationRef(shiplogTranslationRef);
   const entityRef = useMemo(() => getCompoundEntityRef(entity), [entity]);
   const { value, loading, error } = useRollup(entityRef);
+  // The Deployments tab is the next likely click: its code loads while the overview is idle.
+  usePrefetch(loadOrgContent);
   const summary = value && rollupSummary(value);
   const attention = value
     ? rollupRows(value, 'failing', {

@@ -1,18 +1,8 @@
-import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
-import Tooltip from '@material-ui/core/Tooltip';
 import Typography from '@material-ui/core/Typography';
-import { makeStyles } from '@material-ui/core/styles';
 import { Release } from '@shiplog/plugin-shiplog-common';
-import { shiplogTranslationRef } from '../../translation';
-import { exactTime } from '../../utils/format';
-import { StatusIndicator } from '../StatusIndicator';
-
-const useStyles = makeStyles(
-  theme => ({
-    row: { display: 'flex', flexWrap: 'wrap', gap: theme.spacing(0.5) },
-  }),
-  { name: 'ShiplogPipelineRow' },
-);
+import { LazyTooltip } from '../Deferred';
+import { StatusIcon } from '../StatusIndicator';
+import { ReleaseCellClasses, ReleaseLabels } from './releaseLabels';
 
 interface PipelineStep {
   name: string;
@@ -43,41 +33,38 @@ function pipelineSteps(
   ];
 }
 
-/** build → publish → one step per environment, as a compact progress row. */
+/** build → publish → one step per environment, as a compact progress row; styles and words from the table. */
 export function PipelineRow({
   release,
   environments,
+  classes,
+  labels,
 }: {
   release: Release;
   environments: string[];
+  classes: ReleaseCellClasses;
+  labels: ReleaseLabels;
 }) {
-  const classes = useStyles();
-  const { t } = useTranslationRef(shiplogTranslationRef);
   return (
     <div className={classes.row}>
       {pipelineSteps(release, environments).map(step => (
-        <Tooltip
+        <LazyTooltip
           key={step.name}
           title={
             step.status
-              ? t('releases.stepDone', {
-                  step: step.name,
-                  status: step.status.replace('_', ' '),
-                  time: exactTime(step.at),
-                })
-              : t('releases.stepNotYet', { step: step.name })
+              ? labels.stepDone(step.name, step.status, step.at)
+              : labels.stepNotYet(step.name)
           }
         >
-          <span>
-            {step.status ? (
-              <StatusIndicator status={step.status} label={step.name} />
-            ) : (
-              <Typography variant="caption" color="textSecondary">
-                {step.name}
-              </Typography>
-            )}
-          </span>
-        </Tooltip>
+          {step.status ? (
+            // The step's name is its label: no translation hook per step.
+            <StatusIcon status={step.status}>{step.name}</StatusIcon>
+          ) : (
+            <Typography variant="caption" color="textSecondary">
+              {step.name}
+            </Typography>
+          )}
+        </LazyTooltip>
       ))}
     </div>
   );

@@ -1,10 +1,7 @@
 import { Link } from '@backstage/core-components';
-import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
 import Chip from '@material-ui/core/Chip';
 import Typography from '@material-ui/core/Typography';
-import { makeStyles } from '@material-ui/core/styles';
 import { Release } from '@shiplog/plugin-shiplog-common';
-import { shiplogTranslationRef } from '../../translation';
 import {
   exactTime,
   relativeTime,
@@ -12,17 +9,16 @@ import {
   shortSha,
 } from '../../utils/format';
 import { CommitList } from '../CommitList';
+import { ReleaseCellClasses, ReleaseLabels } from './releaseLabels';
 
-const useStyles = makeStyles(
-  {
-    version: { fontFamily: 'monospace', fontWeight: 600 },
-    image: { fontFamily: 'monospace', wordBreak: 'break-all' },
-  },
-  { name: 'ShiplogReleaseCells' },
-);
+/** The table's styles and words come from the table: no hooks per cell. */
+interface CellProps {
+  release: Release;
+  classes: ReleaseCellClasses;
+  labels: ReleaseLabels;
+}
 
-export function VersionCell({ release }: { release: Release }) {
-  const classes = useStyles();
+export function VersionCell({ release, classes }: CellProps) {
   return (
     <>
       <Typography variant="body1" className={classes.version}>
@@ -44,14 +40,12 @@ export function VersionCell({ release }: { release: Release }) {
   );
 }
 
-export function ImageCell({ release }: { release: Release }) {
-  const classes = useStyles();
-  const { t } = useTranslationRef(shiplogTranslationRef);
+export function ImageCell({ release, classes, labels }: CellProps) {
   const image = release.stages.publish?.image;
   if (!image) {
     return (
       <Typography variant="caption" color="textSecondary">
-        {t('releases.notPublished')}
+        {labels.notPublished}
       </Typography>
     );
   }
@@ -72,22 +66,16 @@ export function ImageCell({ release }: { release: Release }) {
   );
 }
 
-export function ChangesCell({ release }: { release: Release }) {
-  const { t } = useTranslationRef(shiplogTranslationRef);
+export function ChangesCell({ release, labels }: CellProps) {
   return (
     <>
       {release.commitCount > 0 && (
-        <Chip
-          size="small"
-          label={t('counts.commit', { count: release.commitCount })}
-        />
+        <Chip size="small" label={labels.commits(release.commitCount)} />
       )}
       {release.stages.release?.runUrl && (
         <>
           {' '}
-          <Link to={release.stages.release.runUrl}>
-            {t('releases.releaseNotes')}
-          </Link>
+          <Link to={release.stages.release.runUrl}>{labels.releaseNotes}</Link>
         </>
       )}
       <CommitList

@@ -3,9 +3,11 @@ import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import { Release } from '@shiplog/plugin-shiplog-common';
+import { useMemo } from 'react';
 import { shiplogTranslationRef } from '../../translation';
 import { PipelineRow } from './PipelineRow';
 import { ChangesCell, ImageCell, VersionCell } from './ReleaseCells';
+import { useReleaseCellStyles, useReleaseLabels } from './releaseLabels';
 
 /** Releases, newest first, each with its pipeline, image and changes; "Older releases" loads the next page. */
 export function ReleaseList(props: {
@@ -17,29 +19,39 @@ export function ReleaseList(props: {
 }) {
   const { releases, environments } = props;
   const { t } = useTranslationRef(shiplogTranslationRef);
-  const columns: TableColumn<Release>[] = [
-    {
-      title: t('releases.version'),
-      width: '14%',
-      render: release => <VersionCell release={release} />,
-    },
-    {
-      title: t('releases.pipeline'),
-      width: '34%',
-      render: release => (
-        <PipelineRow release={release} environments={environments} />
-      ),
-    },
-    {
-      title: t('releases.image'),
-      width: '18%',
-      render: release => <ImageCell release={release} />,
-    },
-    {
-      title: t('releases.changes'),
-      render: release => <ChangesCell release={release} />,
-    },
-  ];
+  const classes = useReleaseCellStyles();
+  const labels = useReleaseLabels();
+  // The same columns while nothing they use changes: material-table compares them on every update.
+  const columns: TableColumn<Release>[] = useMemo(() => {
+    const cell = { classes, labels };
+    return [
+      {
+        title: t('releases.version'),
+        width: '14%',
+        render: release => <VersionCell release={release} {...cell} />,
+      },
+      {
+        title: t('releases.pipeline'),
+        width: '34%',
+        render: release => (
+          <PipelineRow
+            release={release}
+            environments={environments}
+            {...cell}
+          />
+        ),
+      },
+      {
+        title: t('releases.image'),
+        width: '18%',
+        render: release => <ImageCell release={release} {...cell} />,
+      },
+      {
+        title: t('releases.changes'),
+        render: release => <ChangesCell release={release} {...cell} />,
+      },
+    ];
+  }, [t, classes, labels, environments]);
   return (
     <>
       <Table<Release>

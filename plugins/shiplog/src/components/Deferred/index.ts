@@ -1,0 +1,2 @@
+export { AfterPaint, WhenVisible, useAfterPaint } from './Deferred';
+export { LazyTooltip } from './LazyTooltip';
