@@ -406,7 +406,9 @@ async function benchDatabase(label: string, knex: Knex) {
     // Single-event requests, 16 in flight, from a separate client thread: first each deploying the
     // component's first version again (a rollback in dev), then each a version never seen before.
     for (const fresh of [false, true]) {
-      const { seconds } = await runClient<{ seconds: number }>({
+      const { seconds: singleSeconds } = await runClient<{
+        seconds: number;
+      }>({
         base: server.base,
         mode: 'singles',
         count: SINGLE_REQUESTS,
@@ -418,7 +420,7 @@ async function benchDatabase(label: string, knex: Knex) {
         `single-event requests over HTTP${
           fresh ? ', a new version each' : ', a rollback each'
         }: ${rate(
-          SINGLE_REQUESTS / seconds,
+          SINGLE_REQUESTS / singleSeconds,
         )} requests/s (16 concurrent)  [target >= 2,000]`,
       );
     }
