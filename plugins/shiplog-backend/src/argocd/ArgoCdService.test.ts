@@ -162,7 +162,9 @@ describe.each(databases.eachSupportedId())(
           },
         ],
         refreshIntervalMs: 60_000,
-        timeoutMs: 2000,
+        // The in-process simulator's answers can take seconds on a busy machine (a revision-metadata
+        // call timed out at 2 s in a CI run); the down instance refuses at once whatever the limit.
+        timeoutMs: 10_000,
         environmentLabels: ['shiplog.dev/environment'],
         destinationEnvironments: {},
       };
