@@ -5,6 +5,7 @@ import { entityRouteRef } from '@backstage/plugin-catalog-react';
 import { RollupComponent } from '@shiplog/plugin-shiplog-common';
 import { useMemo } from 'react';
 import { shiplogTranslationRef } from '../../translation';
+import { createTextCache } from '../../utils/textCache';
 import { statusText } from '../StatusIndicator';
 
 /**
@@ -16,15 +17,7 @@ export function useRollupLabels() {
   const { t } = useTranslationRef(shiplogTranslationRef);
   const entityRoute = useRouteRef(entityRouteRef);
   return useMemo(() => {
-    const cache = new Map<string, string>();
-    const once = (key: string, make: () => string) => {
-      let text = cache.get(key);
-      if (text === undefined) {
-        text = make();
-        cache.set(key, text);
-      }
-      return text;
-    };
+    const once = createTextCache();
     return {
       failing: t('orgViews.failing'),
       status: (status: string) =>

@@ -2,6 +2,7 @@ import { useTranslationRef } from '@backstage/core-plugin-api/alpha';
 import { makeStyles } from '@material-ui/core/styles';
 import { useMemo } from 'react';
 import { shiplogTranslationRef } from '../../translation';
+import { createTextCache } from '../../utils/textCache';
 import { exactTime } from '../../utils/format';
 
 export const useReleaseCellStyles = makeStyles(
@@ -21,15 +22,7 @@ export const useReleaseCellStyles = makeStyles(
 export function useReleaseLabels() {
   const { t } = useTranslationRef(shiplogTranslationRef);
   return useMemo(() => {
-    const cache = new Map<string, string>();
-    const once = (key: string, make: () => string) => {
-      let text = cache.get(key);
-      if (text === undefined) {
-        text = make();
-        cache.set(key, text);
-      }
-      return text;
-    };
+    const once = createTextCache();
     // The step sentence is translated once with markers, then filled per step: 120 steps, one i18next call.
     const marker = (name: string) => `\u0000${name}\u0000`;
     const stepDone = t('releases.stepDone', {
