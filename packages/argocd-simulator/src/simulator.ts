@@ -32,6 +32,8 @@ export class ArgoCdSimulator {
   private head?: string;
   private poller?: NodeJS.Timeout;
   private refreshing?: Promise<void>;
+  /** Rollouts whose end is held back by `holdRollouts()`, finished when it is released. */
+  private heldRollouts?: Array<() => void>;
   /** Requests per instance and route, e.g. `{ main: { list: 1, 'resource-tree': 3 } }`. */
   readonly requests: Record<string, Record<string, number>> = {};
   /** Clients of `GET /api/v1/stream/applications`. */
@@ -98,6 +100,19 @@ export class ArgoCdSimulator {
           }),
       ),
     );
+  }
+
+  /**
+   * Keeps every rollout that reaches its end Progressing until the returned function is called, so a
+   * test can look at a running sync however slow the machine is; releasing finishes the held rollouts.
+   */
+  holdRollouts(): () => void {
+    this.heldRollouts ??= [];
+    return () => {
+      const held = this.heldRollouts ?? [];
+      this.heldRollouts = undefined;
+      for (const finish of held) finish();
+    };
   }
 
   /** Reads the repository's head and reconciles every application against it. */
@@ -203,11 +218,12 @@ export class ArgoCdSimulator {
     app.healthMessage = `Waiting for rollout to finish: 1 old replicas are pending termination...`;
     this.changed(nameOf(app), 'MODIFIED');
     clearTimeout(app.timer);
-    app.timer = setTimeout(
-      () =>
-        this.finishSync(app, revision, { targetTag, startedAt, initiatedBy }),
-      this.options.progressMs ?? 3000,
-    );
+    const finish = () =>
+      this.finishSync(app, revision, { targetTag, startedAt, initiatedBy });
+    app.timer = setTimeout(() => {
+      if (this.heldRollouts) this.heldRollouts.push(finish);
+      else finish();
+    }, this.options.progressMs ?? 3000);
     app.timer.unref?.();
   }
 

@@ -492,6 +492,8 @@ describe.each(databases.eachSupportedId())(
 
     it('auto-syncs non-production apps when their values file changes', async () => {
       await service.pollAll();
+      // The rollout stays Progressing until released, so the poll below sees it running on a busy machine too.
+      const releaseRollouts = simulator.holdRollouts();
       await pushFiles(
         gitDir,
         { 'charts/checkout/values-dev.yaml': valuesFile('checkout', '2.1.0') },
@@ -504,6 +506,7 @@ describe.each(databases.eachSupportedId())(
         operation: { phase: 'Running', initiatedBy: 'automated sync' },
         health: { status: 'Progressing' },
       });
+      releaseRollouts();
       await until(async () => {
         await service.pollAll();
         return recorded.some(
