@@ -280,6 +280,7 @@ async function runEndToEnd(env, script = 'scripts/e2e.mjs', outputFile) {
     gitops: `git://localhost:${ports.gitDaemon}/gitops.git`,
   };
   const config = await writeEndToEndConfig(work, ports, urls);
+  const portalStarted = Date.now();
   console.log(
     `shiplog: starting the portal for the end-to-end check (in-memory databases, ${urls.portal}, ${urls.backend})`,
   );
@@ -352,6 +353,11 @@ async function runEndToEnd(env, script = 'scripts/e2e.mjs', outputFile) {
       );
       return { passed: 0, failed: 1 };
     }
+    const checksStarted = Date.now();
+    const seconds = since => Math.round((Date.now() - since) / 1000);
+    console.log(
+      `shiplog: the portal answered after ${seconds(portalStarted)} s`,
+    );
     let output = 'inherit';
     if (outputFile) {
       rmSync(outputFile, { force: true });
@@ -379,6 +385,9 @@ async function runEndToEnd(env, script = 'scripts/e2e.mjs', outputFile) {
       },
     });
     if (typeof output === 'number') closeSync(output);
+    console.log(
+      `shiplog: the end-to-end checks took ${seconds(checksStarted)} s`,
+    );
     if (!existsSync(results)) return { passed: 0, failed: 1 };
     return JSON.parse(readFileSync(results, 'utf8'));
   } finally {
