@@ -147,6 +147,8 @@ describe.each(databases.eachSupportedId())(
 
     it('syncs a manual environment for a permitted user and records who did it', async () => {
       const server = await start(databaseId, AuthorizeResult.ALLOW);
+      // The rollout stays in progress until released, so the first read sees it however slow the machine.
+      const releaseRollouts = simulator.holdRollouts();
       const res = await request(server)
         .post(`${PATH}/sync`)
         .set('Authorization', mockCredentials.user.header())
@@ -169,6 +171,7 @@ describe.each(databases.eachSupportedId())(
         status: 'in_progress',
         actor: mockCredentials.user().principal.userEntityRef,
       });
+      releaseRollouts();
       // Argo CD's own report of the operation joins that deployment: one row, finished, still the user's.
       let items: Array<{ version: string; status: string; actor: string }> = [];
       for (let i = 0; i < 100 && items[0]?.status !== 'succeeded'; i++) {

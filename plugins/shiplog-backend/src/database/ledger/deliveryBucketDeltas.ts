@@ -22,8 +22,9 @@ type Pair = { entity_ref: string; environment: string };
 
 /**
  * What the in-order fold adds to DORA's day and week buckets: deployments counted, recoveries and lead
- * times appended. Deployments folded in time order only ever add to a bucket (nothing is marked
- * rolled back, no time moves), so the buckets take the additions instead of being rebuilt.
+ * times appended. Deployments folded in time order only ever add to a bucket (a rollback marks the
+ * deployment before it failing, which adds one; no time moves), so the buckets take the additions
+ * instead of being rebuilt.
  */
 export class BucketDeltas {
   private readonly deltas = new Map<string, BucketDelta>();
@@ -39,6 +40,13 @@ export class BucketDeltas {
       delta.succeeded += Number(facts.succeeded);
       delta.failing += Number(facts.failing);
       delta.rework += Number(facts.rework);
+    }
+  }
+
+  /** A successful deployment that finished at `at`, marked rolled back: it now counts as failing. */
+  markedFailing(pair: Pair, at: number) {
+    for (const delta of this.bucketsOf(pair, at)) {
+      delta.failing += 1;
     }
   }
 

@@ -35,7 +35,7 @@ const START = Date.UTC(2026, 0, 5);
  * time) deployed to dev and prod: failures, retries, rollbacks, the same version again, two deploys
  * finishing at one instant. Returned in arrival order: mostly as they happened, some reported late.
  */
-function history(seed: number): LedgerEvent[] {
+function history(seed: number, rollbackRate = 0.1): LedgerEvent[] {
   const next = random(seed);
   const events: Array<{ at: number; event: LedgerEvent }> = [];
   let id = 0;
@@ -92,7 +92,7 @@ function history(seed: number): LedgerEvent[] {
         if (failed && next() < 0.6) {
           add(at + HOUR, { ...deploy, version });
         }
-        if (next() < 0.1 && r > 1) {
+        if (next() < rollbackRate && r > 1) {
           add(at + 2 * HOUR, { ...deploy, version: `1.${r - 1}.0` });
         }
         if (next() < 0.1) {
@@ -189,10 +189,17 @@ describe.each(databases.eachSupportedId())(
       return knex;
     }
 
-    it.each([1, 2, 3, 4])(
-      'writes the same facts in bulk as one deployment at a time (history %p)',
-      async seed => {
-        const events = history(seed);
+    it.each([
+      [1, 0.1],
+      [2, 0.1],
+      [3, 0.1],
+      [4, 0.1],
+      [5, 0.5],
+      [6, 0.5],
+    ])(
+      'writes the same facts in bulk as one deployment at a time (history %p, rollback rate %p)',
+      async (seed, rollbackRate) => {
+        const events = history(seed, rollbackRate);
         const perDeployment = await freshDatabase();
         await ingestInBatches(perDeployment, events, seed, 'per-deployment');
         jest.mocked(foldInOrder).mockClear();
@@ -203,6 +210,14 @@ describe.each(databases.eachSupportedId())(
           .mocked(foldInOrder)
           .mock.calls.reduce((sum, call) => sum + call[1].length, 0);
         expect(groupsFoldedInOrder).toBeGreaterThan(10);
+        const rollbacksFoldedInOrder = jest
+          .mocked(foldInOrder)
+          .mock.calls.flatMap(call => call[1].flatMap(group => group.rows))
+          .filter(row => row.rollback).length;
+        // Rollbacks are folded in bulk too (they mark and recover the deployment before them).
+        expect(rollbacksFoldedInOrder).toBeGreaterThan(
+          rollbackRate > 0.3 ? 5 : 0,
+        );
         const expected = await deliveryTables(perDeployment);
         expect(expected.finished.length).toBeGreaterThan(40);
         expect(expected.leadTimes.length).toBeGreaterThan(20);

@@ -15,11 +15,24 @@ const MARKS = TABLES.leadTimeMarks;
 /** (environment, component) pairs per statement: four bound values each. */
 const PAIRS_PER_STATEMENT = 200;
 
+/** The stored deployment a rollback at the start of a batch's group marks rolled back. */
+export interface StoredPrevious {
+  deploymentId: string | number;
+  failed: boolean;
+  rolledBack: boolean;
+  finishedAt: number;
+}
+
 /** What the database holds for an (environment, component) before the batch. */
 export interface EnvironmentHistory {
   latestFinishedAt?: number;
   latestSuccessAt?: number;
   mark?: { position: number; deployedAt: number };
+  /**
+   * The latest finished deployment, loaded only when the group starts with a successful rollback
+   * (which marks it rolled back); left out when two share its finish time.
+   */
+  previous?: StoredPrevious;
 }
 
 /** The batch's finished deployments of one (environment, component), in time order. */
@@ -98,20 +111,75 @@ export async function loadHistories(
       }
     }
   }
+  await loadPrevious(trx, groups, histories);
   return histories;
 }
 
-/** Whether the group extends what the database holds strictly in time order, with no rollback. */
+const startsWithRollback = (group: DeliveryGroup) =>
+  Boolean(group.rows[0].rollback) && group.rows[0].status === 'succeeded';
+
+/** The stored deployment before each group that starts with a successful rollback. */
+async function loadPrevious(
+  trx: Knex.Transaction,
+  groups: DeliveryGroup[],
+  histories: Map<string, EnvironmentHistory>,
+) {
+  const firsts = groups
+    .filter(
+      group =>
+        startsWithRollback(group) &&
+        histories.get(group.key)?.latestFinishedAt !== undefined,
+    )
+    .map(group => group.rows[0]);
+  for (const part of chunks(firsts, PAIRS_PER_STATEMENT)) {
+    const { rows } = normalise(
+      await trx.raw(
+        `${pairsCte(part.length, 'since')}
+         SELECT f.environment, f.entity_ref, f.deployment_id, f.status, f.rolled_back, f.finished_at
+         FROM ${FINISHED} f JOIN pairs ON f.environment = pairs.environment
+           AND f.entity_ref = pairs.entity_ref AND f.finished_at = pairs.since`,
+        part.flatMap(row => [
+          row.environment,
+          row.entity_ref,
+          histories.get(pairKey(row))!.latestFinishedAt!,
+        ]),
+      ),
+    );
+    const atLatest = new Map<string, RawRow[]>();
+    for (const row of rows) {
+      atLatest.set(pairKey(row), [...(atLatest.get(pairKey(row)) ?? []), row]);
+    }
+    for (const [key, [row, ...tied]] of atLatest) {
+      // Which of two deployments finishing at one instant is "before" is the database's ordering: left to it.
+      if (tied.length) continue;
+      histories.get(key)!.previous = {
+        deploymentId: row.deployment_id as string | number,
+        failed: row.status === 'failed',
+        rolledBack: Boolean(Number(row.rolled_back)),
+        finishedAt: Number(row.finished_at),
+      };
+    }
+  }
+}
+
+/** Whether the group extends what the database holds strictly in time order. */
 export function extendsInOrder(
   group: DeliveryGroup,
   history: EnvironmentHistory,
 ) {
+  if (
+    startsWithRollback(group) &&
+    history.latestFinishedAt !== undefined &&
+    !history.previous
+  ) {
+    return false;
+  }
   let previous = Math.max(
     history.latestFinishedAt ?? -Infinity,
     history.mark?.deployedAt ?? -Infinity,
   );
   for (const row of group.rows) {
-    if (row.rollback || row.finished_at <= previous) {
+    if (row.finished_at <= previous) {
       return false;
     }
     previous = row.finished_at;

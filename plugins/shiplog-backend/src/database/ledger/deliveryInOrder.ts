@@ -20,8 +20,8 @@ import { BucketDeltas } from './deliveryBucketDeltas';
 
 /*
  * The delivery facts of deployments that extend an environment's history strictly in time order (the
- * usual case: deployments are reported as they finish), folded in memory from a few reads per batch
- * and written in bulk. The result is what `recordFinished` writes one deployment at a time; a test
+ * usual case: deployments are reported as they finish), rollbacks included, folded in memory from a
+ * few reads per batch and written in bulk. The result is what `recordFinished` writes one deployment at a time; a test
  * ingests the same histories both ways and compares every delivery table.
  */
 
@@ -36,6 +36,7 @@ interface FinishedInsert {
   status: string;
   finished_at: number;
   was_rollback: boolean;
+  rolled_back: boolean;
   hotfix: boolean;
   recovered_at: number | null;
 }
@@ -45,12 +46,19 @@ class DeliveryWrites {
   readonly finished: FinishedInsert[] = [];
   /** Earlier deployments recovered by a success of the batch: deployment id → recovered_at. */
   readonly recoveries = new Map<string | number, number>();
+  /** Stored deployments a rollback of the batch marked rolled back. */
+  readonly rolledBack: Array<string | number> = [];
   readonly leadTimes: Array<Record<string, unknown>> = [];
   readonly marks: LeadTimeMark[] = [];
 
   async flush(trx: Knex.Transaction) {
     for (const part of chunks(this.finished)) {
       await trx(FINISHED).insert(part).onConflict('deployment_id').ignore();
+    }
+    for (const part of chunks(this.rolledBack)) {
+      await trx(FINISHED)
+        .whereIn('deployment_id', part)
+        .update({ rolled_back: true });
     }
     // One statement per chunk, whatever the number of distinct recovery times.
     for (const part of chunks([...this.recoveries])) {
@@ -93,11 +101,35 @@ function firstAbove(commits: CommitRow[], position: number): number {
 /** A failing deployment waiting for the next success: one already stored, or one of the batch. */
 type Failing = { finishedAt: number; recover(at: number): void };
 
+/** The deployment before the next one in the environment, which a rollback marks rolled back. */
+type Previous = Failing & {
+  failing: boolean;
+  rolledBack: boolean;
+  markRolledBack(): void;
+};
+
+/** The stored latest deployment as a `Previous`, when the history holds it. */
+function storedPrevious(
+  writes: DeliveryWrites,
+  history: EnvironmentHistory,
+): Previous | undefined {
+  const stored = history.previous;
+  if (!stored) return undefined;
+  return {
+    finishedAt: stored.finishedAt,
+    failing: stored.failed || stored.rolledBack,
+    rolledBack: stored.rolledBack,
+    markRolledBack: () => writes.rolledBack.push(stored.deploymentId),
+    recover: at => writes.recoveries.set(stored.deploymentId, at),
+  };
+}
+
 /** One (environment, component)'s deployments, in time order, as `recordFinished` would fold them. */
 class GroupFold {
   private failing: Failing[];
   private markMoved = false;
   private mark?: { position: number; deployedAt: number };
+  private previous?: Previous;
 
   constructor(
     private readonly writes: DeliveryWrites,
@@ -107,6 +139,7 @@ class GroupFold {
     private readonly commits: CommitRow[],
   ) {
     this.mark = history.mark;
+    this.previous = storedPrevious(writes, history);
     this.failing = unrecovered.map(stored => ({
       finishedAt: stored.finishedAt,
       recover: at =>
@@ -121,24 +154,36 @@ class GroupFold {
       version: row.version,
       status: row.status,
       finished_at: row.finished_at,
-      was_rollback: false,
+      was_rollback: Boolean(row.rollback),
+      rolled_back: false,
       hotfix: release.hotfix,
       recovered_at: null,
     };
+    const failed = row.status === 'failed';
     this.writes.finished.push(finished);
     this.buckets.finished(row, row.finished_at, {
-      succeeded: row.status === 'succeeded',
-      failing: row.status === 'failed',
-      rework: release.hotfix,
+      succeeded: !failed,
+      failing: failed,
+      rework: release.hotfix || Boolean(row.rollback),
     });
-    if (row.status === 'failed') {
-      this.failing.push({
-        finishedAt: row.finished_at,
-        recover: at => {
-          finished.recovered_at = at;
-        },
-      });
+    const before = this.previous;
+    this.previous = {
+      finishedAt: row.finished_at,
+      failing: failed,
+      rolledBack: false,
+      markRolledBack: () => {
+        finished.rolled_back = true;
+      },
+      recover: at => {
+        finished.recovered_at = at;
+      },
+    };
+    if (failed) {
+      this.failing.push(this.previous);
       return;
+    }
+    if (row.rollback && before) {
+      this.markRolledBack(row, before);
     }
     // A success recovers every failing deployment since the success before it.
     for (const failing of this.failing) {
@@ -152,6 +197,19 @@ class GroupFold {
     this.failing = [];
     if (release.position !== undefined) {
       this.deliver(row, release.position);
+    }
+  }
+
+  /** A successful rollback marks the deployment before it rolled back: failing, until recovered. */
+  private markRolledBack(row: FinishedDeployment, previous: Previous) {
+    if (previous.rolledBack) return;
+    previous.rolledBack = true;
+    previous.markRolledBack();
+    if (!previous.failing) {
+      // A success rolled back: it fails now, and is the one failing deployment since the last success (itself).
+      previous.failing = true;
+      this.buckets.markedFailing(row, previous.finishedAt);
+      this.failing.push(previous);
     }
   }
 
