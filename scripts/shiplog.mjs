@@ -17,7 +17,7 @@ import {
 } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { startThrowawayPostgres } from './lib/postgres.mjs';
 import { freePorts, waitFor } from './lib/ports.mjs';
 
@@ -407,6 +407,19 @@ function endToEndBeside(env, outputFile) {
   });
 }
 
+/**
+ * Jest's worker count on a small machine: one more than the cores, because the slowest test files
+ * spend much of their time waiting (git, HTTP servers, PostgreSQL) rather than computing, and Jest's
+ * default count then leaves a core idle. A --maxWorkers given on the command line wins.
+ */
+function testWorkers() {
+  const cores = availableParallelism();
+  if (cores > 4 || extraArgs.some(arg => arg.startsWith('--maxWorkers'))) {
+    return [];
+  }
+  return [`--maxWorkers=${cores + 1}`];
+}
+
 async function test() {
   ensureInstalled();
   stopAllOnInterrupt();
@@ -430,6 +443,7 @@ async function test() {
         '--ci',
         '--json',
         `--outputFile=${results}`,
+        ...testWorkers(),
         ...extraArgs,
       ],
       { env: { ...env, CI: 'true' } },
