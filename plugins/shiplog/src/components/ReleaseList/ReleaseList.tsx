@@ -29,7 +29,7 @@ const ReleaseRow = memo(function ReleaseRowView(props: {
   classes: ReleaseCellClasses;
   labels: ReleaseLabels;
 }) {
-  const { release, classes } = props;
+  const { classes } = props;
   return (
     <TableRow className={classes.tableRow}>
       <TableCell className={classes.versionCell}>
@@ -42,7 +42,7 @@ const ReleaseRow = memo(function ReleaseRowView(props: {
         <ImageCell {...props} />
       </TableCell>
       <TableCell>
-        <ChangesCell release={release} {...props} />
+        <ChangesCell {...props} />
       </TableCell>
     </TableRow>
   );
