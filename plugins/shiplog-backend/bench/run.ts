@@ -28,6 +28,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { LedgerStore } from '../src/database/LedgerStore';
+import { StatementProfile } from './statementProfile';
 import { migrationsDir } from '../src/database/migrations';
 import { TABLES } from '../src/database/tables';
 import { tuneSqlite } from '../src/database/tuneSqlite';
@@ -47,6 +48,10 @@ const CONCURRENCY = arg('concurrency', 4);
 const SINGLE_REQUESTS = arg('single', 5_000);
 const READ_SAMPLES = arg('reads', 1_000);
 const BATCH = 500;
+/** `--profile`: each ingest phase's statements, grouped by shape, with their counts and times. */
+const PROFILE = args.includes('--profile');
+/** `--only postgres` or `--only sqlite`: one database instead of both. */
+const ONLY = args.includes('--only') ? args[args.indexOf('--only') + 1] : '';
 const ENVIRONMENTS = ['dev', 'qa', 'stage', 'prod'];
 const TOKEN = 'bench-token';
 
@@ -376,10 +381,12 @@ async function benchDatabase(label: string, knex: Knex) {
   );
 
   const server = await startServer(knex);
+  const profile = PROFILE ? new StatementProfile(knex) : undefined;
   try {
     // Batched ingest: the whole database is loaded through the API, CONCURRENCY requests in flight.
     const stream = eventStream(TOTAL_EVENTS, COMPONENTS);
     let sent = 0;
+    profile?.start();
     const started = performance.now();
     const worker = async () => {
       for (;;) {
@@ -402,10 +409,12 @@ async function benchDatabase(label: string, knex: Knex) {
         1,
       )} s, ${BATCH}/request, ${CONCURRENCY} concurrent)  [target >= 20,000]`,
     );
+    profile?.stop('batched ingest', sent, 'event');
 
     // Single-event requests, 16 in flight, from a separate client thread: first each deploying the
     // component's first version again (a rollback in dev), then each a version never seen before.
     for (const fresh of [false, true]) {
+      profile?.start();
       const { seconds: singleSeconds } = await runClient<{
         seconds: number;
       }>({
@@ -423,6 +432,7 @@ async function benchDatabase(label: string, knex: Knex) {
           SINGLE_REQUESTS / singleSeconds,
         )} requests/s (16 concurrent)  [target >= 2,000]`,
       );
+      profile?.stop('single events', SINGLE_REQUESTS, 'request');
     }
 
     // Reads: random components, one request at a time, after a warm-up, from a separate client thread.
@@ -477,7 +487,7 @@ async function main() {
     )} components, node ${process.version}`,
   );
   const pg = process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING;
-  if (pg) {
+  if (pg && ONLY !== 'sqlite') {
     const admin = knexFactory({ client: 'pg', connection: pg });
     await admin.raw('DROP DATABASE IF EXISTS shiplog_bench');
     await admin.raw('CREATE DATABASE shiplog_bench');
@@ -494,10 +504,13 @@ async function main() {
     } finally {
       await knex.destroy();
     }
-  } else {
+  } else if (ONLY !== 'sqlite') {
     console.log(
       '\n(PostgreSQL skipped: BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING is not set)',
     );
+  }
+  if (ONLY === 'postgres') {
+    return;
   }
   const dir = mkdtempSync(join(tmpdir(), 'shiplog-bench-'));
   const sqlite = knexFactory({

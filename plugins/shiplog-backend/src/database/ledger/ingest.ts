@@ -104,9 +104,14 @@ async function projectReleaseEvents(
   await projectReleases(batch, releaseEvents, versions);
   const deploys = releaseEvents.filter(event => event.type === 'deploy');
   if (deploys.length) {
-    const deployments = await projectDeployments(batch, deploys, versions);
+    const { created, updated } = await projectDeployments(
+      batch,
+      deploys,
+      versions,
+    );
+    const deployments = [...created, ...updated];
     await projectEnvironmentState(batch, deployments);
-    await projectDeliveryMetrics(batch, deployments);
+    await projectDeliveryMetrics(batch, deployments, new Set(created));
   }
   return event => versions.get(event as ReleaseEvent);
 }

@@ -20,13 +20,18 @@ import {
   projectDeliveryBuckets,
 } from './projectDeliveryBuckets';
 
-/** The finished deployments not recorded yet: a deployment's delivery facts are folded in once. */
+/**
+ * The finished deployments not recorded yet: a deployment's delivery facts are folded in once. Only
+ * stored deployments the batch finished are looked up: one the batch created has no record yet.
+ */
 async function withoutRecorded(
   trx: Knex.Transaction,
   rows: FinishedDeployment[],
+  created: ReadonlySet<DeploymentRow>,
 ): Promise<FinishedDeployment[]> {
   const recorded = new Set<string>();
-  for (const part of chunks(rows)) {
+  const stored = rows.filter(row => !created.has(row));
+  for (const part of chunks(stored)) {
     const found: Array<{ deployment_id: unknown }> = await trx(
       TABLES.finishedDeployments,
     )
@@ -63,6 +68,7 @@ function groupByEnvironment(rows: FinishedDeployment[]): DeliveryGroup[] {
 export async function projectDeliveryMetrics(
   batch: ProjectionBatch,
   deployments: DeploymentRow[],
+  created: ReadonlySet<DeploymentRow> = new Set(),
 ): Promise<void> {
   const { trx } = batch;
   const finished = await withoutRecorded(
@@ -74,6 +80,7 @@ export async function projectDeliveryMetrics(
           Number(a.finished_at) - Number(b.finished_at) ||
           Number(a.id) - Number(b.id),
       ),
+    created,
   );
   if (!finished.length) {
     return;

@@ -289,6 +289,12 @@ async function writeDeployments(
   }
 }
 
+/** The deployments a batch created, and the stored ones it changed (each finishing an open one). */
+export interface ProjectedDeployments {
+  created: DeploymentRow[];
+  updated: DeploymentRow[];
+}
+
 /**
  * Deploy events open a deployment (`started`) or finish the open one of the same release in the
  * same environment; a final event without an open deployment is a deployment of its own. Returns
@@ -298,7 +304,7 @@ export async function projectDeployments(
   batch: ProjectionBatch,
   events: ReleaseEvent[],
   versions: EventVersions,
-): Promise<DeploymentRow[]> {
+): Promise<ProjectedDeployments> {
   const ordered = [...events].sort((a, b) => batch.at(a) - batch.at(b));
   const open = await loadOpenDeployments(batch, ordered, versions);
   const entityRefs = [...new Set(ordered.map(e => e.entityRef))];
@@ -309,5 +315,5 @@ export async function projectDeployments(
     fold.fold(event, versions.get(event)!, batch.at(event));
   }
   await writeDeployments(batch, fold.created, fold.updated);
-  return [...fold.created, ...fold.updated];
+  return { created: fold.created, updated: [...fold.updated] };
 }

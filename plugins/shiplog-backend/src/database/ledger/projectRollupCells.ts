@@ -27,12 +27,21 @@ const CELL_COLUMNS = `entity_ref, environment, current_deployment_id, current_ve
   current_version_key, current_commit_position, current_release_rank, current_since, current_status,
   attempt_deployment_id, attempt_version, attempt_status, attempt_at`;
 
+/** Every column but the key takes the rebuilt value (the same on PostgreSQL and SQLite). */
+const CELL_UPDATES = CELL_COLUMNS.split(',')
+  .map(column => column.trim())
+  .filter(column => column !== 'entity_ref' && column !== 'environment')
+  .map(column => `${column} = excluded.${column}`)
+  .join(', ');
+
 /**
  * The rollup's cells of the components a batch touched, rebuilt from the state per environment in the
  * ingest transaction: whatever the batch changed (a deployment, a release's commit, commits reordered
  * by a push, a release ranked before others), the cells agree with the ledger. A few rows per
- * component, read through primary keys. The commit heads (a component's highest commit position)
- * only move when the batch gave the component commits.
+ * component, read through primary keys, written as one upsert (a state per environment is never
+ * removed, so neither is its cell; one statement instead of a delete and an insert per batch). The
+ * commit heads (a component's highest commit position) only move when the batch gave the component
+ * commits.
  */
 export async function projectRollupCells(
   { trx }: ProjectionBatch,
@@ -41,9 +50,9 @@ export async function projectRollupCells(
 ): Promise<void> {
   for (const part of chunks([...new Set(entityRefs)])) {
     const marks = part.map(() => '?').join(', ');
-    await trx(CELLS).whereIn('entity_ref', part).delete();
     await trx.raw(
-      `INSERT INTO ${CELLS} (${CELL_COLUMNS}) ${CELLS_SELECT} WHERE s.entity_ref IN (${marks})`,
+      `INSERT INTO ${CELLS} (${CELL_COLUMNS}) ${CELLS_SELECT} WHERE s.entity_ref IN (${marks})
+       ON CONFLICT (entity_ref, environment) DO UPDATE SET ${CELL_UPDATES}`,
       part,
     );
   }
