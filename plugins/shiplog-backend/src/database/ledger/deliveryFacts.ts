@@ -1,7 +1,7 @@
 import { Knex } from 'knex';
 import { DeploymentRow } from '../rows';
 import { TABLES } from '../tables';
-import { ProjectionBatch, chunks, keyOf } from './batch';
+import { ProjectionBatch, UpsertedRelease, chunks, keyOf } from './batch';
 
 /** The label that makes a release unplanned work (DORA's rework rate). */
 const HOTFIX_LABEL = 'hotfix';
@@ -93,26 +93,47 @@ async function componentsWithHotfixLabels(
 }
 
 /**
+ * The release of each deployment by `keyOf(entityRef, version)`: from the batch's upsert (a deployment
+ * the batch finished is of a version the batch named), selected only where that has none.
+ */
+async function releasesOf(
+  trx: Knex.Transaction,
+  rows: FinishedDeployment[],
+  upserted: Map<string, UpsertedRelease> = new Map(),
+): Promise<Map<string, UpsertedRelease>> {
+  const releaseOf = new Map<string, UpsertedRelease>();
+  const missing: FinishedDeployment[] = [];
+  for (const row of rows) {
+    const key = keyOf(row.entity_ref, row.version);
+    const release = upserted.get(key);
+    if (release) releaseOf.set(key, release);
+    else missing.push(row);
+  }
+  if (!missing.length) {
+    return releaseOf;
+  }
+  const selected: Array<
+    { entity_ref: string; version: string } & UpsertedRelease
+  > = await trx(TABLES.releases)
+    .whereIn('entity_ref', [...new Set(missing.map(row => row.entity_ref))])
+    .whereIn('version', [...new Set(missing.map(row => row.version))])
+    .select('entity_ref', 'version', 'version_key', 'commit_sha');
+  for (const release of selected) {
+    releaseOf.set(keyOf(release.entity_ref, release.version), release);
+  }
+  return releaseOf;
+}
+
+/**
  * The release order key, commit position and hotfix flag of each finished deployment's release: two
  * queries per batch, plus the exact hotfix check for components that have hotfix labels at all.
  */
 export async function loadReleaseFacts(
-  { trx }: ProjectionBatch,
+  { trx, releases }: ProjectionBatch,
   rows: FinishedDeployment[],
 ): Promise<Map<FinishedDeployment, ReleaseFacts>> {
   const entityRefs = [...new Set(rows.map(row => row.entity_ref))];
-  const releases: Array<{
-    entity_ref: string;
-    version: string;
-    version_key: string;
-    commit_sha: string | null;
-  }> = await trx(TABLES.releases)
-    .whereIn('entity_ref', entityRefs)
-    .whereIn('version', [...new Set(rows.map(row => row.version))])
-    .select('entity_ref', 'version', 'version_key', 'commit_sha');
-  const releaseOf = new Map(
-    releases.map(r => [keyOf(r.entity_ref, r.version), r]),
-  );
+  const releaseOf = await releasesOf(trx, rows, releases);
   const shaOf = (row: FinishedDeployment) =>
     row.commit_sha ??
     releaseOf.get(keyOf(row.entity_ref, row.version))?.commit_sha ??

@@ -169,7 +169,12 @@ export async function ingestEvents(
     fresh = batch.filter(event => acceptedIds.has(event.id));
     if (fresh.length) {
       const versionOf = await project(
-        { trx, at: event => times.get(event)!, ...options },
+        {
+          trx,
+          at: event => times.get(event)!,
+          releases: new Map(),
+          ...options,
+        },
         fresh,
       );
       for (const hook of hooks) {

@@ -80,36 +80,46 @@ async function loadCurrentStates(
 
 /**
  * Version keys of the deployed versions and of what runs now: they decide whether a success is a
- * rollback. The releases were upserted just before.
+ * rollback. The batch's releases were upserted just before and returned their keys; only the others
+ * (what runs now, when the batch does not name it) are selected. A join of the releases into the state
+ * query instead planned badly on PostgreSQL before the tables had statistics.
  */
 async function loadVersionKeys(
-  { trx }: ProjectionBatch,
+  { trx, releases }: ProjectionBatch,
   ordered: ReleaseEvent[],
   versions: EventVersions,
   states: Map<string, CurrentState>,
 ): Promise<Map<string, string>> {
-  const keyPairs = new Set<string>();
+  const versionKeys = new Map<string, string>();
+  const missing = new Set<string>();
+  const want = (entityRef: string, version: string) => {
+    const key = keyOf(entityRef, version);
+    const found = releases?.get(key)?.version_key;
+    if (found) versionKeys.set(key, found);
+    else missing.add(key);
+  };
   for (const event of ordered) {
-    keyPairs.add(keyOf(event.entityRef, versions.get(event)));
+    want(event.entityRef, versions.get(event)!);
     const state = states.get(keyOf(event.entityRef, event.environment));
     if (state?.currentVersion) {
-      keyPairs.add(keyOf(event.entityRef, state.currentVersion));
+      want(event.entityRef, state.currentVersion);
     }
   }
-  const versionKeys = new Map<string, string>();
+  if (!missing.size) {
+    return versionKeys;
+  }
+  const pairs = [...missing].map(k => k.split('\u0000'));
   const rows: Array<{
     entity_ref: string;
     version: string;
     version_key: string;
   }> = await trx(TABLES.releases)
-    .whereIn('entity_ref', [...new Set(ordered.map(e => e.entityRef))])
-    .whereIn('version', [
-      ...new Set([...keyPairs].map(k => k.split('\u0000')[1])),
-    ])
+    .whereIn('entity_ref', [...new Set(pairs.map(p => p[0]))])
+    .whereIn('version', [...new Set(pairs.map(p => p[1]))])
     .select('entity_ref', 'version', 'version_key');
   for (const row of rows) {
     const key = keyOf(row.entity_ref, row.version);
-    if (keyPairs.has(key)) versionKeys.set(key, row.version_key);
+    if (missing.has(key)) versionKeys.set(key, row.version_key);
   }
   return versionKeys;
 }

@@ -2,7 +2,7 @@ import { ReleaseEvent, versionSortKey } from '@shiplog/plugin-shiplog-common';
 import { Knex } from 'knex';
 import { ReleaseRow, Stage } from '../rows';
 import { TABLES } from '../tables';
-import { ProjectionBatch, chunks, keyOf } from './batch';
+import { ProjectionBatch, UpsertedRelease, chunks, keyOf } from './batch';
 
 const RELEASES = TABLES.releases;
 
@@ -205,10 +205,19 @@ export async function projectReleases(
   }
   const merge = releaseMerge(batch.trx);
   for (const part of chunks([...rows.values()])) {
-    await batch
+    const upserted: Array<
+      { entity_ref: string; version: string } & UpsertedRelease
+    > = await batch
       .trx(RELEASES)
       .insert(part)
       .onConflict(['entity_ref', 'version'])
-      .merge(merge);
+      .merge(merge)
+      .returning(['entity_ref', 'version', 'version_key', 'commit_sha']);
+    for (const row of upserted) {
+      batch.releases?.set(keyOf(row.entity_ref, row.version), {
+        version_key: row.version_key,
+        commit_sha: row.commit_sha,
+      });
+    }
   }
 }

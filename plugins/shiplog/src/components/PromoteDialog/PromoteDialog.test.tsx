@@ -428,11 +428,15 @@ describe('Promote on the environment matrix', () => {
         </EntityProvider>
       </TestApiProvider>,
     );
-    expect(
-      await screen.findByText(
-        'No promotions yet: use Promote on an environment above.',
-      ),
-    ).toBeInTheDocument();
+    // The promotions card renders after the tab's first paint and again as its data comes in (a busy
+    // CI run once found the text, then held a node already replaced): wait for the text itself.
+    await waitFor(() =>
+      expect(
+        screen.getByText(
+          'No promotions yet: use Promote on an environment above.',
+        ),
+      ).toBeInTheDocument(),
+    );
     const prod = screen.getByTestId('environment-prod');
     // The button appears once the permission decision is in.
     fireEvent.click(
