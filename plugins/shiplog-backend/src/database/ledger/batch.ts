@@ -30,7 +30,7 @@ export interface ProjectionBatch {
    * The batch's releases by `keyOf(entityRef, version)`, as their upsert returned them (filled by
    * `projectReleases`): later projections read them here instead of selecting them again.
    */
-  releases?: Map<string, UpsertedRelease>;
+  releases: Map<string, UpsertedRelease>;
   /**
    * How DORA's delivery facts are folded: `auto` (environments extended in time order in memory,
    * the rest one deployment at a time) or `per-deployment` everywhere, which tests compare it with.

@@ -1,7 +1,8 @@
 import { Knex } from 'knex';
 import { DeploymentRow } from '../rows';
 import { TABLES } from '../tables';
-import { ProjectionBatch, UpsertedRelease, chunks, keyOf } from './batch';
+import { ProjectionBatch, chunks, keyOf } from './batch';
+import { loadReleases } from './projectReleases';
 
 /** The label that makes a release unplanned work (DORA's rework rate). */
 const HOTFIX_LABEL = 'hotfix';
@@ -93,47 +94,20 @@ async function componentsWithHotfixLabels(
 }
 
 /**
- * The release of each deployment by `keyOf(entityRef, version)`: from the batch's upsert (a deployment
- * the batch finished is of a version the batch named), selected only where that has none.
- */
-async function releasesOf(
-  trx: Knex.Transaction,
-  rows: FinishedDeployment[],
-  upserted: Map<string, UpsertedRelease> = new Map(),
-): Promise<Map<string, UpsertedRelease>> {
-  const releaseOf = new Map<string, UpsertedRelease>();
-  const missing: FinishedDeployment[] = [];
-  for (const row of rows) {
-    const key = keyOf(row.entity_ref, row.version);
-    const release = upserted.get(key);
-    if (release) releaseOf.set(key, release);
-    else missing.push(row);
-  }
-  if (!missing.length) {
-    return releaseOf;
-  }
-  const selected: Array<
-    { entity_ref: string; version: string } & UpsertedRelease
-  > = await trx(TABLES.releases)
-    .whereIn('entity_ref', [...new Set(missing.map(row => row.entity_ref))])
-    .whereIn('version', [...new Set(missing.map(row => row.version))])
-    .select('entity_ref', 'version', 'version_key', 'commit_sha');
-  for (const release of selected) {
-    releaseOf.set(keyOf(release.entity_ref, release.version), release);
-  }
-  return releaseOf;
-}
-
-/**
- * The release order key, commit position and hotfix flag of each finished deployment's release: two
- * queries per batch, plus the exact hotfix check for components that have hotfix labels at all.
+ * The release order key, commit position and hotfix flag of each finished deployment's release: the
+ * releases come from the batch's upsert (a finished deployment is of a version the batch named), the
+ * positions in one query, plus the exact hotfix check for components that have hotfix labels at all.
  */
 export async function loadReleaseFacts(
-  { trx, releases }: ProjectionBatch,
+  batch: ProjectionBatch,
   rows: FinishedDeployment[],
 ): Promise<Map<FinishedDeployment, ReleaseFacts>> {
+  const { trx } = batch;
   const entityRefs = [...new Set(rows.map(row => row.entity_ref))];
-  const releaseOf = await releasesOf(trx, rows, releases);
+  const releaseOf = await loadReleases(
+    batch,
+    rows.map(row => keyOf(row.entity_ref, row.version)),
+  );
   const shaOf = (row: FinishedDeployment) =>
     row.commit_sha ??
     releaseOf.get(keyOf(row.entity_ref, row.version))?.commit_sha ??

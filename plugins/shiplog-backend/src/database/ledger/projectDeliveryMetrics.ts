@@ -68,7 +68,7 @@ function groupByEnvironment(rows: FinishedDeployment[]): DeliveryGroup[] {
 export async function projectDeliveryMetrics(
   batch: ProjectionBatch,
   deployments: DeploymentRow[],
-  created: ReadonlySet<DeploymentRow> = new Set(),
+  created: ReadonlySet<DeploymentRow>,
 ): Promise<void> {
   const { trx } = batch;
   const finished = await withoutRecorded(

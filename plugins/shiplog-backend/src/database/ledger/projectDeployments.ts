@@ -3,7 +3,7 @@ import { DEPLOYMENT_COLUMNS, DeploymentRow, toNumber } from '../rows';
 import { TABLES } from '../tables';
 import { DeploymentRecord } from '../types';
 import { ProjectionBatch, chunks, keyOf } from './batch';
-import { EventVersions } from './projectReleases';
+import { EventVersions, loadReleases } from './projectReleases';
 
 const DEPLOYMENTS = TABLES.deployments;
 
@@ -80,48 +80,26 @@ async function loadCurrentStates(
 
 /**
  * Version keys of the deployed versions and of what runs now: they decide whether a success is a
- * rollback. The batch's releases were upserted just before and returned their keys; only the others
- * (what runs now, when the batch does not name it) are selected. A join of the releases into the state
- * query instead planned badly on PostgreSQL before the tables had statistics.
+ * rollback. Read after the batch's releases were upserted (most come back from that upsert).
  */
 async function loadVersionKeys(
-  { trx, releases }: ProjectionBatch,
+  batch: ProjectionBatch,
   ordered: ReleaseEvent[],
   versions: EventVersions,
   states: Map<string, CurrentState>,
 ): Promise<Map<string, string>> {
-  const versionKeys = new Map<string, string>();
-  const missing = new Set<string>();
-  const want = (entityRef: string, version: string) => {
-    const key = keyOf(entityRef, version);
-    const found = releases?.get(key)?.version_key;
-    if (found) versionKeys.set(key, found);
-    else missing.add(key);
-  };
+  const keys = new Set<string>();
   for (const event of ordered) {
-    want(event.entityRef, versions.get(event)!);
+    keys.add(keyOf(event.entityRef, versions.get(event)));
     const state = states.get(keyOf(event.entityRef, event.environment));
     if (state?.currentVersion) {
-      want(event.entityRef, state.currentVersion);
+      keys.add(keyOf(event.entityRef, state.currentVersion));
     }
   }
-  if (!missing.size) {
-    return versionKeys;
-  }
-  const pairs = [...missing].map(k => k.split('\u0000'));
-  const rows: Array<{
-    entity_ref: string;
-    version: string;
-    version_key: string;
-  }> = await trx(TABLES.releases)
-    .whereIn('entity_ref', [...new Set(pairs.map(p => p[0]))])
-    .whereIn('version', [...new Set(pairs.map(p => p[1]))])
-    .select('entity_ref', 'version', 'version_key');
-  for (const row of rows) {
-    const key = keyOf(row.entity_ref, row.version);
-    if (missing.has(key)) versionKeys.set(key, row.version_key);
-  }
-  return versionKeys;
+  const releases = await loadReleases(batch, keys);
+  return new Map(
+    [...releases].map(([key, release]) => [key, release.version_key]),
+  );
 }
 
 /** Folds the batch's deploy events, in time order, into new and changed deployment rows. */

@@ -182,6 +182,43 @@ function releaseMerge(trx: Knex.Transaction): Record<string, Knex.Raw> {
   return merge;
 }
 
+/**
+ * The releases of the given `keyOf(entityRef, version)` keys that exist: from the batch's upsert,
+ * selected only for the keys the batch did not name (what runs now, say).
+ */
+export async function loadReleases(
+  batch: ProjectionBatch,
+  keys: Iterable<string>,
+): Promise<Map<string, UpsertedRelease>> {
+  const found = new Map<string, UpsertedRelease>();
+  const missing = new Set<string>();
+  for (const key of keys) {
+    const release = batch.releases.get(key);
+    if (release) found.set(key, release);
+    else missing.add(key);
+  }
+  if (!missing.size) {
+    return found;
+  }
+  const pairs = [...missing].map(key => key.split('\u0000'));
+  const rows: Array<{ entity_ref: string; version: string } & UpsertedRelease> =
+    await batch
+      .trx(RELEASES)
+      .whereIn('entity_ref', [...new Set(pairs.map(pair => pair[0]))])
+      .whereIn('version', [...new Set(pairs.map(pair => pair[1]))])
+      .select('entity_ref', 'version', 'version_key', 'commit_sha');
+  for (const row of rows) {
+    const key = keyOf(row.entity_ref, row.version);
+    if (missing.has(key)) {
+      found.set(key, {
+        version_key: row.version_key,
+        commit_sha: row.commit_sha,
+      });
+    }
+  }
+  return found;
+}
+
 /** Releases: one row per (entity, version) with its stages, image and first sighting. */
 export async function projectReleases(
   batch: ProjectionBatch,
@@ -214,7 +251,7 @@ export async function projectReleases(
       .merge(merge)
       .returning(['entity_ref', 'version', 'version_key', 'commit_sha']);
     for (const row of upserted) {
-      batch.releases?.set(keyOf(row.entity_ref, row.version), {
+      batch.releases.set(keyOf(row.entity_ref, row.version), {
         version_key: row.version_key,
         commit_sha: row.commit_sha,
       });
