@@ -2,7 +2,9 @@ import { Knex } from 'knex';
 import { DeploymentRow } from '../rows';
 import { TABLES } from '../tables';
 import { ProjectionBatch, chunks, keyOf } from './batch';
+import { commitPositions } from './projectCommits';
 import { loadReleases } from './projectReleases';
+import { named, oneOf } from './statements';
 
 /** The label that makes a release unplanned work (DORA's rework rate). */
 const HOTFIX_LABEL = 'hotfix';
@@ -84,10 +86,16 @@ async function componentsWithHotfixLabels(
 ): Promise<Set<string>> {
   const found = new Set<string>();
   for (const part of chunks(entityRefs)) {
-    const rows: Array<{ entity_ref: string }> = await trx(TABLES.pullRequests)
-      .whereIn('entity_ref', part)
-      .whereRaw('LOWER(labels) LIKE ?', [`%${HOTFIX_LABEL}%`])
-      .distinct('entity_ref');
+    const ofEntities = oneOf(trx, 'entity_ref', part);
+    const rows: Array<{ entity_ref: string }> = await named(
+      trx,
+      trx(TABLES.pullRequests)
+        .whereRaw(ofEntities.sql, ofEntities.bindings)
+        .whereRaw('LOWER(labels) LIKE ?', [`%${HOTFIX_LABEL}%`])
+        .distinct('entity_ref'),
+      'hotfix_components_v1',
+      ofEntities,
+    );
     for (const row of rows) found.add(row.entity_ref);
   }
   return found;
@@ -112,17 +120,12 @@ export async function loadReleaseFacts(
     row.commit_sha ??
     releaseOf.get(keyOf(row.entity_ref, row.version))?.commit_sha ??
     undefined;
-  const shas = [...new Set(rows.map(shaOf).filter(Boolean))] as string[];
-  const positions: Array<{
-    entity_ref: string;
-    sha: string;
-    position: unknown;
-  }> = shas.length
-    ? await trx(TABLES.commits)
-        .whereIn('entity_ref', entityRefs)
-        .whereIn('sha', shas)
-        .select('entity_ref', 'sha', 'position')
-    : [];
+  const commits = new Map<string, readonly [string, string]>();
+  for (const row of rows) {
+    const sha = shaOf(row);
+    if (sha) commits.set(keyOf(row.entity_ref, sha), [row.entity_ref, sha]);
+  }
+  const positions = await commitPositions(trx, [...commits.values()]);
   const positionOf = new Map(
     positions.map(p => [keyOf(p.entity_ref, p.sha), Number(p.position)]),
   );

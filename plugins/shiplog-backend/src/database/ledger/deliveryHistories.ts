@@ -2,6 +2,7 @@ import { Knex } from 'knex';
 import { TABLES } from '../tables';
 import { chunks, keyOf } from './batch';
 import { FinishedDeployment, ReleaseFacts } from './deliveryFacts';
+import { TupleColumn, named, oneOf, selectOverTuples } from './statements';
 
 /*
  * What `deliveryInOrder` reads before it folds a batch's finished deployments in memory: per
@@ -45,24 +46,41 @@ export interface DeliveryGroup {
 export const pairKey = (row: { environment: string; entity_ref: string }) =>
   keyOf(row.environment, row.entity_ref);
 
-const pairsCte = (count: number, extra = '') =>
-  `WITH pairs (environment, entity_ref${
-    extra ? ', since' : ''
-  }) AS (VALUES ${Array(count)
-    .fill(extra ? '(?, ?, CAST(? AS BIGINT))' : '(?, ?)')
-    .join(', ')})`;
+const PAIR: TupleColumn[] = [
+  { name: 'environment', type: 'text' },
+  { name: 'entity_ref', type: 'text' },
+];
+const PAIR_SINCE: TupleColumn[] = [...PAIR, { name: 'since', type: 'bigint' }];
+/** A component's commit positions above `low`, up to `high`. */
+const RANGE: TupleColumn[] = [
+  { name: 'entity_ref', type: 'text' },
+  { name: 'low', type: 'bigint' },
+  { name: 'high', type: 'bigint' },
+];
+
+/** Runs `select` over the (environment, component) tuples as the table expression `pairs`. */
+async function queryPairs<Row = RawRow>(
+  trx: Knex.Transaction,
+  name: string,
+  columns: TupleColumn[],
+  tuples: Knex.Value[][],
+  select: string,
+): Promise<{ rows: Row[] }> {
+  return {
+    rows: await selectOverTuples<Row>(
+      trx,
+      { name, tuples: 'pairs' },
+      columns,
+      tuples,
+      select,
+    ),
+  };
+}
 
 type RawRow = Record<string, unknown> & {
   environment: string;
   entity_ref: string;
 };
-
-function normalise(result: unknown): { rows: RawRow[] } {
-  // PostgreSQL answers raw queries with a result object, SQLite with the rows.
-  return Array.isArray(result)
-    ? { rows: result as RawRow[] }
-    : (result as { rows: RawRow[] });
-}
 
 const numberOrUndefined = (value: unknown) =>
   value === null || value === undefined ? undefined : Number(value);
@@ -78,14 +96,14 @@ export async function loadHistories(
     const latest = (condition: string) =>
       `(SELECT MAX(f.finished_at) FROM ${FINISHED} f WHERE f.environment = pairs.environment
         AND f.entity_ref = pairs.entity_ref${condition})`;
-    const { rows } = normalise(
-      await trx.raw(
-        `${pairsCte(part.length)}
-         SELECT environment, entity_ref, ${latest('')} AS latest_finished,
-           ${latest(` AND f.status = 'succeeded'`)} AS latest_success
-         FROM pairs`,
-        part.flatMap(row => [row.environment, row.entity_ref]),
-      ),
+    const { rows } = await queryPairs(
+      trx,
+      'latest_finished_v1',
+      PAIR,
+      part.map(row => [row.environment, row.entity_ref]),
+      `SELECT environment, entity_ref, ${latest('')} AS latest_finished,
+         ${latest(` AND f.status = 'succeeded'`)} AS latest_success
+       FROM pairs`,
     );
     for (const row of rows) {
       histories.set(pairKey(row), {
@@ -93,14 +111,22 @@ export async function loadHistories(
         latestSuccessAt: numberOrUndefined(row.latest_success),
       });
     }
+    const ofEntities = oneOf(trx, 'entity_ref', [
+      ...new Set(part.map(row => row.entity_ref)),
+    ]);
     const marks: Array<{
       environment: string;
       entity_ref: string;
       position: unknown;
       deployed_at: unknown;
-    }> = await trx(MARKS)
-      .whereIn('entity_ref', [...new Set(part.map(row => row.entity_ref))])
-      .select('environment', 'entity_ref', 'position', 'deployed_at');
+    }> = await named(
+      trx,
+      trx(MARKS)
+        .whereRaw(ofEntities.sql, ofEntities.bindings)
+        .select('environment', 'entity_ref', 'position', 'deployed_at'),
+      'lead_time_marks_v1',
+      ofEntities,
+    );
     for (const mark of marks) {
       const history = histories.get(pairKey(mark));
       if (history) {
@@ -132,18 +158,18 @@ async function loadPrevious(
     )
     .map(group => group.rows[0]);
   for (const part of chunks(firsts, PAIRS_PER_STATEMENT)) {
-    const { rows } = normalise(
-      await trx.raw(
-        `${pairsCte(part.length, 'since')}
-         SELECT f.environment, f.entity_ref, f.deployment_id, f.status, f.rolled_back, f.finished_at
-         FROM ${FINISHED} f JOIN pairs ON f.environment = pairs.environment
-           AND f.entity_ref = pairs.entity_ref AND f.finished_at = pairs.since`,
-        part.flatMap(row => [
-          row.environment,
-          row.entity_ref,
-          histories.get(pairKey(row))!.latestFinishedAt!,
-        ]),
-      ),
+    const { rows } = await queryPairs(
+      trx,
+      'previous_finished_v1',
+      PAIR_SINCE,
+      part.map(row => [
+        row.environment,
+        row.entity_ref,
+        histories.get(pairKey(row))!.latestFinishedAt!,
+      ]),
+      `SELECT f.environment, f.entity_ref, f.deployment_id, f.status, f.rolled_back, f.finished_at
+       FROM ${FINISHED} f JOIN pairs ON f.environment = pairs.environment
+         AND f.entity_ref = pairs.entity_ref AND f.finished_at = pairs.since`,
     );
     const atLatest = new Map<string, RawRow[]>();
     for (const row of rows) {
@@ -202,19 +228,19 @@ export async function loadUnrecovered(
   const unrecovered = new Map<string, Unrecovered[]>();
   const firsts = groups.map(group => group.rows[0]);
   for (const part of chunks(firsts, PAIRS_PER_STATEMENT)) {
-    const { rows } = normalise(
-      await trx.raw(
-        `${pairsCte(part.length, 'since')}
-         SELECT f.environment, f.entity_ref, f.deployment_id, f.finished_at
-         FROM ${FINISHED} f JOIN pairs ON f.environment = pairs.environment
-           AND f.entity_ref = pairs.entity_ref AND f.finished_at >= pairs.since
-         WHERE (f.status = 'failed' OR f.rolled_back) AND f.recovered_at IS NULL`,
-        part.flatMap(row => [
-          row.environment,
-          row.entity_ref,
-          histories.get(pairKey(row))?.latestSuccessAt ?? -1,
-        ]),
-      ),
+    const { rows } = await queryPairs(
+      trx,
+      'unrecovered_v1',
+      PAIR_SINCE,
+      part.map(row => [
+        row.environment,
+        row.entity_ref,
+        histories.get(pairKey(row))?.latestSuccessAt ?? -1,
+      ]),
+      `SELECT f.environment, f.entity_ref, f.deployment_id, f.finished_at
+       FROM ${FINISHED} f JOIN pairs ON f.environment = pairs.environment
+         AND f.entity_ref = pairs.entity_ref AND f.finished_at >= pairs.since
+       WHERE (f.status = 'failed' OR f.rolled_back) AND f.recovered_at IS NULL`,
     );
     for (const row of rows) {
       const list = unrecovered.get(pairKey(row)) ?? [];
@@ -257,30 +283,23 @@ export async function loadCommits(
   }
   const commits = new Map<string, CommitRow[]>();
   for (const part of chunks([...ranges.entries()], PAIRS_PER_STATEMENT)) {
-    const rows: Array<{
+    // CROSS JOIN keeps the ranges the outer loop on SQLite: each is one index range of commits.
+    const { rows } = await queryPairs<{
       entity_ref: string;
       sha: string;
       position: unknown;
       committed_at: unknown;
       git_committed_at: unknown;
-    }> = await trx(TABLES.commits)
-      .where(query => {
-        for (const [entityRef, { low, high }] of part) {
-          query.orWhere(range =>
-            range
-              .where('entity_ref', entityRef)
-              .where('position', '>', low)
-              .where('position', '<=', high),
-          );
-        }
-      })
-      .select(
-        'entity_ref',
-        'sha',
-        'position',
-        'committed_at',
-        'git_committed_at',
-      );
+    }>(
+      trx,
+      'commit_ranges_v1',
+      RANGE,
+      part.map(([entityRef, { low, high }]) => [entityRef, low, high]),
+      `SELECT c.entity_ref, c.sha, c.position, c.committed_at, c.git_committed_at
+       FROM pairs CROSS JOIN ${TABLES.commits} c
+       WHERE c.entity_ref = pairs.entity_ref AND c.position > pairs.low
+         AND c.position <= pairs.high`,
+    );
     for (const row of rows) {
       const list = commits.get(row.entity_ref) ?? [];
       list.push({

@@ -2,11 +2,13 @@ import {
   CommitSummary,
   PullRequestSummary,
 } from '@shiplog/plugin-shiplog-common';
+import { Knex } from 'knex';
 import { CommitRow, PullRequestRow } from '../rows';
 import { TABLES } from '../tables';
 import { ProjectedLedgerEvent } from '../types';
 import { ProjectionBatch, chunks, keyOf } from './batch';
 import { PushedCommits, orderPushedCommits } from './orderPushedCommits';
+import { named, oneOf, selectOverTuples } from './statements';
 
 const COMMITS = TABLES.commits;
 const PULL_REQUESTS = TABLES.pullRequests;
@@ -133,6 +135,31 @@ class CommitFacts {
   }
 }
 
+/** The stored positions of these (component, sha) commits. */
+export async function commitPositions(
+  trx: Knex.Transaction,
+  commits: ReadonlyArray<readonly [entityRef: string, sha: string]>,
+): Promise<Array<{ entity_ref: string; sha: string; position: unknown }>> {
+  const found: Array<{ entity_ref: string; sha: string; position: unknown }> =
+    [];
+  for (const part of chunks([...commits])) {
+    found.push(
+      ...(await selectOverTuples<(typeof found)[number]>(
+        trx,
+        { name: 'commit_positions_v2', tuples: 'wanted' },
+        [
+          { name: 'entity_ref', type: 'text' },
+          { name: 'sha', type: 'text' },
+        ],
+        part,
+        `SELECT c.entity_ref, c.sha, c.position FROM wanted CROSS JOIN ${COMMITS} c
+         WHERE c.entity_ref = wanted.entity_ref AND c.sha = wanted.sha`,
+      )),
+    );
+  }
+  return found;
+}
+
 /**
  * New commits take the positions after each component's last one, in the order the batch reports them;
  * commits already stored keep theirs and take none, so positions stay gap-free (1..n per component)
@@ -144,30 +171,24 @@ async function positionCommits(
   commits: PendingCommit[],
 ): Promise<CommitRow[]> {
   const entityRefs = [...new Set(commits.map(c => c.entityRef))];
-  const stored: Array<{ entity_ref: string; sha: string; position: unknown }> =
-    [];
-  for (const part of chunks(commits)) {
-    stored.push(
-      ...(await trx(COMMITS)
-        .whereIn('entity_ref', [...new Set(part.map(c => c.entityRef))])
-        .whereIn(
-          'sha',
-          part.map(c => c.sha),
-        )
-        .select('entity_ref', 'sha', 'position')),
-    );
-  }
+  const stored = await commitPositions(
+    trx,
+    commits.map(c => [c.entityRef, c.sha] as const),
+  );
   const storedPosition = new Map(
     stored.map(row => [keyOf(row.entity_ref, row.sha), Number(row.position)]),
   );
-  const maxRows: Array<{
-    entity_ref: string;
-    max: number | string | null;
-  }> = await trx(COMMITS)
-    .whereIn('entity_ref', entityRefs)
-    .groupBy('entity_ref')
-    .select('entity_ref')
-    .max({ max: 'position' });
+  const ofEntities = oneOf(trx, 'entity_ref', entityRefs);
+  const maxRows = (await named(
+    trx,
+    trx(COMMITS)
+      .whereRaw(ofEntities.sql, ofEntities.bindings)
+      .groupBy('entity_ref')
+      .select('entity_ref')
+      .max({ max: 'position' }),
+    'commit_max_positions_v1',
+    ofEntities,
+  )) as Array<{ entity_ref: string; max: number | string | null }>;
   const next = new Map(
     maxRows.map(row => [row.entity_ref, Number(row.max ?? 0)]),
   );

@@ -14,6 +14,7 @@ import {
   pairKey,
 } from './deliveryHistories';
 import { foldInOrder } from './deliveryInOrder';
+import { named, oneOf } from './statements';
 import { recordFinished } from './deliveryPerDeployment';
 import {
   TouchedDeliveryTimes,
@@ -32,14 +33,19 @@ async function withoutRecorded(
   const recorded = new Set<string>();
   const stored = rows.filter(row => !created.has(row));
   for (const part of chunks(stored)) {
-    const found: Array<{ deployment_id: unknown }> = await trx(
-      TABLES.finishedDeployments,
-    )
-      .whereIn(
-        'deployment_id',
-        part.map(row => row.id),
-      )
-      .select('deployment_id');
+    const ofIds = oneOf(
+      trx,
+      'deployment_id',
+      part.map(row => row.id),
+    );
+    const found: Array<{ deployment_id: unknown }> = await named(
+      trx,
+      trx(TABLES.finishedDeployments)
+        .whereRaw(ofIds.sql, ofIds.bindings)
+        .select('deployment_id'),
+      'recorded_deployments_v1',
+      ofIds,
+    );
     for (const row of found) recorded.add(String(row.deployment_id));
   }
   return rows.filter(row => !recorded.has(String(row.id)));

@@ -4,6 +4,7 @@ import { TABLES } from '../tables';
 import { DeploymentRecord } from '../types';
 import { ProjectionBatch, chunks, keyOf } from './batch';
 import { EventVersions, loadReleases } from './projectReleases';
+import { named, oneOf } from './statements';
 
 const DEPLOYMENTS = TABLES.deployments;
 
@@ -43,11 +44,23 @@ async function loadOpenDeployments(
   ].map(k => k.split('\u0000'));
   const wantedTriples = new Set(triples.map(t => t.join('\u0000')));
   const open = new Map<string, DeploymentRow>();
-  const openRows: DeploymentRow[] = await trx(DEPLOYMENTS)
-    .whereIn('entity_ref', [...new Set(triples.map(t => t[0]))])
-    .whereIn('version', [...new Set(triples.map(t => t[2]))])
-    .where({ status: 'in_progress' })
-    .orderBy('sort_at', 'asc');
+  const ofEntities = oneOf(trx, 'entity_ref', [
+    ...new Set(triples.map(t => t[0])),
+  ]);
+  const ofVersions = oneOf(trx, 'version', [
+    ...new Set(triples.map(t => t[2])),
+  ]);
+  const openRows: DeploymentRow[] = await named(
+    trx,
+    trx(DEPLOYMENTS)
+      .whereRaw(ofEntities.sql, ofEntities.bindings)
+      .whereRaw(ofVersions.sql, ofVersions.bindings)
+      .where({ status: 'in_progress' })
+      .orderBy('sort_at', 'asc'),
+    'open_deployments_v1',
+    ofEntities,
+    ofVersions,
+  );
   for (const row of openRows) {
     const key = keyOf(row.entity_ref, row.environment, row.version);
     if (wantedTriples.has(key)) open.set(key, row);
@@ -60,15 +73,21 @@ async function loadCurrentStates(
   entityRefs: string[],
 ): Promise<Map<string, CurrentState>> {
   const states = new Map<string, CurrentState>();
+  const touched = oneOf(trx, 's.entity_ref', entityRefs);
   const rows: Array<{
     entity_ref: string;
     environment: string;
     current_at: number | null;
     version: string | null;
-  }> = await trx(`${TABLES.environmentState} as s`)
-    .leftJoin(`${DEPLOYMENTS} as d`, 'd.id', 's.current_deployment_id')
-    .whereIn('s.entity_ref', entityRefs)
-    .select('s.entity_ref', 's.environment', 's.current_at', 'd.version');
+  }> = await named(
+    trx,
+    trx(`${TABLES.environmentState} as s`)
+      .leftJoin(`${DEPLOYMENTS} as d`, 'd.id', 's.current_deployment_id')
+      .whereRaw(touched.sql, touched.bindings)
+      .select('s.entity_ref', 's.environment', 's.current_at', 'd.version'),
+    'current_states_v1',
+    touched,
+  );
   for (const row of rows) {
     states.set(keyOf(row.entity_ref, row.environment), {
       currentAt: toNumber(row.current_at) ?? null,

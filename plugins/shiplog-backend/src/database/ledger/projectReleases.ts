@@ -3,6 +3,7 @@ import { Knex } from 'knex';
 import { ReleaseRow, Stage } from '../rows';
 import { TABLES } from '../tables';
 import { ProjectionBatch, UpsertedRelease, chunks, keyOf } from './batch';
+import { named, oneOf } from './statements';
 
 const RELEASES = TABLES.releases;
 
@@ -201,12 +202,24 @@ export async function loadReleases(
     return found;
   }
   const pairs = [...missing].map(key => key.split('\u0000'));
+  const { trx } = batch;
+  const ofEntities = oneOf(trx, 'entity_ref', [
+    ...new Set(pairs.map(pair => pair[0])),
+  ]);
+  const ofVersions = oneOf(trx, 'version', [
+    ...new Set(pairs.map(pair => pair[1])),
+  ]);
   const rows: Array<{ entity_ref: string; version: string } & UpsertedRelease> =
-    await batch
-      .trx(RELEASES)
-      .whereIn('entity_ref', [...new Set(pairs.map(pair => pair[0]))])
-      .whereIn('version', [...new Set(pairs.map(pair => pair[1]))])
-      .select('entity_ref', 'version', 'version_key', 'commit_sha');
+    await named(
+      trx,
+      trx(RELEASES)
+        .whereRaw(ofEntities.sql, ofEntities.bindings)
+        .whereRaw(ofVersions.sql, ofVersions.bindings)
+        .select('entity_ref', 'version', 'version_key', 'commit_sha'),
+      'releases_of_v1',
+      ofEntities,
+      ofVersions,
+    );
   for (const row of rows) {
     const key = keyOf(row.entity_ref, row.version);
     if (missing.has(key)) {

@@ -1,6 +1,7 @@
 import { Knex } from 'knex';
 import { TABLES } from '../tables';
 import { ProjectionBatch, chunks } from './batch';
+import { named, oneOf } from './statements';
 
 const CELLS = TABLES.rollupCells;
 const HEADS = TABLES.commitHeads;
@@ -49,11 +50,16 @@ export async function projectRollupCells(
   withCommits: Set<string>,
 ): Promise<void> {
   for (const part of chunks([...new Set(entityRefs)])) {
-    const marks = part.map(() => '?').join(', ');
-    await trx.raw(
-      `INSERT INTO ${CELLS} (${CELL_COLUMNS}) ${CELLS_SELECT} WHERE s.entity_ref IN (${marks})
-       ON CONFLICT (entity_ref, environment) DO UPDATE SET ${CELL_UPDATES}`,
-      part,
+    const touched = oneOf(trx, 's.entity_ref', part);
+    await named(
+      trx,
+      trx.raw(
+        `INSERT INTO ${CELLS} (${CELL_COLUMNS}) ${CELLS_SELECT} WHERE ${touched.sql}
+         ON CONFLICT (entity_ref, environment) DO UPDATE SET ${CELL_UPDATES}`,
+        touched.bindings,
+      ),
+      'rollup_cells_v1',
+      touched,
     );
   }
   await projectCommitHeads(trx, [...withCommits]);
@@ -61,13 +67,23 @@ export async function projectRollupCells(
 
 async function projectCommitHeads(trx: Knex.Transaction, entityRefs: string[]) {
   for (const part of chunks(entityRefs)) {
-    const marks = part.map(() => '?').join(', ');
-    await trx(HEADS).whereIn('entity_ref', part).delete();
-    await trx.raw(
-      `INSERT INTO ${HEADS} (entity_ref, head_position)
-       SELECT entity_ref, MAX(position) FROM ${TABLES.commits}
-       WHERE entity_ref IN (${marks}) GROUP BY entity_ref`,
-      part,
+    const touched = oneOf(trx, 'entity_ref', part);
+    await named(
+      trx,
+      trx(HEADS).whereRaw(touched.sql, touched.bindings).delete(),
+      'commit_heads_delete_v1',
+      touched,
+    );
+    await named(
+      trx,
+      trx.raw(
+        `INSERT INTO ${HEADS} (entity_ref, head_position)
+         SELECT entity_ref, MAX(position) FROM ${TABLES.commits}
+         WHERE ${touched.sql} GROUP BY entity_ref`,
+        touched.bindings,
+      ),
+      'commit_heads_insert_v1',
+      touched,
     );
   }
 }
