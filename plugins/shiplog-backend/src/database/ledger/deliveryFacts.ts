@@ -2,9 +2,8 @@ import { Knex } from 'knex';
 import { DeploymentRow } from '../rows';
 import { TABLES } from '../tables';
 import { ProjectionBatch, chunks, keyOf } from './batch';
-import { commitPositions } from './projectCommits';
 import { loadReleases } from './projectReleases';
-import { named, oneOf } from './statements';
+import { selectOverTuples } from './statements';
 
 /** The label that makes a release unplanned work (DORA's rework rate). */
 const HOTFIX_LABEL = 'hotfix';
@@ -75,28 +74,48 @@ async function containsHotfix(
   );
 }
 
+interface CommitFacts {
+  entity_ref: string;
+  sha: string;
+  position: unknown;
+  /** Whether any of the component's pull requests has a label mentioning hotfix. */
+  hotfix_labels: unknown;
+}
+
 /**
- * The components with any pull request whose labels mention hotfix, in one query per chunk: only
- * their releases need the exact check, which costs two queries per deployment. The match is a
- * superset of the exact one (a label that lower-cases to "hotfix" contains it in any case).
+ * The positions of the (component, sha) commits, each with whether its component has any pull request
+ * whose labels mention hotfix (once per component): only those releases need the exact check, which
+ * costs two queries per deployment. The match is a superset of the exact one (a label that
+ * lower-cases to "hotfix" contains it in any case). A release whose commit has no position is no
+ * hotfix, so components without found commits need no answer.
  */
-async function componentsWithHotfixLabels(
+async function commitFacts(
   trx: Knex.Transaction,
-  entityRefs: string[],
-): Promise<Set<string>> {
-  const found = new Set<string>();
-  for (const part of chunks(entityRefs)) {
-    const ofEntities = oneOf(trx, 'entity_ref', part);
-    const rows: Array<{ entity_ref: string }> = await named(
-      trx,
-      trx(TABLES.pullRequests)
-        .whereRaw(ofEntities.sql, ofEntities.bindings)
-        .whereRaw('LOWER(labels) LIKE ?', [`%${HOTFIX_LABEL}%`])
-        .distinct('entity_ref'),
-      'hotfix_components_v1',
-      ofEntities,
+  commits: ReadonlyArray<readonly [entityRef: string, sha: string]>,
+): Promise<CommitFacts[]> {
+  const found: CommitFacts[] = [];
+  for (const part of chunks([...commits])) {
+    found.push(
+      ...(await selectOverTuples<CommitFacts>(
+        trx,
+        { name: 'commit_facts_v1', tuples: 'wanted' },
+        [
+          { name: 'entity_ref', type: 'text' },
+          { name: 'sha', type: 'text' },
+        ],
+        part,
+        // A second table expression after `wanted`: the components with hotfix labels, once each.
+        `, flagged AS (
+           SELECT DISTINCT p.entity_ref FROM ${TABLES.pullRequests} p
+           WHERE p.entity_ref IN (SELECT entity_ref FROM wanted)
+             AND LOWER(p.labels) LIKE '%${HOTFIX_LABEL}%')
+         SELECT c.entity_ref, c.sha, c.position,
+           CASE WHEN flagged.entity_ref IS NULL THEN 0 ELSE 1 END AS hotfix_labels
+         FROM wanted CROSS JOIN ${TABLES.commits} c
+         LEFT JOIN flagged ON flagged.entity_ref = c.entity_ref
+         WHERE c.entity_ref = wanted.entity_ref AND c.sha = wanted.sha`,
+      )),
     );
-    for (const row of rows) found.add(row.entity_ref);
   }
   return found;
 }
@@ -104,14 +123,14 @@ async function componentsWithHotfixLabels(
 /**
  * The release order key, commit position and hotfix flag of each finished deployment's release: the
  * releases come from the batch's upsert (a finished deployment is of a version the batch named), the
- * positions in one query, plus the exact hotfix check for components that have hotfix labels at all.
+ * positions (and which components have hotfix labels at all) in one query, plus the exact hotfix
+ * check for those components.
  */
 export async function loadReleaseFacts(
   batch: ProjectionBatch,
   rows: FinishedDeployment[],
 ): Promise<Map<FinishedDeployment, ReleaseFacts>> {
   const { trx } = batch;
-  const entityRefs = [...new Set(rows.map(row => row.entity_ref))];
   const releaseOf = await loadReleases(
     batch,
     rows.map(row => keyOf(row.entity_ref, row.version)),
@@ -125,11 +144,13 @@ export async function loadReleaseFacts(
     const sha = shaOf(row);
     if (sha) commits.set(keyOf(row.entity_ref, sha), [row.entity_ref, sha]);
   }
-  const positions = await commitPositions(trx, [...commits.values()]);
+  const found = await commitFacts(trx, [...commits.values()]);
   const positionOf = new Map(
-    positions.map(p => [keyOf(p.entity_ref, p.sha), Number(p.position)]),
+    found.map(p => [keyOf(p.entity_ref, p.sha), Number(p.position)]),
   );
-  const withHotfixLabels = await componentsWithHotfixLabels(trx, entityRefs);
+  const withHotfixLabels = new Set(
+    found.filter(p => Number(p.hotfix_labels)).map(p => p.entity_ref),
+  );
   const facts = new Map<FinishedDeployment, ReleaseFacts>();
   for (const row of rows) {
     const release = {

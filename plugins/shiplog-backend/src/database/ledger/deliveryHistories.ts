@@ -2,7 +2,7 @@ import { Knex } from 'knex';
 import { TABLES } from '../tables';
 import { chunks, keyOf } from './batch';
 import { FinishedDeployment, ReleaseFacts } from './deliveryFacts';
-import { TupleColumn, named, oneOf, selectOverTuples } from './statements';
+import { TupleColumn, selectOverTuples } from './statements';
 
 /*
  * What `deliveryInOrder` reads before it folds a batch's finished deployments in memory: per
@@ -96,45 +96,34 @@ export async function loadHistories(
     const latest = (condition: string) =>
       `(SELECT MAX(f.finished_at) FROM ${FINISHED} f WHERE f.environment = pairs.environment
         AND f.entity_ref = pairs.entity_ref${condition})`;
+    // The pair's lead-time mark joined by its primary key: one statement for all a history holds.
     const { rows } = await queryPairs(
       trx,
-      'latest_finished_v1',
+      'histories_v1',
       PAIR,
       part.map(row => [row.environment, row.entity_ref]),
-      `SELECT environment, entity_ref, ${latest('')} AS latest_finished,
-         ${latest(` AND f.status = 'succeeded'`)} AS latest_success
-       FROM pairs`,
+      `SELECT pairs.environment, pairs.entity_ref, ${latest(
+        '',
+      )} AS latest_finished,
+         ${latest(` AND f.status = 'succeeded'`)} AS latest_success,
+         m.position AS mark_position, m.deployed_at AS mark_deployed_at
+       FROM pairs LEFT JOIN ${MARKS} m ON m.entity_ref = pairs.entity_ref
+         AND m.environment = pairs.environment`,
     );
     for (const row of rows) {
+      const markPosition = numberOrUndefined(row.mark_position);
       histories.set(pairKey(row), {
         latestFinishedAt: numberOrUndefined(row.latest_finished),
         latestSuccessAt: numberOrUndefined(row.latest_success),
+        ...(markPosition === undefined
+          ? {}
+          : {
+              mark: {
+                position: markPosition,
+                deployedAt: Number(row.mark_deployed_at),
+              },
+            }),
       });
-    }
-    const ofEntities = oneOf(trx, 'entity_ref', [
-      ...new Set(part.map(row => row.entity_ref)),
-    ]);
-    const marks: Array<{
-      environment: string;
-      entity_ref: string;
-      position: unknown;
-      deployed_at: unknown;
-    }> = await named(
-      trx,
-      trx(MARKS)
-        .whereRaw(ofEntities.sql, ofEntities.bindings)
-        .select('environment', 'entity_ref', 'position', 'deployed_at'),
-      'lead_time_marks_v1',
-      ofEntities,
-    );
-    for (const mark of marks) {
-      const history = histories.get(pairKey(mark));
-      if (history) {
-        history.mark = {
-          position: Number(mark.position),
-          deployedAt: Number(mark.deployed_at),
-        };
-      }
     }
   }
   await loadPrevious(trx, groups, histories);

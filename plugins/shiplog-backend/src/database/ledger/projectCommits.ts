@@ -136,7 +136,7 @@ class CommitFacts {
 }
 
 /** The stored positions of these (component, sha) commits. */
-export async function commitPositions(
+async function commitPositions(
   trx: Knex.Transaction,
   commits: ReadonlyArray<readonly [entityRef: string, sha: string]>,
 ): Promise<Array<{ entity_ref: string; sha: string; position: unknown }>> {
@@ -178,7 +178,7 @@ async function positionCommits(
   const storedPosition = new Map(
     stored.map(row => [keyOf(row.entity_ref, row.sha), Number(row.position)]),
   );
-  const ofEntities = oneOf(trx, 'entity_ref', entityRefs);
+  const ofEntities = oneOf('entity_ref', entityRefs);
   const maxRows = (await named(
     trx,
     trx(COMMITS)

@@ -34,7 +34,6 @@ async function withoutRecorded(
   const stored = rows.filter(row => !created.has(row));
   for (const part of chunks(stored)) {
     const ofIds = oneOf(
-      trx,
       'deployment_id',
       part.map(row => row.id),
     );

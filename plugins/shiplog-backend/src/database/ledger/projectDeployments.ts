@@ -44,12 +44,8 @@ async function loadOpenDeployments(
   ].map(k => k.split('\u0000'));
   const wantedTriples = new Set(triples.map(t => t.join('\u0000')));
   const open = new Map<string, DeploymentRow>();
-  const ofEntities = oneOf(trx, 'entity_ref', [
-    ...new Set(triples.map(t => t[0])),
-  ]);
-  const ofVersions = oneOf(trx, 'version', [
-    ...new Set(triples.map(t => t[2])),
-  ]);
+  const ofEntities = oneOf('entity_ref', [...new Set(triples.map(t => t[0]))]);
+  const ofVersions = oneOf('version', [...new Set(triples.map(t => t[2]))]);
   const openRows: DeploymentRow[] = await named(
     trx,
     trx(DEPLOYMENTS)
@@ -73,7 +69,7 @@ async function loadCurrentStates(
   entityRefs: string[],
 ): Promise<Map<string, CurrentState>> {
   const states = new Map<string, CurrentState>();
-  const touched = oneOf(trx, 's.entity_ref', entityRefs);
+  const touched = oneOf('s.entity_ref', entityRefs);
   const rows: Array<{
     entity_ref: string;
     environment: string;

@@ -203,12 +203,10 @@ export async function loadReleases(
   }
   const pairs = [...missing].map(key => key.split('\u0000'));
   const { trx } = batch;
-  const ofEntities = oneOf(trx, 'entity_ref', [
+  const ofEntities = oneOf('entity_ref', [
     ...new Set(pairs.map(pair => pair[0])),
   ]);
-  const ofVersions = oneOf(trx, 'version', [
-    ...new Set(pairs.map(pair => pair[1])),
-  ]);
+  const ofVersions = oneOf('version', [...new Set(pairs.map(pair => pair[1]))]);
   const rows: Array<{ entity_ref: string; version: string } & UpsertedRelease> =
     await named(
       trx,

@@ -50,7 +50,7 @@ export async function projectRollupCells(
   withCommits: Set<string>,
 ): Promise<void> {
   for (const part of chunks([...new Set(entityRefs)])) {
-    const touched = oneOf(trx, 's.entity_ref', part);
+    const touched = oneOf('s.entity_ref', part);
     await named(
       trx,
       trx.raw(
@@ -67,7 +67,7 @@ export async function projectRollupCells(
 
 async function projectCommitHeads(trx: Knex.Transaction, entityRefs: string[]) {
   for (const part of chunks(entityRefs)) {
-    const touched = oneOf(trx, 'entity_ref', part);
+    const touched = oneOf('entity_ref', part);
     await named(
       trx,
       trx(HEADS).whereRaw(touched.sql, touched.bindings).delete(),
