@@ -1,6 +1,7 @@
 import { Knex } from 'knex';
 import { TABLES } from '../tables';
 import { chunks } from './batch';
+import { InsertColumn, insertIgnoringConflicts } from './insertRows';
 import {
   FinishedDeployment,
   ReleaseFacts,
@@ -41,6 +42,28 @@ interface FinishedInsert {
   recovered_at: number | null;
 }
 
+const column = (name: string, type: InsertColumn['type']): InsertColumn => ({
+  name,
+  type,
+});
+const FINISHED_COLUMNS: InsertColumn[] = [
+  column('deployment_id', 'bigint'),
+  ...['entity_ref', 'environment', 'version', 'status'].map(name =>
+    column(name, 'text'),
+  ),
+  column('finished_at', 'bigint'),
+  ...['was_rollback', 'rolled_back', 'hotfix'].map(name =>
+    column(name, 'boolean'),
+  ),
+  column('recovered_at', 'bigint'),
+];
+const LEAD_TIME_COLUMNS: InsertColumn[] = [
+  ...['entity_ref', 'environment', 'sha'].map(name => column(name, 'text')),
+  ...['position', 'started_at', 'deployed_at', 'deployment_id'].map(name =>
+    column(name, 'bigint'),
+  ),
+];
+
 /** Everything the fold writes, collected across the batch's groups. */
 class DeliveryWrites {
   readonly finished: FinishedInsert[] = [];
@@ -52,9 +75,13 @@ class DeliveryWrites {
   readonly marks: LeadTimeMark[] = [];
 
   async flush(trx: Knex.Transaction) {
-    for (const part of chunks(this.finished)) {
-      await trx(FINISHED).insert(part).onConflict('deployment_id').ignore();
-    }
+    await insertIgnoringConflicts(
+      trx,
+      FINISHED,
+      FINISHED_COLUMNS,
+      this.finished,
+      ['deployment_id'],
+    );
     for (const part of chunks(this.rolledBack)) {
       await trx(FINISHED)
         .whereIn('deployment_id', part)
@@ -75,12 +102,13 @@ class DeliveryWrites {
           ),
         });
     }
-    for (const part of chunks(this.leadTimes)) {
-      await trx(LEAD_TIMES)
-        .insert(part)
-        .onConflict(['entity_ref', 'environment', 'sha'])
-        .ignore();
-    }
+    await insertIgnoringConflicts(
+      trx,
+      LEAD_TIMES,
+      LEAD_TIME_COLUMNS,
+      this.leadTimes,
+      ['entity_ref', 'environment', 'sha'],
+    );
     // The fold's marks are already the maxima; raising keeps a higher one another writer stored.
     await raiseMarks(trx, this.marks);
   }

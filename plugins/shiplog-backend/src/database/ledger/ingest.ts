@@ -3,6 +3,7 @@ import { Knex } from 'knex';
 import { TABLES } from '../tables';
 import { LedgerEvent, ProjectedLedgerEvent } from '../types';
 import { ProjectionBatch, chunks } from './batch';
+import { InsertColumn, insertIgnoringConflicts } from './insertRows';
 import { lockEntities } from './lockEntities';
 import { projectCommits } from './projectCommits';
 import { projectDeliveryMetrics } from './projectDeliveryMetrics';
@@ -33,6 +34,15 @@ function payloadOf(event: LedgerEvent): string {
   }
   return JSON.stringify(rest);
 }
+
+const text = (name: string): InsertColumn => ({ name, type: 'text' });
+const EVENT_COLUMNS: InsertColumn[] = [
+  ...['id', 'entity_ref', 'type', 'status', 'version', 'commit_sha'].map(text),
+  ...['environment', 'run_url', 'actor', 'source'].map(text),
+  { name: 'occurred_at', type: 'bigint' },
+  { name: 'received_at', type: 'bigint' },
+  text('payload'),
+];
 
 function eventRow(event: LedgerEvent, occurredAt: number, receivedAt: number) {
   return {
@@ -157,13 +167,16 @@ export async function ingestEvents(
       const rows = part.map(event =>
         eventRow(event, times.get(event)!, received),
       );
-      const inserted: Array<{ id: string }> = await trx(TABLES.events)
-        .insert(rows)
-        .onConflict('id')
-        .ignore()
-        .returning('id');
+      const inserted = await insertIgnoringConflicts(
+        trx,
+        TABLES.events,
+        EVENT_COLUMNS,
+        rows,
+        ['id'],
+        'id',
+      );
       for (const row of inserted) {
-        acceptedIds.add(row.id);
+        acceptedIds.add(String(row.id));
       }
     }
     fresh = batch.filter(event => acceptedIds.has(event.id));
