@@ -1,9 +1,16 @@
 import { Knex } from 'knex';
 import { TABLES } from '../tables';
 import { DAY_MS, weekStartOf } from '../weeks';
-import { chunks, keyOf } from './batch';
+import { keyOf } from './batch';
+import { InsertColumn, columnsOf, insertRows } from './insertRows';
 
 const BUCKETS = TABLES.deliveryBuckets;
+const BUCKET_COLUMNS: InsertColumn[] = [
+  ...columnsOf('text', 'environment', 'entity_ref'),
+  ...columnsOf('bigint', 'span_days', 'bucket_start', 'total', 'succeeded'),
+  ...columnsOf('bigint', 'failing', 'rework'),
+  ...columnsOf('text', 'recoveries', 'lead_times'),
+];
 
 interface BucketDelta {
   environment: string;
@@ -98,26 +105,25 @@ export class BucketDeltas {
       recoveries: delta.recoveries.join(','),
       lead_times: delta.lead_times.join(','),
     }));
-    const sum = (column: string) =>
-      trx.raw(`${BUCKETS}.${column} + excluded.${column}`);
+    const sum = (column: string) => `${BUCKETS}.${column} + excluded.${column}`;
     const append = (column: string) =>
-      trx.raw(
-        `CASE WHEN excluded.${column} = '' THEN ${BUCKETS}.${column}
-         WHEN ${BUCKETS}.${column} = '' THEN excluded.${column}
-         ELSE ${BUCKETS}.${column} || ',' || excluded.${column} END`,
-      );
-    for (const part of chunks(rows, 200)) {
-      await trx(BUCKETS)
-        .insert(part)
-        .onConflict(['environment', 'entity_ref', 'span_days', 'bucket_start'])
-        .merge({
-          total: sum('total'),
-          succeeded: sum('succeeded'),
-          failing: sum('failing'),
-          rework: sum('rework'),
-          recoveries: append('recoveries'),
-          lead_times: append('lead_times'),
-        });
-    }
+      `CASE WHEN excluded.${column} = '' THEN ${BUCKETS}.${column}
+       WHEN ${BUCKETS}.${column} = '' THEN excluded.${column}
+       ELSE ${BUCKETS}.${column} || ',' || excluded.${column} END`;
+    await insertRows(trx, {
+      table: BUCKETS,
+      columns: BUCKET_COLUMNS,
+      rows,
+      chunk: 200,
+      conflict: ['environment', 'entity_ref', 'span_days', 'bucket_start'],
+      merge: {
+        total: sum('total'),
+        succeeded: sum('succeeded'),
+        failing: sum('failing'),
+        rework: sum('rework'),
+        recoveries: append('recoveries'),
+        lead_times: append('lead_times'),
+      },
+    });
   }
 }

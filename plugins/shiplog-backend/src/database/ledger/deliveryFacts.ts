@@ -2,6 +2,7 @@ import { Knex } from 'knex';
 import { DeploymentRow } from '../rows';
 import { TABLES } from '../tables';
 import { ProjectionBatch, chunks, keyOf } from './batch';
+import { columnsOf, insertRows } from './insertRows';
 import { loadReleases } from './projectReleases';
 import { selectOverTuples } from './statements';
 
@@ -178,16 +179,15 @@ export interface LeadTimeMark {
 export async function raiseMarks(trx: Knex.Transaction, marks: LeadTimeMark[]) {
   const MARKS = TABLES.leadTimeMarks;
   const higher = (column: string) =>
-    trx.raw(
-      `CASE WHEN excluded.${column} > ${MARKS}.${column} THEN excluded.${column} ELSE ${MARKS}.${column} END`,
-    );
-  for (const part of chunks(marks)) {
-    await trx(MARKS)
-      .insert(part)
-      .onConflict(['entity_ref', 'environment'])
-      .merge({
-        position: higher('position'),
-        deployed_at: higher('deployed_at'),
-      });
-  }
+    `CASE WHEN excluded.${column} > ${MARKS}.${column} THEN excluded.${column} ELSE ${MARKS}.${column} END`;
+  await insertRows(trx, {
+    table: MARKS,
+    columns: [
+      ...columnsOf('text', 'entity_ref', 'environment'),
+      ...columnsOf('bigint', 'position', 'deployed_at'),
+    ],
+    rows: marks,
+    conflict: ['entity_ref', 'environment'],
+    merge: { position: higher('position'), deployed_at: higher('deployed_at') },
+  });
 }

@@ -1,7 +1,7 @@
 import { Knex } from 'knex';
 import { TABLES } from '../tables';
 import { chunks } from './batch';
-import { InsertColumn, insertIgnoringConflicts } from './insertRows';
+import { InsertColumn, insertRows } from './insertRows';
 import {
   FinishedDeployment,
   ReleaseFacts,
@@ -75,13 +75,12 @@ class DeliveryWrites {
   readonly marks: LeadTimeMark[] = [];
 
   async flush(trx: Knex.Transaction) {
-    await insertIgnoringConflicts(
-      trx,
-      FINISHED,
-      FINISHED_COLUMNS,
-      this.finished,
-      ['deployment_id'],
-    );
+    await insertRows(trx, {
+      table: FINISHED,
+      columns: FINISHED_COLUMNS,
+      rows: this.finished,
+      conflict: ['deployment_id'],
+    });
     for (const part of chunks(this.rolledBack)) {
       await trx(FINISHED)
         .whereIn('deployment_id', part)
@@ -102,13 +101,12 @@ class DeliveryWrites {
           ),
         });
     }
-    await insertIgnoringConflicts(
-      trx,
-      LEAD_TIMES,
-      LEAD_TIME_COLUMNS,
-      this.leadTimes,
-      ['entity_ref', 'environment', 'sha'],
-    );
+    await insertRows(trx, {
+      table: LEAD_TIMES,
+      columns: LEAD_TIME_COLUMNS,
+      rows: this.leadTimes,
+      conflict: ['entity_ref', 'environment', 'sha'],
+    });
     // The fold's marks are already the maxima; raising keeps a higher one another writer stored.
     await raiseMarks(trx, this.marks);
   }

@@ -3,7 +3,7 @@ import { Knex } from 'knex';
 import { TABLES } from '../tables';
 import { LedgerEvent, ProjectedLedgerEvent } from '../types';
 import { ProjectionBatch, chunks } from './batch';
-import { InsertColumn, insertIgnoringConflicts } from './insertRows';
+import { InsertColumn, insertRows } from './insertRows';
 import { lockEntities } from './lockEntities';
 import { projectCommits } from './projectCommits';
 import { projectDeliveryMetrics } from './projectDeliveryMetrics';
@@ -167,14 +167,13 @@ export async function ingestEvents(
       const rows = part.map(event =>
         eventRow(event, times.get(event)!, received),
       );
-      const inserted = await insertIgnoringConflicts(
-        trx,
-        TABLES.events,
-        EVENT_COLUMNS,
+      const inserted = await insertRows(trx, {
+        table: TABLES.events,
+        columns: EVENT_COLUMNS,
         rows,
-        ['id'],
-        'id',
-      );
+        conflict: ['id'],
+        returning: ['id'],
+      });
       for (const row of inserted) {
         acceptedIds.add(String(row.id));
       }

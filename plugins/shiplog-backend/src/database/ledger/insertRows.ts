@@ -8,49 +8,98 @@ export interface InsertColumn {
   type: 'text' | 'bigint' | 'boolean';
 }
 
+/** Columns of one type: `columnsOf('text', 'a', 'b')`. */
+export const columnsOf = (
+  type: InsertColumn['type'],
+  ...names: string[]
+): InsertColumn[] => names.map(name => ({ name, type }));
+
+/** A multi-row insert of a batch's rows, which may meet stored ones. */
+export interface RowsInsert<Row> {
+  table: string;
+  columns: readonly InsertColumn[];
+  rows: readonly Row[];
+  /** The key a stored row may conflict on; none for rows that are always new. */
+  conflict?: readonly string[];
+  /**
+   * What a conflicting row sets: each column's new value as SQL over `excluded` and the table's own
+   * columns. Without it, a conflicting row is skipped.
+   */
+  merge?: Readonly<Record<string, string>>;
+  /** Columns of the rows written, returned. */
+  returning?: readonly string[];
+  /** Rows per statement (500 unless set). */
+  chunk?: number;
+}
+
 /**
- * Inserts a batch's rows, skipping each whose `conflict` key is stored already, and returns the
- * `returning` column of the rows inserted. On PostgreSQL the rows go as one array per column
- * (`unnest`) in a named statement: a `VALUES` list of 500 rows cost PostgreSQL more to parse and plan
- * (about 2.6 ms) than to insert (1.2 ms), and Node.js as much to bind 6,500 parameters. SQLite takes
- * the plain multi-row insert.
+ * Inserts (or merges) a batch's rows and returns the `returning` columns of the rows written. On
+ * PostgreSQL the rows go as one array per column (`unnest`) in a named statement: a `VALUES` list of
+ * 500 rows cost PostgreSQL more to parse and plan (about 2.6 ms) than to insert (1.2 ms), and Node.js
+ * as much to bind thousands of parameters. SQLite takes Knex's multi-row insert.
  */
-export async function insertIgnoringConflicts<Row extends object>(
+export async function insertRows<Row extends object>(
   trx: Knex.Transaction,
-  table: string,
-  columns: readonly InsertColumn[],
-  rows: readonly Row[],
-  conflict: readonly string[],
-  returning?: string,
+  insert: RowsInsert<Row>,
 ): Promise<Array<Record<string, unknown>>> {
-  const inserted: Array<Record<string, unknown>> = [];
+  const written: Array<Record<string, unknown>> = [];
   const postgres = String(trx.client.config.client).includes('pg');
-  for (const part of chunks([...rows])) {
-    if (!postgres) {
-      const query = trx(table).insert(part).onConflict(conflict).ignore();
-      if (returning) inserted.push(...(await query.returning(returning)));
-      else await query;
-      continue;
-    }
-    const names = columns.map(column => column.name).join(', ');
-    const arrays = columns
-      .map(column => `CAST(? AS ${column.type}[])`)
-      .join(', ');
-    const result = await trx
-      .raw(
-        `INSERT INTO ${table} (${names}) SELECT * FROM unnest(${arrays})
-         ON CONFLICT (${conflict.join(', ')}) DO NOTHING${
-          returning ? ` RETURNING ${returning}` : ''
-        }`,
-        columns.map(
-          column =>
-            part.map(
-              row => (row as Record<string, Knex.Value>)[column.name] ?? null,
-            ) as Knex.Value,
+  for (const part of chunks([...insert.rows], insert.chunk)) {
+    written.push(
+      ...(postgres
+        ? await insertUnnested(trx, insert, part)
+        : await insertValues(trx, insert, part)),
+    );
+  }
+  return written;
+}
+
+async function insertValues<Row extends object>(
+  trx: Knex.Transaction,
+  { table, conflict, merge, returning }: RowsInsert<Row>,
+  rows: Row[],
+): Promise<Array<Record<string, unknown>>> {
+  const inserting = trx(table).insert(rows);
+  const onConflict = conflict && inserting.onConflict([...conflict]);
+  const query = !onConflict
+    ? inserting
+    : merge
+    ? onConflict.merge(
+        Object.fromEntries(
+          Object.entries(merge).map(([column, sql]) => [column, trx.raw(sql)]),
         ),
       )
-      .options({ name: `shiplog_ingest_insert_${table}_v1` });
-    inserted.push(...rowsOf<Record<string, unknown>>(result));
-  }
-  return inserted;
+    : onConflict.ignore();
+  return returning ? await query.returning([...returning]) : (await query, []);
+}
+
+async function insertUnnested<Row extends object>(
+  trx: Knex.Transaction,
+  { table, columns, conflict, merge, returning }: RowsInsert<Row>,
+  rows: Row[],
+): Promise<Array<Record<string, unknown>>> {
+  const names = columns.map(column => column.name).join(', ');
+  const arrays = columns.map(column => `CAST(? AS ${column.type}[])`);
+  const action = merge
+    ? `DO UPDATE SET ${Object.entries(merge)
+        .map(([column, sql]) => `${column} = ${sql}`)
+        .join(', ')}`
+    : 'DO NOTHING';
+  const onConflict = conflict
+    ? `ON CONFLICT (${conflict.join(', ')}) ${action}`
+    : '';
+  const result = await trx
+    .raw(
+      `INSERT INTO ${table} (${names})
+       SELECT * FROM unnest(${arrays.join(', ')})
+       ${onConflict}${returning ? ` RETURNING ${returning.join(', ')}` : ''}`,
+      columns.map(
+        column =>
+          rows.map(
+            row => (row as Record<string, Knex.Value>)[column.name] ?? null,
+          ) as Knex.Value,
+      ),
+    )
+    .options({ name: `shiplog_ingest_insert_${table}_v2` });
+  return rowsOf<Record<string, unknown>>(result);
 }

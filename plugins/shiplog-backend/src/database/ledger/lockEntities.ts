@@ -1,6 +1,6 @@
 import { Knex } from 'knex';
 import { TABLES } from '../tables';
-import { chunks } from './batch';
+import { columnsOf, insertRows } from './insertRows';
 
 /**
  * Locks the ledger of each component until the transaction ends, so batches of one component folded
@@ -16,10 +16,14 @@ export async function lockEntities(
   now: number,
 ): Promise<void> {
   const sorted = [...new Set(entityRefs)].sort();
-  for (const part of chunks(sorted)) {
-    await trx(TABLES.ledgerLocks)
-      .insert(part.map(entity_ref => ({ entity_ref, locked_at: now })))
-      .onConflict('entity_ref')
-      .merge(['locked_at']);
-  }
+  await insertRows(trx, {
+    table: TABLES.ledgerLocks,
+    columns: [
+      ...columnsOf('text', 'entity_ref'),
+      ...columnsOf('bigint', 'locked_at'),
+    ],
+    rows: sorted.map(entity_ref => ({ entity_ref, locked_at: now })),
+    conflict: ['entity_ref'],
+    merge: { locked_at: 'excluded.locked_at' },
+  });
 }

@@ -8,9 +8,16 @@ import { TABLES } from '../tables';
 import { ProjectedLedgerEvent } from '../types';
 import { ProjectionBatch, chunks, keyOf } from './batch';
 import { PushedCommits, orderPushedCommits } from './orderPushedCommits';
+import { columnsOf, insertRows } from './insertRows';
 import { named, oneOf, selectOverTuples } from './statements';
 
 const COMMITS = TABLES.commits;
+const COMMIT_COLUMNS = [
+  ...columnsOf('text', 'entity_ref', 'sha'),
+  ...columnsOf('bigint', 'position'),
+  ...columnsOf('text', 'message', 'author'),
+  ...columnsOf('bigint', 'pr_number', 'committed_at', 'git_committed_at'),
+];
 const PULL_REQUESTS = TABLES.pullRequests;
 
 /** Squash merges end in "(#123)", merge commits start with "Merge pull request #123". */
@@ -213,22 +220,19 @@ async function positionCommits(
 
 async function upsertCommits(batch: ProjectionBatch, rows: CommitRow[]) {
   const { trx } = batch;
-  for (const part of chunks(rows)) {
-    // A commit keeps the position it was first seen at; later reports only fill in what was missing.
-    await trx(COMMITS)
-      .insert(part)
-      .onConflict(['entity_ref', 'sha'])
-      .merge({
-        message: trx.raw(`COALESCE(${COMMITS}.message, excluded.message)`),
-        author: trx.raw(`COALESCE(${COMMITS}.author, excluded.author)`),
-        pr_number: trx.raw(
-          `COALESCE(excluded.pr_number, ${COMMITS}.pr_number)`,
-        ),
-        git_committed_at: trx.raw(
-          `COALESCE(${COMMITS}.git_committed_at, excluded.git_committed_at)`,
-        ),
-      });
-  }
+  // A commit keeps the position it was first seen at; later reports only fill in what was missing.
+  await insertRows(trx, {
+    table: COMMITS,
+    columns: COMMIT_COLUMNS,
+    rows,
+    conflict: ['entity_ref', 'sha'],
+    merge: {
+      message: `COALESCE(${COMMITS}.message, excluded.message)`,
+      author: `COALESCE(${COMMITS}.author, excluded.author)`,
+      pr_number: `COALESCE(excluded.pr_number, ${COMMITS}.pr_number)`,
+      git_committed_at: `COALESCE(${COMMITS}.git_committed_at, excluded.git_committed_at)`,
+    },
+  });
 }
 
 async function upsertPullRequests(

@@ -2,11 +2,20 @@ import { ReleaseEvent } from '@shiplog/plugin-shiplog-common';
 import { DEPLOYMENT_COLUMNS, DeploymentRow, toNumber } from '../rows';
 import { TABLES } from '../tables';
 import { DeploymentRecord } from '../types';
-import { ProjectionBatch, chunks, keyOf } from './batch';
+import { ProjectionBatch, keyOf } from './batch';
+import { columnsOf, insertRows } from './insertRows';
 import { EventVersions, loadReleases } from './projectReleases';
 import { named, oneOf } from './statements';
 
 const DEPLOYMENTS = TABLES.deployments;
+/** What a new deployment is inserted with: every column but its id. */
+const INSERTED_COLUMNS = [
+  ...columnsOf('text', 'entity_ref', 'environment', 'version', 'commit_sha'),
+  ...columnsOf('text', 'status'),
+  ...columnsOf('bigint', 'started_at', 'finished_at', 'updated_at', 'sort_at'),
+  ...columnsOf('text', 'actor', 'run_url', 'source'),
+  ...columnsOf('boolean', 'rollback'),
+];
 
 /** How long a started deployment may wait for its finish to be reported. */
 const MAX_OPEN_DEPLOYMENT_MS = 24 * 60 * 60 * 1000;
@@ -77,11 +86,19 @@ async function loadCurrentStates(
     version: string | null;
   }> = await named(
     trx,
+    // The running version as a scalar subquery: a primary-key lookup per state row on both
+    // databases, where a join was planned as a hash of all deployments while statistics lagged.
     trx(`${TABLES.environmentState} as s`)
-      .leftJoin(`${DEPLOYMENTS} as d`, 'd.id', 's.current_deployment_id')
       .whereRaw(touched.sql, touched.bindings)
-      .select('s.entity_ref', 's.environment', 's.current_at', 'd.version'),
-    'current_states_v1',
+      .select(
+        's.entity_ref',
+        's.environment',
+        's.current_at',
+        trx.raw(
+          `(SELECT d.version FROM ${DEPLOYMENTS} d WHERE d.id = s.current_deployment_id) AS version`,
+        ),
+      ),
+    'current_states_v2',
     touched,
   );
   for (const row of rows) {
@@ -251,25 +268,26 @@ async function insertDeployments(
   { trx }: ProjectionBatch,
   created: DeploymentRow[],
 ) {
-  for (const part of chunks(created)) {
-    const returned: DeploymentRow[] = await trx(DEPLOYMENTS)
-      .insert(part)
-      .returning([...DEPLOYMENT_COLUMNS]);
-    const idsByContent = new Map<string, Array<string | number>>();
-    for (const row of returned) {
-      const ids = idsByContent.get(contentOf(row)) ?? [];
-      ids.push(row.id!);
-      idsByContent.set(contentOf(row), ids);
+  const returned = (await insertRows(trx, {
+    table: DEPLOYMENTS,
+    columns: INSERTED_COLUMNS,
+    rows: created,
+    returning: DEPLOYMENT_COLUMNS,
+  })) as unknown as DeploymentRow[];
+  const idsByContent = new Map<string, Array<string | number>>();
+  for (const row of returned) {
+    const ids = idsByContent.get(contentOf(row)) ?? [];
+    ids.push(row.id!);
+    idsByContent.set(contentOf(row), ids);
+  }
+  for (const row of created) {
+    const id = idsByContent.get(contentOf(row))?.shift();
+    if (id === undefined) {
+      throw new Error(
+        `A new deployment of ${row.entity_ref} in ${row.environment} came back without its id`,
+      );
     }
-    for (const row of part) {
-      const id = idsByContent.get(contentOf(row))?.shift();
-      if (id === undefined) {
-        throw new Error(
-          `A new deployment of ${row.entity_ref} in ${row.environment} came back without its id`,
-        );
-      }
-      row.id = id;
-    }
+    row.id = id;
   }
 }
 

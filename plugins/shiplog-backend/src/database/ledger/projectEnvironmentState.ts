@@ -1,9 +1,14 @@
-import { Knex } from 'knex';
 import { DeploymentRow } from '../rows';
 import { TABLES } from '../tables';
-import { ProjectionBatch, chunks, keyOf } from './batch';
+import { ProjectionBatch, keyOf } from './batch';
+import { columnsOf, insertRows } from './insertRows';
 
 const STATE = TABLES.environmentState;
+const STATE_COLUMNS = [
+  ...columnsOf('text', 'entity_ref', 'environment'),
+  ...columnsOf('bigint', 'current_deployment_id', 'current_at'),
+  ...columnsOf('bigint', 'attempt_deployment_id', 'attempt_at'),
+];
 
 interface EnvironmentStateRow {
   entity_ref: string;
@@ -45,18 +50,16 @@ function foldStateRows(deployments: DeploymentRow[]): EnvironmentStateRow[] {
 }
 
 /** Each side (current, attempt) moves only to a newer deployment; its id and time move together. */
-function stateMerge(trx: Knex.Transaction): Record<string, Knex.Raw> {
+function stateMerge(): Record<string, string> {
   const newer = (column: 'current' | 'attempt') =>
     `excluded.${column}_at IS NOT NULL AND (${STATE}.${column}_at IS NULL OR excluded.${column}_at >= ${STATE}.${column}_at)`;
-  const merge: Record<string, Knex.Raw> = {};
+  const merge: Record<string, string> = {};
   for (const side of ['current', 'attempt'] as const) {
     for (const field of ['deployment_id', 'at']) {
       const column = `${side}_${field}`;
-      merge[column] = trx.raw(
-        `CASE WHEN ${newer(
-          side,
-        )} THEN excluded.${column} ELSE ${STATE}.${column} END`,
-      );
+      merge[column] = `CASE WHEN ${newer(
+        side,
+      )} THEN excluded.${column} ELSE ${STATE}.${column} END`;
     }
   }
   return merge;
@@ -67,12 +70,11 @@ export async function projectEnvironmentState(
   batch: ProjectionBatch,
   deployments: DeploymentRow[],
 ): Promise<void> {
-  const merge = stateMerge(batch.trx);
-  for (const part of chunks(foldStateRows(deployments))) {
-    await batch
-      .trx(STATE)
-      .insert(part)
-      .onConflict(['entity_ref', 'environment'])
-      .merge(merge);
-  }
+  await insertRows(batch.trx, {
+    table: STATE,
+    columns: STATE_COLUMNS,
+    rows: foldStateRows(deployments),
+    conflict: ['entity_ref', 'environment'],
+    merge: stateMerge(),
+  });
 }

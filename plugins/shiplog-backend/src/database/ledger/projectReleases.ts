@@ -1,11 +1,21 @@
 import { ReleaseEvent, versionSortKey } from '@shiplog/plugin-shiplog-common';
-import { Knex } from 'knex';
 import { ReleaseRow, Stage } from '../rows';
 import { TABLES } from '../tables';
-import { ProjectionBatch, UpsertedRelease, chunks, keyOf } from './batch';
+import { ProjectionBatch, UpsertedRelease, keyOf } from './batch';
+import { columnsOf, insertRows } from './insertRows';
 import { named, oneOf } from './statements';
 
 const RELEASES = TABLES.releases;
+const RELEASE_COLUMNS = [
+  ...columnsOf('text', 'entity_ref', 'version', 'version_key', 'commit_sha'),
+  ...columnsOf('bigint', 'first_seen_at'),
+  ...(['build', 'publish', 'release'] as const).flatMap(stage => [
+    ...columnsOf('text', `${stage}_status`),
+    ...columnsOf('bigint', `${stage}_at`),
+    ...columnsOf('text', `${stage}_run_url`),
+  ]),
+  ...columnsOf('text', 'image_repository', 'image_tag', 'image_digest'),
+];
 
 /** The version each release event is about. */
 export type EventVersions = Map<ReleaseEvent, string>;
@@ -149,17 +159,13 @@ function foldReleaseEvent(row: ReleaseRow, event: ReleaseEvent, at: number) {
 }
 
 /** The merge rules of an upsert: each stage and the image move only to a newer report. */
-function releaseMerge(trx: Knex.Transaction): Record<string, Knex.Raw> {
+function releaseMerge(): Record<string, string> {
   const t = RELEASES;
-  const merge: Record<string, Knex.Raw> = {
+  const merge: Record<string, string> = {
     // Both keys of a version only differ for commit-sha versions, ordered by first sighting.
-    version_key: trx.raw(
-      `CASE WHEN excluded.version_key < ${t}.version_key THEN excluded.version_key ELSE ${t}.version_key END`,
-    ),
-    first_seen_at: trx.raw(
-      `CASE WHEN excluded.first_seen_at < ${t}.first_seen_at THEN excluded.first_seen_at ELSE ${t}.first_seen_at END`,
-    ),
-    commit_sha: trx.raw(`COALESCE(${t}.commit_sha, excluded.commit_sha)`),
+    version_key: `CASE WHEN excluded.version_key < ${t}.version_key THEN excluded.version_key ELSE ${t}.version_key END`,
+    first_seen_at: `CASE WHEN excluded.first_seen_at < ${t}.first_seen_at THEN excluded.first_seen_at ELSE ${t}.first_seen_at END`,
+    commit_sha: `COALESCE(${t}.commit_sha, excluded.commit_sha)`,
   };
   const publishNewer = newerStageSql('publish');
   for (const [column, presence] of [
@@ -167,17 +173,17 @@ function releaseMerge(trx: Knex.Transaction): Record<string, Knex.Raw> {
     ['image_tag', 'image_tag'],
     ['image_digest', 'image_repository'],
   ]) {
-    merge[column] = trx.raw(
-      `CASE WHEN ${publishNewer} AND excluded.${presence} IS NOT NULL THEN excluded.${column} ELSE ${t}.${column} END`,
-    );
+    merge[
+      column
+    ] = `CASE WHEN ${publishNewer} AND excluded.${presence} IS NOT NULL THEN excluded.${column} ELSE ${t}.${column} END`;
   }
   for (const stage of ['build', 'publish', 'release'] as const) {
     const newer = newerStageSql(stage);
     for (const field of ['status', 'run_url', 'at']) {
       const column = `${stage}_${field}`;
-      merge[column] = trx.raw(
-        `CASE WHEN ${newer} THEN excluded.${column} ELSE ${t}.${column} END`,
-      );
+      merge[
+        column
+      ] = `CASE WHEN ${newer} THEN excluded.${column} ELSE ${t}.${column} END`;
     }
   }
   return merge;
@@ -251,21 +257,18 @@ export async function projectReleases(
   for (const row of rows.values()) {
     row.version_key = versionSortKey(row.version, new Date(row.first_seen_at));
   }
-  const merge = releaseMerge(batch.trx);
-  for (const part of chunks([...rows.values()])) {
-    const upserted: Array<
-      { entity_ref: string; version: string } & UpsertedRelease
-    > = await batch
-      .trx(RELEASES)
-      .insert(part)
-      .onConflict(['entity_ref', 'version'])
-      .merge(merge)
-      .returning(['entity_ref', 'version', 'version_key', 'commit_sha']);
-    for (const row of upserted) {
-      batch.releases.set(keyOf(row.entity_ref, row.version), {
-        version_key: row.version_key,
-        commit_sha: row.commit_sha,
-      });
-    }
+  const upserted = (await insertRows(batch.trx, {
+    table: RELEASES,
+    columns: RELEASE_COLUMNS,
+    rows: [...rows.values()],
+    conflict: ['entity_ref', 'version'],
+    merge: releaseMerge(),
+    returning: ['entity_ref', 'version', 'version_key', 'commit_sha'],
+  })) as Array<{ entity_ref: string; version: string } & UpsertedRelease>;
+  for (const row of upserted) {
+    batch.releases.set(keyOf(row.entity_ref, row.version), {
+      version_key: row.version_key,
+      commit_sha: row.commit_sha,
+    });
   }
 }
