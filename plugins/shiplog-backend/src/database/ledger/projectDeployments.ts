@@ -268,12 +268,12 @@ async function insertDeployments(
   { trx }: ProjectionBatch,
   created: DeploymentRow[],
 ) {
-  const returned = (await insertRows(trx, {
+  const returned = await insertRows<DeploymentRow, DeploymentRow>(trx, {
     table: DEPLOYMENTS,
     columns: INSERTED_COLUMNS,
     rows: created,
     returning: DEPLOYMENT_COLUMNS,
-  })) as unknown as DeploymentRow[];
+  });
   const idsByContent = new Map<string, Array<string | number>>();
   for (const row of returned) {
     const ids = idsByContent.get(contentOf(row)) ?? [];

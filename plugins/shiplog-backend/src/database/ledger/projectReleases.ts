@@ -257,14 +257,17 @@ export async function projectReleases(
   for (const row of rows.values()) {
     row.version_key = versionSortKey(row.version, new Date(row.first_seen_at));
   }
-  const upserted = (await insertRows(batch.trx, {
+  const upserted = await insertRows<
+    ReleaseRow,
+    { entity_ref: string; version: string } & UpsertedRelease
+  >(batch.trx, {
     table: RELEASES,
     columns: RELEASE_COLUMNS,
     rows: [...rows.values()],
     conflict: ['entity_ref', 'version'],
     merge: releaseMerge(),
     returning: ['entity_ref', 'version', 'version_key', 'commit_sha'],
-  })) as Array<{ entity_ref: string; version: string } & UpsertedRelease>;
+  });
   for (const row of upserted) {
     batch.releases.set(keyOf(row.entity_ref, row.version), {
       version_key: row.version_key,
