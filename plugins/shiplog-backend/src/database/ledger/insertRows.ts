@@ -60,17 +60,23 @@ async function insertValues<Row extends object>(
   rows: Row[],
 ): Promise<Array<Record<string, unknown>>> {
   const inserting = trx(table).insert(rows);
-  const onConflict = conflict && inserting.onConflict([...conflict]);
-  const query = !onConflict
-    ? inserting
-    : merge
-    ? onConflict.merge(
+  let query: Knex.QueryBuilder = inserting;
+  if (conflict && merge) {
+    query = inserting
+      .onConflict([...conflict])
+      .merge(
         Object.fromEntries(
           Object.entries(merge).map(([column, sql]) => [column, trx.raw(sql)]),
         ),
-      )
-    : onConflict.ignore();
-  return returning ? await query.returning([...returning]) : (await query, []);
+      );
+  } else if (conflict) {
+    query = inserting.onConflict([...conflict]).ignore();
+  }
+  if (returning) {
+    return await query.returning([...returning]);
+  }
+  await query;
+  return [];
 }
 
 async function insertUnnested<Row extends object>(
