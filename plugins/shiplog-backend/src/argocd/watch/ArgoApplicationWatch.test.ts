@@ -211,9 +211,16 @@ describe.each(databases.eachSupportedId())(
     });
 
     it('keeps the poller to its safety net while the stream is fresh, and polls again once it breaks', async () => {
-      const { store, watch, poller } = replica(knex, config);
+      // A wide interval (heartbeat 400 ms, "fresh" for 800 ms) so a busy run's slow write is not read as a
+      // stale stream.
+      const wide = { ...config, refreshIntervalMs: 1600 };
+      const { store, watch, poller } = replica(knex, wide);
       const run = holdStream(watch);
       await until(async () => Boolean(await prodApp(store)));
+      // The first list's ledger work holds the heartbeat back: wait until the snapshot is stored again.
+      const fetchedAt = async () => (await store.read()).get('prod')?.fetchedAt;
+      const first = await fetchedAt();
+      await until(async () => (await fetchedAt()) !== first);
       const lists = () => simulator.requests.prod?.list ?? 0;
       for (let i = 0; i < 3; i++) {
         await new Promise(r => setTimeout(r, 150));
@@ -223,7 +230,7 @@ describe.each(databases.eachSupportedId())(
 
       simulator.watchers.closeAll();
       await expect(run).rejects.toThrow();
-      await new Promise(r => setTimeout(r, config.refreshIntervalMs));
+      await new Promise(r => setTimeout(r, wide.refreshIntervalMs));
       await poller.pollAll();
       expect(lists()).toBe(1);
     });
